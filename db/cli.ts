@@ -1,0 +1,98 @@
+/**
+ * `npm run db:*` and `user:add`. Thin: parses arguments, opens the database at DATABASE_PATH and calls
+ * the module that owns the work. Exit code ≠ 0 on any failure.
+ */
+import { resolve } from 'node:path';
+import { createDb, rawSqlite, type Db } from './client';
+import { migrateToLatest } from './migrate';
+
+const databasePath = resolve(process.env.DATABASE_PATH ?? 'data/vejviser.db');
+const [command, ...args] = process.argv.slice(2);
+
+async function withDb<T>(fn: (db: Db) => Promise<T>): Promise<T> {
+	const db = createDb(databasePath);
+	try {
+		await migrateToLatest(db);
+		return await fn(db);
+	} finally {
+		await db.destroy();
+	}
+}
+
+const commands: Record<string, () => Promise<number>> = {
+	async migrate() {
+		const db = createDb(databasePath);
+		const applied = await migrateToLatest(db);
+		await db.destroy();
+		console.log(applied.length ? `Migrerede ${databasePath}: ${applied.join(', ')}` : `${databasePath} er allerede opdateret.`);
+		return 0;
+	},
+	async seed() {
+		const { seedDemoNetwork } = await import('./seed');
+		return withDb(async (db) => {
+			const result = await seedDemoNetwork(db);
+			console.log(result.seeded ? `Demonetværket er lagt i ${databasePath}: ${result.people} personer.` : `Databasen har allerede data; intet seedet.`);
+			return 0;
+		});
+	},
+	async setup() {
+		await commands.migrate();
+		return commands.seed();
+	},
+	async import() {
+		const file = args.find((a) => !a.startsWith('--'));
+		if (!file) {
+			console.error('Brug: npm run db:import -- FIL.csv [--dry-run]');
+			return 2;
+		}
+		const { importDirectoryFile, formatImportReport } = await import('../src/modules/directory/directory.import');
+		return withDb(async (db) => {
+			const report = await importDirectoryFile(db, resolve(file), { dryRun: args.includes('--dry-run') });
+			console.log(formatImportReport(report));
+			return report.ok ? 0 : 1;
+		});
+	},
+	async export() {
+		const file = args.find((a) => !a.startsWith('--'));
+		if (!file) {
+			console.error('Brug: npm run db:export -- FIL.csv');
+			return 2;
+		}
+		const { exportDirectoryFile } = await import('../src/modules/directory/directory.export');
+		return withDb(async (db) => {
+			const count = await exportDirectoryFile(db, resolve(file));
+			console.log(`Eksporterede ${count} personer til ${file}.`);
+			return 0;
+		});
+	},
+	async backup() {
+		const file = args[0];
+		if (!file) {
+			console.error('Brug: npm run db:backup -- FIL');
+			return 2;
+		}
+		// SQLite's online backup API: consistent while the site keeps writing.
+		const db = createDb(databasePath);
+		await rawSqlite(db).backup(resolve(file));
+		await db.destroy();
+		console.log(`Sikkerhedskopi skrevet til ${file}.`);
+		return 0;
+	},
+	async 'user:add'() {
+		const { addUserFromCli } = await import('../src/modules/auth/auth.cli');
+		return withDb((db) => addUserFromCli(db, args));
+	},
+};
+
+const run = commands[command ?? ''];
+if (!run) {
+	console.error(`Ukendt kommando "${command ?? ''}". Mulige: ${Object.keys(commands).join(', ')}`);
+	process.exit(2);
+}
+run().then(
+	(code) => process.exit(code),
+	(error) => {
+		console.error(error instanceof Error ? error.message : error);
+		process.exit(1);
+	},
+);

@@ -1,0 +1,10 @@
+import type { Migration } from 'kysely';
+import * as m0001 from './0001_foundation';
+
+/**
+ * Append-only. A shipped migration is frozen: change the schema with a new file.
+ * Numbers are reserved per part: 0002 search, 0003 accounts, 0004 theme days.
+ */
+export const migrations: Record<string, Migration> = {
+	'0001_foundation': m0001,
+};

@@ -1,0 +1,203 @@
+import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+/** Who may see a contact field: anyone, signed-in members, or nobody but editors. */
+export type Visibility = 'public' | 'members' | 'hidden';
+export type OrganisationType = 'kommune' | 'region' | 'frivillig' | 'andet';
+export type PersonStatus = 'active' | 'left';
+export type UserRole = 'member' | 'unit_editor' | 'org_editor' | 'admin';
+
+export interface MunicipalityTable {
+	code: string;
+	name: string;
+	slug: string;
+	synonyms: string;
+	is_member: Generated<number>;
+}
+
+export interface TopicTable {
+	slug: string;
+	label: string;
+	description: Generated<string>;
+	synonyms: Generated<string>;
+	sort: Generated<number>;
+}
+
+export interface RoleTable {
+	slug: string;
+	label: string;
+	description: Generated<string>;
+	synonyms: Generated<string>;
+	/** 1 for situations a contact is routed by (udskrivning, akut, screening…). */
+	is_situation: Generated<number>;
+	sort: Generated<number>;
+}
+
+export interface AgeGroupTable {
+	slug: string;
+	label: string;
+	min_age: number;
+	max_age: number;
+	synonyms: Generated<string>;
+	sort: Generated<number>;
+}
+
+export interface OrganisationTable {
+	id: Generated<number>;
+	slug: string;
+	name: string;
+	type: OrganisationType;
+	municipality_code: string | null;
+	description: Generated<string>;
+	website: string | null;
+	phone: string | null;
+	email: string | null;
+	/** JSON array of e-mail domains whose owners are members of this organisation. */
+	email_domains: Generated<string>;
+	created_at: string;
+	updated_at: string;
+}
+
+export interface UnitTable {
+	id: Generated<number>;
+	organisation_id: number;
+	slug: string;
+	name: string;
+	/** JSON array of other and former names. */
+	aliases: Generated<string>;
+	description: Generated<string>;
+	address: string | null;
+	created_at: string;
+	updated_at: string;
+}
+
+export interface UnitMunicipalityTable {
+	unit_id: number;
+	municipality_code: string;
+}
+
+export interface UnitContactTable {
+	id: Generated<number>;
+	unit_id: number;
+	label: string;
+	phone: string | null;
+	email: string | null;
+	hours: string | null;
+	note: Generated<string>;
+	created_at: string;
+	updated_at: string;
+}
+
+export interface PersonTable {
+	id: Generated<number>;
+	ref: string;
+	first_name: string;
+	last_name: string;
+	title: Generated<string>;
+	unit_id: number;
+	municipality_code: string | null;
+	phone: string | null;
+	mobile: string | null;
+	email: string | null;
+	hours: Generated<string>;
+	note: Generated<string>;
+	key_person: Generated<number>;
+	status: Generated<PersonStatus>;
+	successor_id: number | null;
+	deputy_id: number | null;
+	away_from: string | null;
+	away_until: string | null;
+	left_at: string | null;
+	phone_visibility: Generated<Visibility>;
+	mobile_visibility: Generated<Visibility>;
+	email_visibility: Generated<Visibility>;
+	/** When the entry was last confirmed correct (not the same as edited). */
+	verified_at: string | null;
+	/** Why the entry needs an editor's eye now (bounced mail, reported error), or null. */
+	needs_attention: string | null;
+	created_at: string;
+	updated_at: string;
+}
+
+export interface PersonTopicTable {
+	person_id: number;
+	topic_slug: string;
+}
+export interface PersonRoleTable {
+	person_id: number;
+	role_slug: string;
+}
+export interface PersonAgeGroupTable {
+	person_id: number;
+	age_group_slug: string;
+}
+
+export interface UserTable {
+	id: Generated<number>;
+	email: string;
+	name: Generated<string>;
+	role: Generated<UserRole>;
+	status: Generated<'pending' | 'active' | 'disabled'>;
+	person_id: number | null;
+	created_at: string;
+	last_login_at: string | null;
+}
+
+export interface AuditLogTable {
+	id: Generated<number>;
+	at: string;
+	/** Who did it, readable: an e-mail, or `system:import`, `system:seed`, `system:jobs`. */
+	actor: string;
+	actor_user_id: number | null;
+	entity_type: string;
+	entity_id: number;
+	entity_label: Generated<string>;
+	action: string;
+	/** JSON object {field: [before, after]}. */
+	changes: Generated<string>;
+}
+
+export interface MailOutboxTable {
+	id: Generated<number>;
+	to_address: string;
+	subject: string;
+	text_body: string;
+	html_body: string | null;
+	/** JSON array of {filename, content, contentType}. */
+	attachments: Generated<string>;
+	kind: Generated<string>;
+	/** A mail with the same key is never queued twice (idempotent jobs). */
+	dedupe_key: string | null;
+	status: Generated<'queued' | 'sent' | 'stored' | 'failed' | 'bounced'>;
+	attempts: Generated<number>;
+	next_attempt_at: string;
+	last_error: string | null;
+	created_at: string;
+	sent_at: string | null;
+}
+
+export interface Database {
+	municipality: MunicipalityTable;
+	topic: TopicTable;
+	role: RoleTable;
+	age_group: AgeGroupTable;
+	organisation: OrganisationTable;
+	unit: UnitTable;
+	unit_municipality: UnitMunicipalityTable;
+	unit_contact: UnitContactTable;
+	person: PersonTable;
+	person_topic: PersonTopicTable;
+	person_role: PersonRoleTable;
+	person_age_group: PersonAgeGroupTable;
+	user: UserTable;
+	audit_log: AuditLogTable;
+	mail_outbox: MailOutboxTable;
+}
+
+export type PersonRow = Selectable<PersonTable>;
+export type NewPerson = Insertable<PersonTable>;
+export type PersonUpdate = Updateable<PersonTable>;
+export type OrganisationRow = Selectable<OrganisationTable>;
+export type UnitRow = Selectable<UnitTable>;
+export type UserRow = Selectable<UserTable>;
+export type AuditLogRow = Selectable<AuditLogTable>;
+export type MailRow = Selectable<MailOutboxTable>;

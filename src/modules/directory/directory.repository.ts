@@ -1,0 +1,387 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { Db } from '@db/client';
+import type { Database } from '@db/schema';
+import { jsonArray } from '@/lib/text';
+import type { Municipality, Organisation, Person, PersonLink, ReferenceItem, Unit, UnitContact } from './directory.types';
+
+type Executor = Kysely<Database> | Transaction<Database>;
+
+// ---------- reference data ----------
+
+export async function listMunicipalities(db: Executor, opts: { membersOnly?: boolean } = {}): Promise<Municipality[]> {
+	let q = db.selectFrom('municipality').selectAll().orderBy('name');
+	if (opts.membersOnly) q = q.where('is_member', '=', 1);
+	const rows = await q.execute();
+	return rows.map((r) => ({ code: r.code, name: r.name, slug: r.slug, synonyms: jsonArray(r.synonyms), isMember: r.is_member === 1 }));
+}
+
+export async function findMunicipality(db: Executor, slugOrCode: string): Promise<Municipality | undefined> {
+	const r = await db
+		.selectFrom('municipality')
+		.selectAll()
+		.where((eb) => eb.or([eb('slug', '=', slugOrCode), eb('code', '=', slugOrCode)]))
+		.executeTakeFirst();
+	return r && { code: r.code, name: r.name, slug: r.slug, synonyms: jsonArray(r.synonyms), isMember: r.is_member === 1 };
+}
+
+export async function listTopics(db: Executor): Promise<ReferenceItem[]> {
+	const rows = await db.selectFrom('topic').selectAll().orderBy('sort').execute();
+	return rows.map((r) => ({ slug: r.slug, label: r.label, description: r.description, synonyms: jsonArray(r.synonyms) }));
+}
+
+export async function listRoles(db: Executor): Promise<(ReferenceItem & { isSituation: boolean })[]> {
+	const rows = await db.selectFrom('role').selectAll().orderBy('sort').execute();
+	return rows.map((r) => ({ slug: r.slug, label: r.label, description: r.description, synonyms: jsonArray(r.synonyms), isSituation: r.is_situation === 1 }));
+}
+
+export async function listAgeGroups(db: Executor): Promise<(ReferenceItem & { minAge: number; maxAge: number })[]> {
+	const rows = await db.selectFrom('age_group').selectAll().orderBy('sort').execute();
+	return rows.map((r) => ({ slug: r.slug, label: r.label, description: '', synonyms: jsonArray(r.synonyms), minAge: r.min_age, maxAge: r.max_age }));
+}
+
+/** Slug → Danish label for topics, roles and age groups in one object (for rendering tags). */
+export async function referenceLabels(db: Executor) {
+	const [topics, roles, ages] = await Promise.all([listTopics(db), listRoles(db), listAgeGroups(db)]);
+	return {
+		topic: Object.fromEntries(topics.map((t) => [t.slug, t.label])) as Record<string, string>,
+		role: Object.fromEntries(roles.map((t) => [t.slug, t.label])) as Record<string, string>,
+		ageGroup: Object.fromEntries(ages.map((t) => [t.slug, t.label])) as Record<string, string>,
+	};
+}
+
+// ---------- organisations and units ----------
+
+function toOrganisation(r: Database['organisation'] & Record<string, any>): Organisation {
+	return {
+		id: r.id as unknown as number,
+		slug: r.slug,
+		name: r.name,
+		type: r.type,
+		municipalityCode: r.municipality_code,
+		description: r.description as unknown as string,
+		website: r.website,
+		phone: r.phone,
+		email: r.email,
+		emailDomains: jsonArray(r.email_domains as unknown as string),
+	};
+}
+
+export async function listOrganisations(db: Executor): Promise<Organisation[]> {
+	const rows = await db.selectFrom('organisation').selectAll().orderBy('type').orderBy('name').execute();
+	return rows.map((r) => toOrganisation(r as any));
+}
+
+export async function findOrganisationBySlug(db: Executor, slug: string): Promise<Organisation | undefined> {
+	const r = await db.selectFrom('organisation').selectAll().where('slug', '=', slug).executeTakeFirst();
+	return r && toOrganisation(r as any);
+}
+
+export async function findOrganisationByName(db: Executor, name: string): Promise<Organisation | undefined> {
+	const r = await db.selectFrom('organisation').selectAll().where('name', '=', name).executeTakeFirst();
+	return r && toOrganisation(r as any);
+}
+
+export async function findOrganisationById(db: Executor, id: number): Promise<Organisation | undefined> {
+	const r = await db.selectFrom('organisation').selectAll().where('id', '=', id).executeTakeFirst();
+	return r && toOrganisation(r as any);
+}
+
+const unitColumns = [
+	'unit.id',
+	'unit.organisation_id',
+	'unit.slug',
+	'unit.name',
+	'unit.aliases',
+	'unit.description',
+	'unit.address',
+	'organisation.slug as organisation_slug',
+	'organisation.name as organisation_name',
+	'organisation.type as organisation_type',
+	'organisation.municipality_code as organisation_municipality_code',
+] as const;
+
+async function withMunicipalities(db: Executor, rows: any[]): Promise<Unit[]> {
+	if (rows.length === 0) return [];
+	const served = await db
+		.selectFrom('unit_municipality')
+		.select(['unit_id', 'municipality_code'])
+		.where('unit_id', 'in', rows.map((r) => r.id))
+		.execute();
+	return rows.map((r) => {
+		const listed = served.filter((s) => s.unit_id === r.id).map((s) => s.municipality_code);
+		const own = r.organisation_municipality_code ? [r.organisation_municipality_code] : [];
+		return {
+			id: r.id,
+			organisationId: r.organisation_id,
+			organisationSlug: r.organisation_slug,
+			organisationName: r.organisation_name,
+			organisationType: r.organisation_type,
+			slug: r.slug,
+			name: r.name,
+			aliases: jsonArray(r.aliases),
+			description: r.description,
+			address: r.address,
+			municipalityCodes: [...new Set([...own, ...listed])],
+		};
+	});
+}
+
+export async function listUnits(db: Executor, filter: { organisationId?: number } = {}): Promise<Unit[]> {
+	let q = db.selectFrom('unit').innerJoin('organisation', 'organisation.id', 'unit.organisation_id').select(unitColumns).orderBy('organisation.name').orderBy('unit.name');
+	if (filter.organisationId !== undefined) q = q.where('unit.organisation_id', '=', filter.organisationId);
+	return withMunicipalities(db, await q.execute());
+}
+
+export async function findUnit(db: Executor, organisationSlug: string, unitSlug: string): Promise<Unit | undefined> {
+	const row = await db
+		.selectFrom('unit')
+		.innerJoin('organisation', 'organisation.id', 'unit.organisation_id')
+		.select(unitColumns)
+		.where('organisation.slug', '=', organisationSlug)
+		.where('unit.slug', '=', unitSlug)
+		.executeTakeFirst();
+	return row ? (await withMunicipalities(db, [row]))[0] : undefined;
+}
+
+export async function findUnitById(db: Executor, id: number): Promise<Unit | undefined> {
+	const row = await db.selectFrom('unit').innerJoin('organisation', 'organisation.id', 'unit.organisation_id').select(unitColumns).where('unit.id', '=', id).executeTakeFirst();
+	return row ? (await withMunicipalities(db, [row]))[0] : undefined;
+}
+
+/** Units serving a municipality: the kommune's own units plus region/volunteer units that list it. */
+export async function listUnitsServing(db: Executor, municipalityCode: string): Promise<Unit[]> {
+	const rows = await db
+		.selectFrom('unit')
+		.innerJoin('organisation', 'organisation.id', 'unit.organisation_id')
+		.select(unitColumns)
+		.where((eb) =>
+			eb.or([
+				eb('organisation.municipality_code', '=', municipalityCode),
+				eb('unit.id', 'in', eb.selectFrom('unit_municipality').select('unit_id').where('municipality_code', '=', municipalityCode)),
+			]),
+		)
+		.orderBy('organisation.type')
+		.orderBy('organisation.name')
+		.orderBy('unit.name')
+		.execute();
+	return withMunicipalities(db, rows);
+}
+
+export async function listUnitContacts(db: Executor, unitIds: number[]): Promise<UnitContact[]> {
+	if (unitIds.length === 0) return [];
+	const rows = await db.selectFrom('unit_contact').selectAll().where('unit_id', 'in', unitIds).orderBy('label').execute();
+	return rows.map((r) => ({ id: r.id, unitId: r.unit_id, label: r.label, phone: r.phone, email: r.email, hours: r.hours, note: r.note }));
+}
+
+// ---------- people ----------
+
+const personColumns = [
+	'person.id',
+	'person.ref',
+	'person.first_name',
+	'person.last_name',
+	'person.title',
+	'person.unit_id',
+	'person.municipality_code',
+	'person.phone',
+	'person.mobile',
+	'person.email',
+	'person.hours',
+	'person.note',
+	'person.key_person',
+	'person.status',
+	'person.successor_id',
+	'person.deputy_id',
+	'person.away_from',
+	'person.away_until',
+	'person.left_at',
+	'person.phone_visibility',
+	'person.mobile_visibility',
+	'person.email_visibility',
+	'person.verified_at',
+	'person.needs_attention',
+	'person.created_at',
+	'person.updated_at',
+	'unit.name as unit_name',
+	'unit.slug as unit_slug',
+	'organisation.id as organisation_id',
+	'organisation.name as organisation_name',
+	'organisation.slug as organisation_slug',
+	'organisation.type as organisation_type',
+	'municipality.name as municipality_name',
+] as const;
+
+function peopleQuery(db: Executor) {
+	return db
+		.selectFrom('person')
+		.innerJoin('unit', 'unit.id', 'person.unit_id')
+		.innerJoin('organisation', 'organisation.id', 'unit.organisation_id')
+		.leftJoin('municipality', 'municipality.code', 'person.municipality_code')
+		.select(personColumns);
+}
+
+/** Loads the tag slugs of many people in three queries (not 3×N). */
+async function attachTags(db: Executor, rows: any[]): Promise<Person[]> {
+	if (rows.length === 0) return [];
+	const ids = rows.map((r) => r.id);
+	const byPerson = <T extends { person_id: number }>(list: T[], key: keyof T) => {
+		const map = new Map<number, string[]>();
+		for (const item of list) {
+			const arr = map.get(item.person_id) ?? [];
+			arr.push(String(item[key]));
+			map.set(item.person_id, arr);
+		}
+		return map;
+	};
+	// SQLite limits bound parameters; chunk large id lists.
+	const chunks: number[][] = [];
+	for (let i = 0; i < ids.length; i += 900) chunks.push(ids.slice(i, i + 900));
+	const topics = [], roles = [], ages = [];
+	for (const chunk of chunks) {
+		topics.push(...(await db.selectFrom('person_topic').selectAll().where('person_id', 'in', chunk).execute()));
+		roles.push(...(await db.selectFrom('person_role').selectAll().where('person_id', 'in', chunk).execute()));
+		ages.push(...(await db.selectFrom('person_age_group').selectAll().where('person_id', 'in', chunk).execute()));
+	}
+	const t = byPerson(topics, 'topic_slug');
+	const r = byPerson(roles, 'role_slug');
+	const a = byPerson(ages, 'age_group_slug');
+	return rows.map((row) => toPerson(row, t.get(row.id) ?? [], r.get(row.id) ?? [], a.get(row.id) ?? []));
+}
+
+function toPerson(r: any, topics: string[], roles: string[], ageGroups: string[]): Person {
+	return {
+		id: r.id,
+		ref: r.ref,
+		firstName: r.first_name,
+		lastName: r.last_name,
+		name: `${r.first_name} ${r.last_name}`.trim(),
+		title: r.title,
+		unitId: r.unit_id,
+		unitName: r.unit_name,
+		unitSlug: r.unit_slug,
+		organisationId: r.organisation_id,
+		organisationName: r.organisation_name,
+		organisationSlug: r.organisation_slug,
+		organisationType: r.organisation_type,
+		municipalityCode: r.municipality_code,
+		municipalityName: r.municipality_name ?? null,
+		phone: r.phone,
+		mobile: r.mobile,
+		email: r.email,
+		hours: r.hours,
+		note: r.note,
+		keyPerson: r.key_person === 1,
+		status: r.status,
+		successorId: r.successor_id,
+		deputyId: r.deputy_id,
+		awayFrom: r.away_from,
+		awayUntil: r.away_until,
+		leftAt: r.left_at,
+		phoneVisibility: r.phone_visibility,
+		mobileVisibility: r.mobile_visibility,
+		emailVisibility: r.email_visibility,
+		verifiedAt: r.verified_at,
+		needsAttention: r.needs_attention,
+		createdAt: r.created_at,
+		updatedAt: r.updated_at,
+		topics: topics.sort(),
+		roles: roles.sort(),
+		ageGroups: ageGroups.sort(),
+	};
+}
+
+export async function findPersonByRef(db: Executor, ref: string): Promise<Person | undefined> {
+	const row = await peopleQuery(db).where('person.ref', '=', ref).executeTakeFirst();
+	return row ? (await attachTags(db, [row]))[0] : undefined;
+}
+
+export async function findPersonById(db: Executor, id: number): Promise<Person | undefined> {
+	const row = await peopleQuery(db).where('person.id', '=', id).executeTakeFirst();
+	return row ? (await attachTags(db, [row]))[0] : undefined;
+}
+
+export async function getPersonById(db: Executor, id: number): Promise<Person> {
+	const person = await findPersonById(db, id);
+	if (!person) throw new Error(`Person ${id} not found`);
+	return person;
+}
+
+export interface PeopleFilter {
+	unitIds?: number[];
+	organisationId?: number;
+	municipalityCode?: string;
+	topic?: string;
+	status?: 'active' | 'left';
+	ids?: number[];
+}
+
+/** People matching a filter, key persons first, then by name. */
+export async function listPeople(db: Executor, filter: PeopleFilter = {}): Promise<Person[]> {
+	let q = peopleQuery(db);
+	if (filter.unitIds) {
+		if (filter.unitIds.length === 0) return [];
+		q = q.where('person.unit_id', 'in', filter.unitIds);
+	}
+	if (filter.ids) {
+		if (filter.ids.length === 0) return [];
+		q = q.where('person.id', 'in', filter.ids);
+	}
+	if (filter.organisationId !== undefined) q = q.where('organisation.id', '=', filter.organisationId);
+	if (filter.municipalityCode) q = q.where('person.municipality_code', '=', filter.municipalityCode);
+	if (filter.status) q = q.where('person.status', '=', filter.status);
+	if (filter.topic) {
+		const topic = filter.topic;
+		q = q.where('person.id', 'in', (eb) => eb.selectFrom('person_topic').select('person_id').where('topic_slug', '=', topic));
+	}
+	const rows = await q.orderBy('person.key_person', 'desc').orderBy('person.first_name').orderBy('person.last_name').execute();
+	return attachTags(db, rows);
+}
+
+/** Every person (for the search index and the export), in ref order. */
+export async function listAllPeople(db: Executor): Promise<Person[]> {
+	const rows = await peopleQuery(db).orderBy('person.ref').execute();
+	return attachTags(db, rows);
+}
+
+export async function findPersonLink(db: Executor, id: number | null): Promise<PersonLink | undefined> {
+	if (id === null) return undefined;
+	const r = await db
+		.selectFrom('person')
+		.innerJoin('unit', 'unit.id', 'person.unit_id')
+		.innerJoin('organisation', 'organisation.id', 'unit.organisation_id')
+		.select(['person.id', 'person.ref', 'person.first_name', 'person.last_name', 'person.title', 'person.status', 'unit.name as unit_name', 'organisation.name as organisation_name'])
+		.where('person.id', '=', id)
+		.executeTakeFirst();
+	return r && { id: r.id, ref: r.ref, name: `${r.first_name} ${r.last_name}`, title: r.title, status: r.status, unitName: r.unit_name, organisationName: r.organisation_name };
+}
+
+/**
+ * Follows the successor chain from someone who left to the person who holds the job now
+ * (A left → B left → C active gives C). Stops on cycles; undefined when the chain ends in a vacancy.
+ */
+export async function resolveCurrentSuccessor(db: Executor, personId: number): Promise<PersonLink | undefined> {
+	const seen = new Set<number>();
+	let current = await findPersonLink(db, personId);
+	let successorId = (await db.selectFrom('person').select('successor_id').where('id', '=', personId).executeTakeFirst())?.successor_id ?? null;
+	while (current && current.status === 'left' && successorId !== null && !seen.has(successorId)) {
+		seen.add(current.id);
+		current = await findPersonLink(db, successorId);
+		successorId = (await db.selectFrom('person').select('successor_id').where('id', '=', successorId).executeTakeFirst())?.successor_id ?? null;
+	}
+	return current && current.status === 'active' && current.id !== personId ? current : undefined;
+}
+
+/** People who left and named this person as successor ("overtaget fra"). */
+export async function listPredecessors(db: Executor, personId: number): Promise<PersonLink[]> {
+	const rows = await db.selectFrom('person').select('id').where('successor_id', '=', personId).where('status', '=', 'left').execute();
+	const links = await Promise.all(rows.map((r) => findPersonLink(db, r.id)));
+	return links.filter((l): l is PersonLink => !!l);
+}
+
+export async function countPeople(db: Executor): Promise<{ active: number; left: number }> {
+	const rows = await db.selectFrom('person').select(['status', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('status').execute();
+	return {
+		active: Number(rows.find((r) => r.status === 'active')?.n ?? 0),
+		left: Number(rows.find((r) => r.status === 'left')?.n ?? 0),
+	};
+}
