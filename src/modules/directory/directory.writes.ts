@@ -252,3 +252,32 @@ export async function patchPerson(
 	await insertAuditEntry(db, { actor, entityType: 'person', entityId: personId, entityLabel: `${before.first_name} ${before.last_name}`, action, changes, at: now });
 	return { id: personId, action: 'updated', changes };
 }
+
+// ---------- find-or-create (imports and seeding) ----------
+
+/**
+ * The organisation with this name, created (audited) when missing. An existing organisation keeps its
+ * data; the caller compares `type` if it must.
+ */
+export async function ensureOrganisation(
+	db: Executor,
+	actor: Actor,
+	input: { name: string; type: OrganisationType; municipalityCode: string | null },
+): Promise<{ id: number; created: boolean; type: OrganisationType; municipalityCode: string | null }> {
+	const existing = await db.selectFrom('organisation').select(['id', 'type', 'municipality_code']).where('name', '=', input.name).executeTakeFirst();
+	if (existing) return { id: existing.id, created: false, type: existing.type, municipalityCode: existing.municipality_code };
+	const outcome = await saveOrganisation(db, actor, input);
+	return { id: outcome.id, created: true, type: input.type, municipalityCode: input.municipalityCode };
+}
+
+/** The unit with this name (or alias) in the organisation, created (audited) when missing. */
+export async function ensureUnit(db: Executor, actor: Actor, organisationId: number, name: string): Promise<{ id: number; created: boolean }> {
+	const units = await db.selectFrom('unit').select(['id', 'name', 'aliases']).where('organisation_id', '=', organisationId).execute();
+	const wanted = name.trim().toLowerCase();
+	const match =
+		units.find((u) => u.name.toLowerCase() === wanted) ??
+		units.find((u) => (JSON.parse(u.aliases || '[]') as string[]).some((a) => a.toLowerCase() === wanted));
+	if (match) return { id: match.id, created: false };
+	const outcome = await saveUnit(db, actor, { organisationId, name: name.trim() });
+	return { id: outcome.id, created: true };
+}
