@@ -142,6 +142,13 @@ export interface UserTable {
 	last_login_at: string | null;
 }
 
+export interface UserScopeTable {
+	id: Generated<number>;
+	user_id: number;
+	unit_id: number | null;
+	organisation_id: number | null;
+}
+
 export interface AuditLogTable {
 	id: Generated<number>;
 	at: string;
@@ -189,6 +196,7 @@ export interface Database {
 	person_role: PersonRoleTable;
 	person_age_group: PersonAgeGroupTable;
 	user: UserTable;
+	user_scope: UserScopeTable;
 	audit_log: AuditLogTable;
 	mail_outbox: MailOutboxTable;
 }

@@ -146,6 +146,16 @@ const statements = [
 		last_login_at TEXT
 	)`,
 
+	// What an editor may edit: a unit (unit editor / key person) or a whole organisation (organisation editor).
+	`CREATE TABLE user_scope (
+		id INTEGER PRIMARY KEY,
+		user_id INTEGER NOT NULL REFERENCES user(id) ON DELETE CASCADE,
+		unit_id INTEGER REFERENCES unit(id) ON DELETE CASCADE,
+		organisation_id INTEGER REFERENCES organisation(id) ON DELETE CASCADE,
+		CHECK ((unit_id IS NULL) != (organisation_id IS NULL))
+	)`,
+	`CREATE INDEX user_scope_user ON user_scope(user_id)`,
+
 	// The one audit log: every change to directory data (and later other data) lands here.
 	// changes is JSON {field: [before, after]}.
 	`CREATE TABLE audit_log (

@@ -1,0 +1,56 @@
+/** Pure rules about directory entries: who may see which contact field, and how fresh an entry is. */
+import type { Visibility } from '@db/schema';
+import { daysBetween } from '@/lib/dates';
+
+/** An entry not confirmed for longer than this is flagged as possibly outdated everywhere it is shown. */
+export const STALE_AFTER_DAYS = 365;
+
+/** May this viewer see a field with this visibility? Editors of the entry always may (pass `isEditor`). */
+export function canSeeField(visibility: Visibility, viewer: { signedIn: boolean; isEditor?: boolean }): boolean {
+	if (viewer.isEditor) return true;
+	if (visibility === 'public') return true;
+	if (visibility === 'members') return viewer.signedIn;
+	return false;
+}
+
+export interface VisibleContact {
+	phone: string | null;
+	mobile: string | null;
+	email: string | null;
+	/** True when at least one field was held back because the viewer is not signed in. */
+	hiddenForAnonymous: boolean;
+}
+
+/** The contact fields of a person the viewer may see (others are null). */
+export function visibleContact(
+	person: { phone: string | null; mobile: string | null; email: string | null; phoneVisibility: Visibility; mobileVisibility: Visibility; emailVisibility: Visibility },
+	viewer: { signedIn: boolean; isEditor?: boolean },
+): VisibleContact {
+	const show = (value: string | null, visibility: Visibility) => (value && canSeeField(visibility, viewer) ? value : null);
+	const contact = {
+		phone: show(person.phone, person.phoneVisibility),
+		mobile: show(person.mobile, person.mobileVisibility),
+		email: show(person.email, person.emailVisibility),
+	};
+	const hiddenForAnonymous =
+		!viewer.signedIn &&
+		((!!person.phone && person.phoneVisibility === 'members') ||
+			(!!person.mobile && person.mobileVisibility === 'members') ||
+			(!!person.email && person.emailVisibility === 'members'));
+	return { ...contact, hiddenForAnonymous };
+}
+
+export type Freshness = 'fresh' | 'stale' | 'never';
+
+/** `stale` when not confirmed for more than STALE_AFTER_DAYS, `never` when never confirmed. */
+export function freshness(verifiedAt: string | null, now: Date = new Date()): Freshness {
+	if (!verifiedAt) return 'never';
+	return daysBetween(verifiedAt, now) > STALE_AFTER_DAYS ? 'stale' : 'fresh';
+}
+
+/** True while the person is away (deputy shown first); dates are inclusive ISO dates. */
+export function isAway(person: { awayFrom: string | null; awayUntil: string | null }, now: Date = new Date()): boolean {
+	if (!person.awayFrom && !person.awayUntil) return false;
+	const today = now.toISOString().slice(0, 10);
+	return (!person.awayFrom || person.awayFrom.slice(0, 10) <= today) && (!person.awayUntil || today <= person.awayUntil.slice(0, 10));
+}

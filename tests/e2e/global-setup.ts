@@ -1,0 +1,78 @@
+/**
+ * Builds the app once, creates a migrated + seeded database in a temp folder, starts the production server
+ * on a free port and hands its address to the specs. With no Chromium, browser tests are skipped loudly —
+ * except under CI=true, where a missing Chromium fails the run.
+ */
+import { execSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { TestProject } from 'vitest/node';
+
+export function findChromium(): string | undefined {
+	const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
+	return candidates.find((p): p is string => !!p && existsSync(p));
+}
+
+async function freePort(): Promise<number> {
+	return new Promise((resolvePort, reject) => {
+		const server = createServer();
+		server.listen(0, '127.0.0.1', () => {
+			const address = server.address();
+			server.close(() => (typeof address === 'object' && address ? resolvePort(address.port) : reject(new Error('no port'))));
+		});
+	});
+}
+
+async function waitForHealth(url: string, server: ChildProcess, timeoutMs = 30_000) {
+	const start = Date.now();
+	while (Date.now() - start < timeoutMs) {
+		if (server.exitCode !== null) throw new Error(`The server exited with code ${server.exitCode}`);
+		try {
+			const res = await fetch(`${url}/api/health`);
+			if (res.ok) return;
+		} catch {
+			/* not up yet */
+		}
+		await new Promise((r) => setTimeout(r, 200));
+	}
+	throw new Error(`The server did not answer ${url}/api/health within ${timeoutMs} ms`);
+}
+
+export default async function setup(project: TestProject) {
+	const chromiumPath = findChromium();
+	if (!chromiumPath) {
+		if (process.env.CI === 'true') throw new Error('CI=true but no Chromium was found (set CHROMIUM_PATH or apt-get install chromium).');
+		console.warn('\n\n!!! BROWSER TESTS SKIPPED: no Chromium found (set CHROMIUM_PATH or install /usr/bin/chromium) !!!\n\n');
+		project.provide('e2e', { skip: true, baseURL: '', dbPath: '', chromiumPath: '' });
+		return;
+	}
+	const outDir = resolve(process.env.E2E_OUT_DIR ?? '.e2e/dist');
+	if (process.env.E2E_SKIP_BUILD !== '1' || !existsSync(join(outDir, 'server', 'entry.mjs'))) {
+		execSync('npx astro build', { stdio: 'inherit', env: { ...process.env, ASTRO_OUT_DIR: outDir, ASTRO_TELEMETRY_DISABLED: '1' } });
+	}
+	const dir = mkdtempSync(join(tmpdir(), 'vejviser-e2e-'));
+	const dbPath = join(dir, 'e2e.db');
+	execSync('npx tsx db/cli.ts setup', { stdio: 'inherit', env: { ...process.env, DATABASE_PATH: dbPath } });
+
+	const port = Number(process.env.E2E_PORT ?? (await freePort()));
+	const baseURL = `http://127.0.0.1:${port}`;
+	const server = spawn(process.execPath, [join(outDir, 'server', 'entry.mjs')], {
+		env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), DATABASE_PATH: dbPath, PUBLIC_BASE_URL: baseURL, SMTP_URL: '' },
+		stdio: ['ignore', 'inherit', 'inherit'],
+	});
+	await waitForHealth(baseURL, server);
+	project.provide('e2e', { skip: false, baseURL, dbPath, chromiumPath });
+
+	return async () => {
+		server.kill('SIGTERM');
+		rmSync(dir, { recursive: true, force: true });
+	};
+}
+
+declare module 'vitest' {
+	export interface ProvidedContext {
+		e2e: { skip: boolean; baseURL: string; dbPath: string; chromiumPath: string };
+	}
+}

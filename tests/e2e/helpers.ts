@@ -1,0 +1,43 @@
+import AxeBuilder from '@axe-core/playwright';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { expect, inject } from 'vitest';
+import { createDb, type Db } from '@db/client';
+
+export const e2e = inject('e2e');
+/** True when no Chromium was found outside CI: use with describe.skipIf(skipBrowser). */
+export const skipBrowser = e2e.skip;
+export const baseURL = e2e.baseURL;
+
+/** Flags that keep Chromium quiet on a machine with no internet (see the env notes). */
+export async function launchBrowser(): Promise<Browser> {
+	return chromium.launch({
+		executablePath: e2e.chromiumPath,
+		args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+	});
+}
+
+export async function newPage(browser: Browser): Promise<Page> {
+	const context = await browser.newContext({ baseURL, locale: 'da-DK', timezoneId: 'Europe/Copenhagen' });
+	return context.newPage();
+}
+
+/** Fails the test with a readable list when axe finds WCAG 2.1 A/AA violations. */
+export async function expectAccessible(page: Page): Promise<void> {
+	const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+	const summary = results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+	expect(summary, `axe violations on ${page.url()}`).toEqual([]);
+}
+
+/** The server's database, for arranging data and reading the mail outbox (same file, separate connection). */
+export function openServerDb(): Db {
+	return createDb(e2e.dbPath);
+}
+
+/** Presses Tab until the focused element matches `selector` (keyboard-only journeys); fails after `max` presses. */
+export async function tabTo(page: Page, selector: string, max = 60): Promise<void> {
+	for (let i = 0; i < max; i++) {
+		await page.keyboard.press('Tab');
+		if (await page.evaluate((s) => document.activeElement?.matches(s) ?? false, selector)) return;
+	}
+	throw new Error(`Could not reach ${selector} with Tab in ${max} presses`);
+}
