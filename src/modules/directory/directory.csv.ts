@@ -1,0 +1,319 @@
+/**
+ * The directory CSV format (docs: contracts.md "Directory CSV format"), shared by import and export:
+ * the column list, delimiter detection, spreadsheet-formula neutralising and the pure, database-free
+ * part of reading a file (structure and field formats). Reference checks against the database live in
+ * directory.import.ts.
+ *
+ * Row numbers are line numbers in the file: the header is "række 1", the first person usually "række 2".
+ */
+import { parse } from 'csv-parse/sync';
+import type { OrganisationType, PersonStatus } from '@db/schema';
+import { isIsoDate } from '@/lib/dates';
+import { normaliseEmail } from '@/lib/email';
+import { normalisePhone } from '@/lib/phone';
+
+export const DIRECTORY_COLUMNS = [
+	'id',
+	'first_name',
+	'last_name',
+	'title',
+	'organisation',
+	'organisation_type',
+	'municipality_code',
+	'unit',
+	'key_person',
+	'roles',
+	'topics',
+	'age_groups',
+	'phone',
+	'mobile',
+	'email',
+	'hours',
+	'note',
+	'verified_at',
+	'status',
+	'successor_id',
+] as const;
+
+export type DirectoryColumn = (typeof DIRECTORY_COLUMNS)[number];
+
+export const ORGANISATION_TYPES: readonly OrganisationType[] = ['kommune', 'region', 'frivillig', 'andet'];
+
+const REQUIRED: readonly DirectoryColumn[] = ['id', 'first_name', 'last_name', 'organisation', 'organisation_type', 'unit'];
+
+/** Danish column descriptions for error messages, so a non-technical editor knows which cell is meant. */
+const COLUMN_LABEL: Record<DirectoryColumn, string> = {
+	id: 'id',
+	first_name: 'fornavn',
+	last_name: 'efternavn',
+	title: 'titel',
+	organisation: 'organisation',
+	organisation_type: 'organisationstype',
+	municipality_code: 'kommunekode',
+	unit: 'enhed',
+	key_person: 'nøgleperson',
+	roles: 'roller',
+	topics: 'emner',
+	age_groups: 'aldersgrupper',
+	phone: 'telefon',
+	mobile: 'mobil',
+	email: 'e-mail',
+	hours: 'træffetid',
+	note: 'note',
+	verified_at: 'bekræftet dato',
+	status: 'status',
+	successor_id: 'efterfølger',
+};
+
+export function columnLabel(column: string): string {
+	return COLUMN_LABEL[column as DirectoryColumn] ?? column;
+}
+
+/** One person as the file describes them, cleaned and format-checked (references not yet resolved). */
+export interface DirectoryRecord {
+	id: string;
+	firstName: string;
+	lastName: string;
+	title: string;
+	organisation: string;
+	organisationType: OrganisationType;
+	/** 3-digit code, or null when the cell is empty. */
+	municipalityCode: string | null;
+	unit: string;
+	keyPerson: boolean;
+	/** Raw tag values as written (trimmed, empty items dropped); resolved to slugs against the reference tables. */
+	roles: string[];
+	topics: string[];
+	ageGroups: string[];
+	/** E.164 or null. */
+	phone: string | null;
+	mobile: string | null;
+	/** Lower-case or null. */
+	email: string | null;
+	hours: string;
+	note: string;
+	/** YYYY-MM-DD or null. */
+	verifiedAt: string | null;
+	status: PersonStatus;
+	successorId: string | null;
+}
+
+export interface CsvIssue {
+	/** Line number in the file (header = 1); 0 for problems with the file as a whole. */
+	row: number;
+	/** The column the problem is in, or null for whole-row/file problems. */
+	column: DirectoryColumn | null;
+	message: string;
+}
+
+export interface ParsedRow {
+	/** Line number in the file where the row starts (header = 1). */
+	row: number;
+	raw: Record<DirectoryColumn, string>;
+	/** The cleaned row; fields with errors hold a neutral value (null, false, 'active'). */
+	record: DirectoryRecord;
+	/** This row's problems (also listed in ParsedCsv.errors); empty when the row is fine. */
+	errors: CsvIssue[];
+}
+
+export interface ParsedCsv {
+	delimiter: ';' | ',';
+	rows: ParsedRow[];
+	errors: CsvIssue[];
+}
+
+// ---------- formula neutralising (OWASP "CSV injection") ----------
+
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/** Prefixes `'` to a cell a spreadsheet would run as a formula. */
+export function neutraliseCell(value: string): string {
+	return FORMULA_START.test(value) ? `'${value}` : value;
+}
+
+/** Undoes neutraliseCell so our own exports import unchanged (`'+4512345678` → `+4512345678`). */
+export function unneutraliseCell(value: string): string {
+	return /^'[=+\-@\t\r]/.test(value) ? value.slice(1) : value;
+}
+
+// ---------- reading ----------
+
+/** `;` or `,`: whichever occurs more often in the header line (outside quotes). */
+export function detectDelimiter(headerLine: string): ';' | ',' {
+	let semicolons = 0;
+	let commas = 0;
+	let quoted = false;
+	for (const ch of headerLine) {
+		if (ch === '"') quoted = !quoted;
+		else if (!quoted && ch === ';') semicolons++;
+		else if (!quoted && ch === ',') commas++;
+	}
+	return commas > semicolons ? ',' : ';';
+}
+
+const collapse = (s: string) => s.replace(/\s+/g, ' ').trim();
+
+/** Splits a `|`-list, dropping blanks (`a||b|` → [a, b]). */
+export function splitList(value: string): string[] {
+	return value
+		.split('|')
+		.map((v) => collapse(v))
+		.filter(Boolean);
+}
+
+function parseBoolean(value: string): boolean | undefined {
+	const v = value.trim().toLowerCase();
+	if (v === '' || v === 'nej' || v === 'n') return false;
+	if (v === 'ja' || v === 'j') return true;
+	return undefined;
+}
+
+/**
+ * Parses the text of a directory CSV file: header, rows, and every field's format. Pure: no database.
+ * Returns all problems found, not just the first.
+ */
+export function parseDirectoryCsv(text: string): ParsedCsv {
+	// One line-ending convention before parsing keeps csv-parse's line counting exact for CRLF files.
+	const normalised = text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
+	const firstLine = normalised.split('\n', 1)[0] ?? '';
+	const delimiter = detectDelimiter(firstLine);
+	const errors: CsvIssue[] = [];
+
+	let records: Array<{ record: string[]; info: { lines: number } }>;
+	try {
+		records = parse(normalised, { delimiter, info: true, relax_column_count: true, skip_empty_lines: true, relax_quotes: false });
+	} catch (error) {
+		const e = error as { code?: string; lines?: number; message?: string };
+		const line = typeof e.lines === 'number' ? e.lines : 0;
+		const message =
+			e.code === 'CSV_QUOTE_NOT_CLOSED'
+				? 'Et anførselstegn (") åbner et felt, der aldrig lukkes. Tjek rækken og rækkerne før den.'
+				: e.code === 'CSV_INVALID_CLOSING_QUOTE'
+					? 'Et anførselstegn (") står midt i et felt. Sæt hele feltet i anførselstegn og skriv anførselstegn inde i feltet dobbelt ("").'
+					: `Filen kan ikke læses som CSV (${e.message ?? String(error)}).`;
+		return { delimiter, rows: [], errors: [{ row: line, column: null, message }] };
+	}
+
+	// Whitespace-only lines and rows of bare delimiters (spreadsheets leave them at the end) carry nothing.
+	const meaningful = records.filter((r) => r.record.some((cell) => cell.trim() !== ''));
+	const headerEntry = meaningful.shift();
+	if (!headerEntry) return { delimiter, rows: [], errors: [{ row: 1, column: null, message: 'Filen er tom: der er hverken overskrift eller rækker.' }] };
+
+	const header = headerEntry.record.map((h) => h.replace(/^\uFEFF/, '').trim().toLowerCase());
+	const headerRow = startLine(headerEntry);
+	const known = new Set<string>(DIRECTORY_COLUMNS);
+	const unknown = header.filter((h) => !known.has(h));
+	const missing = DIRECTORY_COLUMNS.filter((c) => !header.includes(c));
+	const repeated = header.filter((h, i) => h && header.indexOf(h) !== i);
+	if (unknown.length)
+		errors.push({ row: headerRow, column: null, message: `Ukendte kolonner i overskriften: ${unknown.map((h) => `"${h}"`).join(', ')}. Tilladte kolonner: ${DIRECTORY_COLUMNS.join(', ')}.` });
+	if (missing.length) errors.push({ row: headerRow, column: null, message: `Overskriften mangler kolonnerne: ${missing.join(', ')}.` });
+	if (repeated.length) errors.push({ row: headerRow, column: null, message: `Kolonnerne ${[...new Set(repeated)].join(', ')} står mere end én gang i overskriften.` });
+	if (errors.length) return { delimiter, rows: [], errors };
+
+	const rows: ParsedRow[] = [];
+	const firstRowOfId = new Map<string, number>();
+	for (const entry of meaningful) {
+		const row = startLine(entry);
+		if (entry.record.length !== header.length) {
+			errors.push({
+				row,
+				column: null,
+				message: `Rækken har ${entry.record.length} felter, men overskriften har ${header.length}. Tjek skilletegn (${delimiter}) og anførselstegn i rækken.`,
+			});
+			continue;
+		}
+		const raw = Object.fromEntries(header.map((h, i) => [h, unneutraliseCell(entry.record[i].trim()).trim()])) as Record<DirectoryColumn, string>;
+		const rowErrors: CsvIssue[] = [];
+		const record = validateFields(raw, row, rowErrors);
+		if (raw.id) {
+			const first = firstRowOfId.get(raw.id);
+			if (first !== undefined) rowErrors.push({ row, column: 'id', message: `id "${raw.id}" står allerede i række ${first}; hvert id må kun forekomme én gang.` });
+			else firstRowOfId.set(raw.id, row);
+		}
+		errors.push(...rowErrors);
+		rows.push({ row, raw, record, errors: rowErrors });
+	}
+	if (!rows.length && !errors.length) errors.push({ row: headerRow, column: null, message: 'Filen har en overskrift, men ingen rækker med personer.' });
+	return { delimiter, rows, errors };
+}
+
+/** csv-parse reports the line a record ends on; a quoted field may span lines. */
+function startLine(entry: { record: string[]; info: { lines: number } }): number {
+	const inner = entry.record.reduce((n, cell) => n + (cell.match(/\n/g)?.length ?? 0), 0);
+	return entry.info.lines - inner;
+}
+
+function validateFields(raw: Record<DirectoryColumn, string>, row: number, errors: CsvIssue[]): DirectoryRecord {
+	const err = (column: DirectoryColumn, message: string) => errors.push({ row, column, message });
+
+	for (const column of REQUIRED) if (!raw[column]) err(column, `Feltet ${column} (${columnLabel(column)}) skal udfyldes.`);
+
+	const type = raw.organisation_type.toLowerCase() as OrganisationType;
+	if (raw.organisation_type && !ORGANISATION_TYPES.includes(type))
+		err('organisation_type', `Ukendt organisationstype "${raw.organisation_type}". Brug en af: ${ORGANISATION_TYPES.join(', ')}.`);
+
+	// Official codes are three digits; a leading zero from systems that pad to four is tolerated.
+	let municipalityCode: string | null = raw.municipality_code.replace(/^0(?=\d{3}$)/, '') || null;
+	if (municipalityCode && !/^\d{3}$/.test(municipalityCode)) {
+		err('municipality_code', `Kommunekoden "${raw.municipality_code}" findes ikke; den skal være kommunens officielle 3-cifrede kode (fx 219 for Hillerød).`);
+		municipalityCode = null;
+	} else if (!municipalityCode && type === 'kommune')
+		err('municipality_code', 'Kommunekoden skal udfyldes for personer i en kommune (organisationstype kommune).');
+
+	const keyPerson = parseBoolean(raw.key_person);
+	if (keyPerson === undefined) err('key_person', `Nøgleperson skal være "ja" eller "nej", ikke "${raw.key_person}".`);
+
+	const phoneField = (column: 'phone' | 'mobile'): string | null => {
+		if (!raw[column]) return null;
+		const result = normalisePhone(raw[column]);
+		if (!result.ok) {
+			err(column, result.error);
+			return null;
+		}
+		return result.e164;
+	};
+	const phone = phoneField('phone');
+	const mobile = phoneField('mobile');
+
+	let email: string | null = null;
+	if (raw.email) {
+		const result = normaliseEmail(raw.email);
+		if (result.ok) email = result.email;
+		else err('email', result.error);
+	}
+
+	const verifiedAt = raw.verified_at || null;
+	if (verifiedAt && !isIsoDate(verifiedAt)) err('verified_at', `"${verifiedAt}" er ikke en gyldig dato; skriv den som ÅÅÅÅ-MM-DD, fx 2026-03-12.`);
+
+	const statusRaw = raw.status.toLowerCase();
+	const status: PersonStatus = statusRaw === 'left' ? 'left' : 'active';
+	if (statusRaw !== '' && statusRaw !== 'active' && statusRaw !== 'left') err('status', `Status skal være "active" eller "left", ikke "${raw.status}".`);
+
+	const successorId = raw.successor_id || null;
+	if (successorId && successorId === raw.id) err('successor_id', 'En person kan ikke være sin egen efterfølger.');
+	if (successorId && status !== 'left') err('successor_id', `Efterfølger (${successorId}) må kun udfyldes, når status er "left".`);
+
+	return {
+		id: raw.id,
+		firstName: collapse(raw.first_name),
+		lastName: collapse(raw.last_name),
+		title: collapse(raw.title),
+		organisation: collapse(raw.organisation),
+		organisationType: type,
+		municipalityCode,
+		unit: collapse(raw.unit),
+		keyPerson: keyPerson ?? false,
+		roles: splitList(raw.roles),
+		topics: splitList(raw.topics),
+		ageGroups: splitList(raw.age_groups),
+		phone,
+		mobile,
+		email,
+		hours: raw.hours,
+		note: raw.note,
+		verifiedAt,
+		status,
+		successorId,
+	};
+}
