@@ -181,7 +181,7 @@ export function parseDirectoryCsv(text: string): ParsedCsv {
 
 	let records: Array<{ record: string[]; info: { lines: number } }>;
 	try {
-		records = parse(normalised, { delimiter, info: true, relax_column_count: true, skip_empty_lines: true, relax_quotes: false });
+		records = parse(normalised, { delimiter, info: true, relax_column_count: true, skip_empty_lines: true }) as unknown as typeof records;
 	} catch (error) {
 		const e = error as { code?: string; lines?: number; message?: string };
 		const line = typeof e.lines === 'number' ? e.lines : 0;

@@ -139,8 +139,9 @@ interface ResolvedRow {
 function checkReferences(rows: ParsedRow[], refs: References, errors: CsvIssue[]): ResolvedRow[] {
 	const resolved: ResolvedRow[] = [];
 	const fileIds = new Set(rows.map((r) => r.raw.id).filter(Boolean));
-	// The first row naming an organisation fixes its spelling, type and municipality for the rest of the file.
-	const orgInFile = new Map<string, { row: number; name: string; type: OrganisationType; code: string | null }>();
+	// What the file says about each organisation: the database wins; otherwise most rows win (ties: first row),
+	// so the odd row out is the one reported.
+	const orgInFile = agreeOnOrganisations(rows, refs);
 
 	for (const { row, record, errors: formatErrors } of rows) {
 		const err = (column: CsvIssue['column'], message: string) => errors.push({ row, column, message });
@@ -165,21 +166,16 @@ function checkReferences(rows: ParsedRow[], refs: References, errors: CsvIssue[]
 		const typeKnown = !formatErrors.some((e) => e.column === 'organisation_type' || e.column === 'organisation');
 		const key = record.organisation.toLowerCase();
 		const existing = refs.organisations.get(key);
-		const earlier = orgInFile.get(key);
+		const agreed = orgInFile.get(key);
+		const organisationName = agreed?.name ?? record.organisation;
 		const code = record.organisationType === 'kommune' ? record.municipalityCode : null;
-		let organisationName = earlier?.name ?? existing?.name ?? record.organisation;
-		if (!typeKnown) {
-			// The type itself is wrong; comparing it with other rows would only repeat that.
-		} else if (existing && existing.type !== record.organisationType)
-			err('organisation_type', `Organisationen "${existing.name}" findes allerede med typen "${existing.type}", ikke "${record.organisationType}".`);
-		else if (existing && code && existing.municipalityCode && existing.municipalityCode !== code)
-			err('municipality_code', `"${existing.name}" hører til kommunekode ${existing.municipalityCode}, ikke ${code}.`);
-		else if (earlier && earlier.type !== record.organisationType)
-			err('organisation_type', `"${earlier.name}" har typen "${earlier.type}" i række ${earlier.row}, men "${record.organisationType}" her.`);
-		else if (earlier && code && earlier.code && earlier.code !== code)
-			err('municipality_code', `"${earlier.name}" har kommunekode ${earlier.code} i række ${earlier.row}, men ${code} her.`);
-		if (!earlier && typeKnown) orgInFile.set(key, { row, name: organisationName, type: record.organisationType, code });
-		organisationName = orgInFile.get(key)?.name ?? organisationName;
+		if (typeKnown && agreed) {
+			const source = existing ? `findes allerede i kataloget` : `står i de fleste rækker`;
+			if (agreed.type !== record.organisationType)
+				err('organisation_type', `Organisationen "${agreed.name}" ${source} med typen "${agreed.type}", ikke "${record.organisationType}".`);
+			else if (code && agreed.code && agreed.code !== code)
+				err('municipality_code', `"${agreed.name}" ${source} med kommunekode ${agreed.code}, ikke ${code}.`);
+		}
 
 		if (record.successorId && !fileIds.has(record.successorId) && !refs.people.has(record.successorId))
 			err('successor_id', `Efterfølgeren "${record.successorId}" findes hverken i filen eller i kataloget.`);
@@ -203,6 +199,29 @@ function checkReferences(rows: ParsedRow[], refs: References, errors: CsvIssue[]
 		}
 	}
 	return resolved;
+}
+
+function agreeOnOrganisations(rows: ParsedRow[], refs: References) {
+	const tally = new Map<string, { name: string; types: Map<string, number>; codes: Map<string, number> }>();
+	const bump = (m: Map<string, number>, k: string) => m.set(k, (m.get(k) ?? 0) + 1);
+	for (const { record, errors } of rows) {
+		if (!record.organisation || errors.some((e) => e.column === 'organisation_type')) continue;
+		const key = record.organisation.toLowerCase();
+		const t = tally.get(key) ?? { name: record.organisation, types: new Map(), codes: new Map() };
+		tally.set(key, t);
+		bump(t.types, record.organisationType);
+		if (record.organisationType === 'kommune' && record.municipalityCode) bump(t.codes, record.municipalityCode);
+	}
+	// Map iteration keeps insertion order, so on a tie the value seen first wins.
+	const top = (m: Map<string, number>) => [...m].reduce<[string, number] | null>((best, e) => (!best || e[1] > best[1] ? e : best), null)?.[0] ?? null;
+	const agreed = new Map<string, { name: string; type: OrganisationType; code: string | null }>();
+	for (const [key, t] of tally) {
+		const existing = refs.organisations.get(key);
+		const type = existing?.type ?? (top(t.types) as OrganisationType);
+		const code = (existing?.type === 'kommune' ? existing.municipalityCode : null) ?? (type === 'kommune' ? top(t.codes) : null);
+		agreed.set(key, { name: existing?.name ?? t.name, type, code });
+	}
+	return agreed;
 }
 
 // ---------- the import ----------
