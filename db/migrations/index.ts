@@ -1,5 +1,6 @@
 import type { Migration } from 'kysely';
 import * as m0001 from './0001_foundation';
+import * as m0006freshness from './0006_freshness';
 
 /**
  * Append-only. A shipped migration is frozen: change the schema with a new file.
@@ -7,4 +8,5 @@ import * as m0001 from './0001_foundation';
  */
 export const migrations: Record<string, Migration> = {
 	'0001_foundation': m0001,
+	'0006_freshness': m0006freshness,
 };
