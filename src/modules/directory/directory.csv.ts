@@ -223,7 +223,8 @@ export function parseDirectoryCsv(text: string): ParsedCsv {
 			});
 			continue;
 		}
-		const raw = Object.fromEntries(header.map((h, i) => [h, unneutraliseCell(entry.record[i].trim()).trim()])) as Record<DirectoryColumn, string>;
+		// What follows our own `'` prefix is the stored value verbatim (a leading tab included), so it is not trimmed again.
+		const raw = Object.fromEntries(header.map((h, i) => [h, unneutraliseCell(entry.record[i].trim())])) as Record<DirectoryColumn, string>;
 		const rowErrors: CsvIssue[] = [];
 		const record = validateFields(raw, row, rowErrors);
 		if (raw.id) {
