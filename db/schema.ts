@@ -182,6 +182,23 @@ export interface MailOutboxTable {
 	sent_at: string | null;
 }
 
+export interface CorrectionTable {
+	id: Generated<number>;
+	person_id: number | null;
+	unit_id: number | null;
+	kind: 'number' | 'left' | 'wrong_unit' | 'other';
+	message: Generated<string>;
+	reporter_email: string | null;
+	reporter_user_id: number | null;
+	/** Salted hash of the reporter's IP, only for rate-limiting anonymous reports. */
+	client_key: string | null;
+	status: Generated<'open' | 'resolved' | 'dismissed'>;
+	resolution_note: Generated<string>;
+	resolved_by: string | null;
+	resolved_at: string | null;
+	created_at: string;
+}
+
 export interface Database {
 	municipality: MunicipalityTable;
 	topic: TopicTable;
@@ -199,6 +216,7 @@ export interface Database {
 	user_scope: UserScopeTable;
 	audit_log: AuditLogTable;
 	mail_outbox: MailOutboxTable;
+	correction: CorrectionTable;
 }
 
 export type PersonRow = Selectable<PersonTable>;

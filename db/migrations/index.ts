@@ -1,6 +1,7 @@
 import type { Migration } from 'kysely';
 import * as m0001 from './0001_foundation';
 import * as m0006freshness from './0006_freshness';
+import * as m0005editing from './0005_editing';
 
 /**
  * Append-only. A shipped migration is frozen: change the schema with a new file.
@@ -9,4 +10,5 @@ import * as m0006freshness from './0006_freshness';
 export const migrations: Record<string, Migration> = {
 	'0001_foundation': m0001,
 	'0006_freshness': m0006freshness,
+	'0005_editing': m0005editing,
 };
