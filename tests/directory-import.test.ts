@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -313,6 +313,36 @@ describe('directory import', () => {
 		// Header on line 1, M1 on lines 2–3 (a two-line note), M2 on line 4.
 		const report = await importDirectoryCsv(db, csv([{ id: 'M1', note: '"to\nlinjer"' }, { id: 'M2', email: 'bad' }]));
 		expect(report.errors).toEqual([expect.objectContaining({ row: 4, column: 'email' })]);
+	});
+});
+
+describe('directory import of real-world files', () => {
+	it('reads a Windows-1252 file from older Excel and says so', async () => {
+		const { db, dir } = await freshDb();
+		const path = join(dir, 'latin1.csv');
+		writeFileSync(path, Buffer.from(csv([{ id: 'W1', last_name: 'Bækgaard Sørensen', unit: 'Børn og Unge' }]), 'latin1'));
+		const report = await importDirectoryFile(db, path);
+		expect(report.ok).toBe(true);
+		expect(formatImportReport(report)).toContain('Windows-1252');
+		expect((await db.selectFrom('person').select('last_name').executeTakeFirstOrThrow()).last_name).toBe('Bækgaard Sørensen');
+	});
+
+	it('accepts dates a Danish spreadsheet has rewritten and stores them as ISO dates', async () => {
+		const { db } = await freshDb();
+		const report = await importDirectoryCsv(db, csv([{ id: 'D1', verified_at: '15-01-2026' }, { id: 'D2', verified_at: '5.2.2026' }, { id: 'D3', verified_at: '2026-03-01T09:00:00Z' }]));
+		expect(report.ok).toBe(true);
+		const dates = await db.selectFrom('person').select('verified_at').orderBy('ref').execute();
+		expect(dates.map((d) => d.verified_at)).toEqual(['2026-01-15', '2026-02-05', '2026-03-01']);
+	});
+
+	it('treats a header-only file as nothing to do and a missing file as an error', async () => {
+		const { db, dir } = await freshDb();
+		const empty = await importDirectoryCsv(db, DIRECTORY_COLUMNS.join(';') + '\r\n');
+		expect(empty.ok).toBe(true);
+		expect(empty.counts).toEqual({ created: 0, changed: 0, unchanged: 0 });
+		const missing = await importDirectoryFile(db, join(dir, 'nope.csv'));
+		expect(missing.ok).toBe(false);
+		expect(formatImportReport(missing)).toContain('findes ikke');
 	});
 });
 

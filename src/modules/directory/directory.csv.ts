@@ -208,6 +208,8 @@ export function parseDirectoryCsv(text: string): ParsedCsv {
 	if (unknown.length)
 		errors.push({ row: headerRow, column: null, message: `Ukendte kolonner i overskriften: ${unknown.map((h) => `"${h}"`).join(', ')}. Tilladte kolonner: ${DIRECTORY_COLUMNS.join(', ')}.` });
 	if (missing.length) errors.push({ row: headerRow, column: null, message: `Overskriften mangler kolonnerne: ${missing.join(', ')}.` });
+	if (header.length === 1)
+		errors.push({ row: headerRow, column: null, message: 'Overskriften blev læst som én kolonne: filen skal bruge semikolon (;) eller komma (,) som skilletegn.' });
 	if (repeated.length) errors.push({ row: headerRow, column: null, message: `Kolonnerne ${[...new Set(repeated)].join(', ')} står mere end én gang i overskriften.` });
 	if (errors.length) return { delimiter, rows: [], errors };
 
@@ -235,7 +237,6 @@ export function parseDirectoryCsv(text: string): ParsedCsv {
 		errors.push(...rowErrors);
 		rows.push({ row, raw, record, errors: rowErrors });
 	}
-	if (!rows.length && !errors.length) errors.push({ row: headerRow, column: null, message: 'Filen har en overskrift, men ingen rækker med personer.' });
 	return { delimiter, rows, errors };
 }
 
@@ -243,6 +244,17 @@ export function parseDirectoryCsv(text: string): ParsedCsv {
 function startLine(entry: { record: string[]; info: { lines: number } }): number {
 	const inner = entry.record.reduce((n, cell) => n + (cell.match(/\n/g)?.length ?? 0), 0);
 	return entry.info.lines - inner;
+}
+
+/**
+ * `YYYY-MM-DD`, also when a spreadsheet has rewritten it the Danish way (`15-01-2026`, `15.01.2026`)
+ * or added a time (`2026-01-15T08:00:00Z`); null unless it is a real calendar date.
+ */
+export function toIsoDate(value: string): string | null {
+	const v = value.trim();
+	const danish = /^(\d{1,2})[.\-/](\d{1,2})[.\-/](\d{4})$/.exec(v);
+	const iso = danish ? `${danish[3]}-${danish[2].padStart(2, '0')}-${danish[1].padStart(2, '0')}` : /^(\d{4}-\d{2}-\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/.exec(v)?.[1];
+	return iso && isIsoDate(iso) ? iso : null;
 }
 
 function validateFields(raw: Record<DirectoryColumn, string>, row: number, errors: CsvIssue[]): DirectoryRecord {
@@ -284,8 +296,8 @@ function validateFields(raw: Record<DirectoryColumn, string>, row: number, error
 		else err('email', result.error);
 	}
 
-	const verifiedAt = raw.verified_at || null;
-	if (verifiedAt && !isIsoDate(verifiedAt)) err('verified_at', `"${verifiedAt}" er ikke en gyldig dato; skriv den som ÅÅÅÅ-MM-DD, fx 2026-03-12.`);
+	const verifiedAt = raw.verified_at ? toIsoDate(raw.verified_at) : null;
+	if (raw.verified_at && !verifiedAt) err('verified_at', `"${raw.verified_at}" er ikke en gyldig dato; skriv den som ÅÅÅÅ-MM-DD, fx 2026-03-12.`);
 
 	const statusRaw = raw.status.toLowerCase();
 	const status: PersonStatus = statusRaw === 'left' ? 'left' : 'active';

@@ -7,7 +7,7 @@
  * A dry run performs the very same writes inside the transaction and rolls it back, so what it reports
  * is exactly what a real run would do.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { Kysely, Transaction } from 'kysely';
 import type { Database, OrganisationType } from '@db/schema';
@@ -390,6 +390,11 @@ function sortIssues(issues: CsvIssue[]): CsvIssue[] {
 
 /** Reads a file (UTF-8, BOM optional; Windows-1252 from older Excel is accepted and noted) and imports it. */
 export async function importDirectoryFile(db: Kysely<Database>, absPath: string, opts: ImportOptions = {}): Promise<ImportReport> {
+	if (!existsSync(absPath) || !statSync(absPath).isFile()) {
+		const report = await importDirectoryCsv(db, '', { fileName: basename(absPath), ...opts });
+		report.errors = [{ row: 0, column: null, message: `Filen ${absPath} findes ikke.` }];
+		return report;
+	}
 	const bytes = readFileSync(absPath);
 	let text: string;
 	let note: string | null = null;
