@@ -170,11 +170,11 @@ function checkReferences(rows: ParsedRow[], refs: References, errors: CsvIssue[]
 		const organisationName = agreed?.name ?? record.organisation;
 		const code = record.organisationType === 'kommune' ? record.municipalityCode : null;
 		if (typeKnown && agreed) {
-			const source = existing ? `findes allerede i kataloget` : `står i de fleste rækker`;
+			const source = existing ? 'findes allerede i kataloget med' : 'har i andre rækker i filen';
 			if (agreed.type !== record.organisationType)
-				err('organisation_type', `Organisationen "${agreed.name}" ${source} med typen "${agreed.type}", ikke "${record.organisationType}".`);
+				err('organisation_type', `Organisationen "${agreed.name}" ${source} typen "${agreed.type}", ikke "${record.organisationType}".`);
 			else if (code && agreed.code && agreed.code !== code)
-				err('municipality_code', `"${agreed.name}" ${source} med kommunekode ${agreed.code}, ikke ${code}.`);
+				err('municipality_code', `Organisationen "${agreed.name}" ${source} kommunekoden ${agreed.code}, ikke ${code}.`);
 		}
 
 		if (record.successorId && !fileIds.has(record.successorId) && !refs.people.has(record.successorId))
