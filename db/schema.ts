@@ -140,6 +140,9 @@ export interface UserTable {
 	person_id: number | null;
 	created_at: string;
 	last_login_at: string | null;
+	/** What a registering user told the admins; empty when approved automatically. */
+	signup_note: Generated<string>;
+	updated_at: string | null;
 }
 
 export interface UserScopeTable {
@@ -182,6 +185,60 @@ export interface MailOutboxTable {
 	sent_at: string | null;
 }
 
+export interface SessionTable {
+	/** 16 characters; the cookie holds `<id>.<secret>`. */
+	id: string;
+	/** SHA-256 of the secret part of the cookie. */
+	secret_hash: Uint8Array;
+	user_id: number;
+	created_at: string;
+	last_seen_at: string;
+	/** When a passkey was proven in this session (editor/admin rights need it once a passkey exists). */
+	second_factor_at: string | null;
+	label: Generated<string>;
+}
+
+export interface SigninChallengeTable {
+	id: string;
+	user_id: number;
+	purpose: Generated<'signin' | 'cli'>;
+	code_hash: string | null;
+	link_hash: string | null;
+	next_path: string | null;
+	attempts: Generated<number>;
+	created_at: string;
+	expires_at: string;
+	used_at: string | null;
+}
+
+export interface RateLimitTable {
+	key: string;
+	window_start: string;
+	count: Generated<number>;
+}
+
+export interface PasskeyTable {
+	/** The credential id, base64url. */
+	id: string;
+	user_id: number;
+	public_key: Uint8Array;
+	counter: Generated<number>;
+	/** JSON array of AuthenticatorTransport. */
+	transports: Generated<string>;
+	name: Generated<string>;
+	created_at: string;
+	last_used_at: string | null;
+}
+
+export interface WebauthnChallengeTable {
+	id: Generated<number>;
+	session_id: string;
+	kind: 'register' | 'authenticate';
+	challenge: string;
+	created_at: string;
+	expires_at: string;
+}
+
 export interface CorrectionTable {
 	id: Generated<number>;
 	person_id: number | null;
@@ -217,6 +274,11 @@ export interface Database {
 	audit_log: AuditLogTable;
 	mail_outbox: MailOutboxTable;
 	correction: CorrectionTable;
+	session: SessionTable;
+	signin_challenge: SigninChallengeTable;
+	rate_limit: RateLimitTable;
+	passkey: PasskeyTable;
+	webauthn_challenge: WebauthnChallengeTable;
 }
 
 export type PersonRow = Selectable<PersonTable>;

@@ -1,17 +1,38 @@
 import { defineMiddleware } from 'astro:middleware';
-import { ensureDbReady } from '@/lib/db';
+import { ensureDbReady, getDb } from '@/lib/db';
+import { PUBLIC_BASE_URL } from 'astro:env/server';
+import { SESSION_COOKIE, sessionCookieOptions, validateSessionToken } from '@/modules/auth/auth.sessions';
 
 /**
- * Resolves the session cookie into `locals.user` (accounts arrive with the auth module) and sets
+ * Resolves the session cookie into `locals.user` (sliding expiry, see auth.rules.ts sessionPolicy) and sets
  * security headers on every response.
  */
 export const onRequest = defineMiddleware(async (context, next) => {
 	await ensureDbReady();
 	context.locals.user = null;
 	context.locals.sessionId = null;
+	// Browsers tell us where a request comes from; refuse cross-site writes even where Astro's origin check
+	// does not look (JSON bodies).
+	if (!['GET', 'HEAD', 'OPTIONS'].includes(context.request.method) && context.request.headers.get('sec-fetch-site') === 'cross-site')
+		return new Response('Forespørgsler fra andre websteder er ikke tilladt.', { status: 403 });
+	const token = context.cookies.get(SESSION_COOKIE)?.value;
+	if (token) {
+		const valid = await validateSessionToken(getDb(), token);
+		const secureUrl = PUBLIC_BASE_URL.startsWith('https:') ? new URL(PUBLIC_BASE_URL) : context.url;
+		if (valid) {
+			context.locals.user = valid.user;
+			context.locals.sessionId = valid.session.id;
+			if (valid.refreshed) context.cookies.set(SESSION_COOKIE, token, sessionCookieOptions(secureUrl, valid.session.expiresAt));
+		} else {
+			context.cookies.delete(SESSION_COOKIE, { path: '/' });
+		}
+	}
 	const response = await next();
+	// Pages for a signed-in user must not be kept by shared caches or the back-forward cache after sign-out.
+	if (context.locals.user && !response.headers.has('Cache-Control')) response.headers.set('Cache-Control', 'private, no-store');
 	response.headers.set('X-Content-Type-Options', 'nosniff');
-	response.headers.set('Referrer-Policy', 'strict-origin-when-cross-origin');
+	// Pages with a token in the URL (sign-in links) set their own, stricter no-referrer.
+	if (!response.headers.has('Referrer-Policy')) response.headers.set('Referrer-Policy', 'strict-origin-when-cross-origin');
 	response.headers.set('X-Frame-Options', 'DENY');
 	response.headers.set('Permissions-Policy', 'camera=(), microphone=(), geolocation=()');
 	if (!response.headers.has('Content-Security-Policy'))

@@ -1,0 +1,99 @@
+/**
+ * Permissions for pages and modules: load the acting user's scopes once, then ask. The rules themselves are
+ * pure functions in auth.rules.ts. Enforce on the server for every action — a hidden button is not a check.
+ *
+ * In a page:
+ *   const user = requireUser(Astro); if (user instanceof Response) return user;
+ *   const perms = await loadPermissions(getDb(), user);
+ *   if (!perms.canEditPerson(target)) return forbidden(Astro);
+ */
+import type { Db } from '@db/client';
+import {
+	canEditOrganisation,
+	canEditPerson,
+	canEditUnit,
+	canChangeAccount,
+	canManageNetwork,
+	effectiveOrganisationIds,
+	effectiveUnitIds,
+	type AccountChange,
+	type PersonTarget,
+	type Subject,
+	type UnitTarget,
+} from './auth.rules';
+import type { SessionUser } from './auth.types';
+
+export interface Permissions {
+	user: SessionUser | null;
+	subject: Subject | null;
+	isAdmin: boolean;
+	/** Members may edit themselves; editors their scope; admins everything. */
+	canEditPerson(person: PersonTarget): boolean;
+	canEditUnit(unit: UnitTarget): boolean;
+	canEditOrganisation(organisationId: number): boolean;
+	/** Reference data, content, accounts, new organisations. */
+	canManageNetwork: boolean;
+	canChangeAccount(targetUserId: number, change: AccountChange): boolean;
+	/** Units named in the user's scopes (an organisation editor may edit more: ask canEditUnit). */
+	editableUnitIds: number[];
+	editableOrganisationIds: number[];
+}
+
+/** Loads scopes for the (effective) role of the session user; null/anonymous gets no rights. */
+export async function loadPermissions(db: Db, user: SessionUser | null): Promise<Permissions> {
+	let subject: Subject | null = null;
+	if (user) {
+		const scopes = await db.selectFrom('user_scope').select(['unit_id', 'organisation_id']).where('user_id', '=', user.id).execute();
+		subject = {
+			userId: user.id,
+			role: user.role,
+			personId: user.personId,
+			unitIds: scopes.flatMap((s) => (s.unit_id === null ? [] : [s.unit_id])),
+			organisationIds: scopes.flatMap((s) => (s.organisation_id === null ? [] : [s.organisation_id])),
+		};
+	}
+	return permissionsFor(user, subject);
+}
+
+/** The same object from already-known facts (tests, or callers that loaded scopes themselves). */
+export function permissionsFor(user: SessionUser | null, subject: Subject | null): Permissions {
+	return {
+		user,
+		subject,
+		isAdmin: subject?.role === 'admin',
+		canEditPerson: (person) => canEditPerson(subject, person),
+		canEditUnit: (unit) => canEditUnit(subject, unit),
+		canEditOrganisation: (organisationId) => canEditOrganisation(subject, organisationId),
+		canManageNetwork: canManageNetwork(subject),
+		canChangeAccount: (targetUserId, change) => canChangeAccount(subject, targetUserId, change),
+		editableUnitIds: subject ? effectiveUnitIds(subject) : [],
+		editableOrganisationIds: subject ? effectiveOrganisationIds(subject) : [],
+	};
+}
+
+/** The part of Astro's global (or an endpoint's context) these helpers need. */
+interface AstroLike {
+	locals: { user: SessionUser | null };
+	url: URL;
+	redirect(path: string, status?: 301 | 302 | 303 | 307 | 308): Response;
+	rewrite(path: string): Promise<Response>;
+}
+
+/**
+ * The signed-in user, or a redirect to /log-ind?next=<this page> for anonymous visitors.
+ * Usage: `const user = requireUser(Astro); if (user instanceof Response) return user;`
+ */
+export function requireUser(astro: AstroLike): SessionUser | Response {
+	if (astro.locals.user) return astro.locals.user;
+	const next = astro.url.pathname + astro.url.search;
+	return astro.redirect(`/log-ind?next=${encodeURIComponent(next)}`, 303);
+}
+
+/**
+ * Renders the Danish 403 page (status 403) in place of the current page: `return forbidden(Astro);`.
+ * The page explains what to do (sign in, verify with a passkey, or ask an editor).
+ */
+export function forbidden(astro: AstroLike): Promise<Response> {
+	const from = astro.url.pathname + astro.url.search;
+	return astro.rewrite(`/403?fra=${encodeURIComponent(from)}`);
+}

@@ -1,0 +1,135 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { UserRole } from '@db/schema';
+import { createTestDb } from './helpers/test-db';
+import { createTestUser } from './helpers/auth';
+import { systemActor } from '@/modules/audit/audit.repository';
+import { ensureOrganisation, ensureUnit, savePerson } from '@/modules/directory/directory.writes';
+import { canChangeAccount, effectiveRole, safeNextPath, type Subject } from '@/modules/auth/auth.rules';
+import { loadPermissions } from '@/modules/auth/auth.permissions';
+import type { SessionUser } from '@/modules/auth/auth.types';
+
+/**
+ * The network: organisation A with units A1 and A2, organisation B with unit B1; one person in each unit.
+ * The actor under test is linked to the person in A1 ("self").
+ */
+let t: Awaited<ReturnType<typeof createTestDb>>;
+const ids = { orgA: 0, orgB: 0, unitA1: 0, unitA2: 0, unitB1: 0, self: 0, colleague: 0, otherUnit: 0, otherOrg: 0 };
+
+beforeAll(async () => {
+	t = await createTestDb();
+	const actor = systemActor('test');
+	const orgA = await ensureOrganisation(t.db, actor, { name: 'Alfa Kommune', type: 'kommune', municipalityCode: '219' });
+	const orgB = await ensureOrganisation(t.db, actor, { name: 'Beta Kommune', type: 'kommune', municipalityCode: '217' });
+	const unitA1 = await ensureUnit(t.db, actor, orgA.id, 'PPR');
+	const unitA2 = await ensureUnit(t.db, actor, orgA.id, 'SSP');
+	const unitB1 = await ensureUnit(t.db, actor, orgB.id, 'PPR');
+	const person = async (ref: string, unitId: number) =>
+		(await savePerson(t.db, actor, { ref, firstName: 'Test', lastName: ref, title: 'Psykolog', unitId, municipalityCode: null, phone: null, mobile: null, email: null, hours: '', note: '', keyPerson: false, status: 'active', successorId: null, verifiedAt: null, topics: [], roles: [], ageGroups: [] })).id;
+	Object.assign(ids, {
+		orgA: orgA.id, orgB: orgB.id, unitA1: unitA1.id, unitA2: unitA2.id, unitB1: unitB1.id,
+		self: await person('SELF', unitA1.id), colleague: await person('COL', unitA1.id), otherUnit: await person('OTU', unitA2.id), otherOrg: await person('OTO', unitB1.id),
+	});
+});
+afterAll(async () => t?.cleanup());
+
+async function permsFor(role: UserRole) {
+	const scopes = role === 'unit_editor' ? { unitIds: [ids.unitA1] } : role === 'org_editor' ? { organisationIds: [ids.orgA] } : {};
+	const created = await createTestUser(t.db, { role, personId: ids.self, ...scopes });
+	const user: SessionUser = { id: created.id, email: created.email, name: 'Test', role, personId: ids.self };
+	return loadPermissions(t.db, user);
+}
+
+const person = (key: 'self' | 'colleague' | 'otherUnit' | 'otherOrg') => {
+	const unitId = key === 'self' || key === 'colleague' ? ids.unitA1 : key === 'otherUnit' ? ids.unitA2 : ids.unitB1;
+	return { id: ids[key], unitId, organisationId: key === 'otherOrg' ? ids.orgB : ids.orgA };
+};
+
+// role → [own entry, colleague in own unit, person in another unit of own organisation, person in another organisation]
+const personMatrix: Record<UserRole, [boolean, boolean, boolean, boolean]> = {
+	member: [true, false, false, false],
+	unit_editor: [true, true, false, false],
+	org_editor: [true, true, true, false],
+	admin: [true, true, true, true],
+};
+// role → [edit own unit, edit other unit in own org, edit own organisation, edit other organisation, manage network]
+const structureMatrix: Record<UserRole, [boolean, boolean, boolean, boolean, boolean]> = {
+	member: [false, false, false, false, false],
+	unit_editor: [true, false, false, false, false],
+	org_editor: [true, true, true, false, false],
+	admin: [true, true, true, true, true],
+};
+
+describe('role rules against a real database', () => {
+	for (const role of Object.keys(personMatrix) as UserRole[]) {
+		it(`lets a ${role} edit exactly the people the role allows`, async () => {
+			const perms = await permsFor(role);
+			const got = (['self', 'colleague', 'otherUnit', 'otherOrg'] as const).map((k) => perms.canEditPerson(person(k)));
+			expect(got).toEqual(personMatrix[role]);
+		});
+		it(`lets a ${role} edit exactly the units, organisations and network data the role allows`, async () => {
+			const perms = await permsFor(role);
+			expect([
+				perms.canEditUnit({ id: ids.unitA1, organisationId: ids.orgA }),
+				perms.canEditUnit({ id: ids.unitA2, organisationId: ids.orgA }),
+				perms.canEditOrganisation(ids.orgA),
+				perms.canEditOrganisation(ids.orgB),
+				perms.canManageNetwork,
+			]).toEqual(structureMatrix[role]);
+		});
+	}
+
+	it('gives an anonymous visitor no rights at all', async () => {
+		const perms = await loadPermissions(t.db, null);
+		expect([perms.canEditPerson(person('self')), perms.canEditUnit({ id: ids.unitA1, organisationId: ids.orgA }), perms.canEditOrganisation(ids.orgA), perms.canManageNetwork, perms.isAdmin]).toEqual([false, false, false, false, false]);
+	});
+
+	it('ignores stale scope rows once an editor is demoted to member', async () => {
+		const created = await createTestUser(t.db, { role: 'member', unitIds: [ids.unitA1], organisationIds: [ids.orgA] });
+		const perms = await loadPermissions(t.db, { id: created.id, email: created.email, name: '', role: 'member', personId: null });
+		expect(perms.canEditPerson(person('colleague'))).toBe(false);
+		expect(perms.editableUnitIds).toEqual([]);
+		expect(perms.editableOrganisationIds).toEqual([]);
+	});
+
+	it('lists the scopes an editor holds', async () => {
+		const perms = await permsFor('org_editor');
+		expect(perms.editableOrganisationIds).toEqual([ids.orgA]);
+	});
+});
+
+describe('account changes', () => {
+	const subject = (role: UserRole, userId = 1): Subject => ({ userId, role, personId: null, unitIds: [], organisationIds: [] });
+
+	it('lets only admins change other accounts', () => {
+		for (const role of ['member', 'unit_editor', 'org_editor'] as UserRole[]) expect(canChangeAccount(subject(role), 2, { role: 'member' })).toBe(false);
+		expect(canChangeAccount(subject('admin'), 2, { role: 'org_editor', scopes: true })).toBe(true);
+	});
+
+	it('never lets anyone raise or change their own rights', () => {
+		for (const role of ['member', 'unit_editor', 'org_editor', 'admin'] as UserRole[]) {
+			expect(canChangeAccount(subject(role, 7), 7, { role: 'admin' })).toBe(false);
+			expect(canChangeAccount(subject(role, 7), 7, { scopes: true })).toBe(false);
+			expect(canChangeAccount(subject(role, 7), 7, { status: 'active' })).toBe(false);
+		}
+	});
+});
+
+describe('second factor gating', () => {
+	it('makes an editor or admin with an unproven passkey act as a member', () => {
+		for (const role of ['unit_editor', 'org_editor', 'admin'] as UserRole[]) {
+			expect(effectiveRole(role, true, null)).toBe('member');
+			expect(effectiveRole(role, true, '2026-01-01T00:00:00Z')).toBe(role);
+			expect(effectiveRole(role, false, null)).toBe(role);
+		}
+		expect(effectiveRole('member', true, null)).toBe('member');
+	});
+});
+
+describe('next redirects', () => {
+	it('keeps same-site paths and refuses everything else', () => {
+		expect(safeNextPath('/personer/D00001/rediger?x=1')).toBe('/personer/D00001/rediger?x=1');
+		expect(safeNextPath('/%0d%0aSet-Cookie')).toBe('/%0d%0aSet-Cookie');
+		for (const bad of ['https://evil.example/', '//evil.example', '/\\evil.example', 'javascript:alert(1)', '/log-ud', '', null, ' /konto', '/a\nb'])
+			expect([bad, safeNextPath(bad, '/konto')]).toEqual([bad, '/konto']);
+	});
+});
