@@ -1,0 +1,171 @@
+/**
+ * The built-in search sources: people, units, organisations and topics. Other modules add theirs with
+ * registerSearchSource (see search.registry.ts).
+ */
+import type { Db } from '@db/client';
+import type { Visibility } from '@db/schema';
+import { conceptsInText } from './search.index';
+import { parseQuery } from './search.parser';
+import { loadOrganisations, loadPeople, loadUnits, loadThesaurusRows, type PersonRecord } from './search.repository';
+import { registerSearchSource } from './search.registry';
+import type { ConceptKind, SearchDocument, Thesaurus } from './search.types';
+
+const SECTOR_LABEL: Record<string, string> = { kommune: 'Kommune', region: 'Region', frivillig: 'Frivillig organisation', andet: 'Anden organisation' };
+
+/** What a person result shows (the results page decides which contact fields the viewer may see). */
+export interface PersonCard {
+	ref: string;
+	name: string;
+	title: string;
+	unitName: string;
+	organisationName: string;
+	organisationType: string;
+	municipalityName: string | null;
+	keyPerson: boolean;
+	roles: string[];
+	topics: string[];
+	ageGroups: string[];
+	phone: string | null;
+	mobile: string | null;
+	email: string | null;
+	phoneVisibility: Visibility;
+	mobileVisibility: Visibility;
+	emailVisibility: Visibility;
+	verifiedAt: string | null;
+	status: string;
+}
+
+/** Concept tags found in a text (a unit or event title): for documents without tags of their own. */
+export function tagsFromText(thesaurus: Thesaurus, text: string): Partial<Record<ConceptKind, string[]>> {
+	return conceptsInText(thesaurus, text, (t) => parseQuery(t, thesaurus));
+}
+
+export function personDocument(p: PersonRecord): SearchDocument {
+	const name = `${p.firstName} ${p.lastName}`.trim();
+	const digits = [p.phone, p.mobile].filter(Boolean).map((n) => n!.replace(/\D/g, '').slice(-8));
+	const card: PersonCard = {
+		ref: p.ref,
+		name,
+		title: p.title,
+		unitName: p.unitName,
+		organisationName: p.organisationName,
+		organisationType: p.organisationType,
+		municipalityName: p.municipalityName,
+		keyPerson: p.keyPerson,
+		roles: p.roles,
+		topics: p.topics,
+		ageGroups: p.ageGroups,
+		phone: p.phone,
+		mobile: p.mobile,
+		email: p.email,
+		phoneVisibility: p.phoneVisibility,
+		mobileVisibility: p.mobileVisibility,
+		emailVisibility: p.emailVisibility,
+		verifiedAt: p.verifiedAt,
+		status: p.status,
+	};
+	const weakMunicipalities = [...p.servedMunicipalities, ...(p.organisationMunicipalityCode ? [p.organisationMunicipalityCode] : [])].filter((c) => c !== p.municipalityCode);
+	return {
+		type: 'person',
+		ref: p.ref,
+		title: name,
+		subtitle: [p.title, p.unitName, p.organisationName].filter(Boolean).join(', '),
+		url: `/personer/${encodeURIComponent(p.ref)}`,
+		status: p.status,
+		verifiedAt: p.verifiedAt,
+		text: [
+			{ text: p.firstName, weight: 1, name: true },
+			{ text: p.lastName, weight: 1, name: true },
+			{ text: p.title, weight: 0.8 },
+			{ text: [p.unitName, ...p.unitAliases].join(' '), weight: 0.7 },
+			{ text: p.organisationName, weight: 0.6 },
+			{ text: p.municipalityName ?? '', weight: 0.5 },
+			{ text: p.note, weight: 0.3 },
+			{ text: digits.join(' '), weight: 0.9 },
+			{ text: p.ref, weight: 1 },
+		],
+		tags: {
+			...(p.municipalityCode && { municipality: [p.municipalityCode] }),
+			topic: p.topics,
+			role: p.roles,
+			age_group: p.ageGroups,
+			sector: [p.organisationType],
+		},
+		weakTags: weakMunicipalities.length ? { municipality: [...new Set(weakMunicipalities)] } : undefined,
+		boost: p.keyPerson ? 0.5 : 0,
+		entityId: p.id,
+		successorEntityId: p.successorId,
+		data: card,
+	};
+}
+
+export function registerBuiltInSources(): void {
+	registerSearchSource({
+		type: 'person',
+		async load(db: Db) {
+			return loadPeople(db).map(personDocument);
+		},
+	});
+	registerSearchSource({
+		type: 'unit',
+		async load(db: Db, thesaurus: Thesaurus) {
+			const municipalityNames = new Map(loadThesaurusRows(db).municipalities.map((m) => [m.code, m.name]));
+			return loadUnits(db).map((u) => {
+				const inText = tagsFromText(thesaurus, `${u.name} ${u.organisationName}`);
+				const isKommune = u.organisationType === 'kommune';
+				return {
+					type: 'unit',
+					ref: `${u.organisationSlug}/${u.slug}`,
+					title: u.name,
+					subtitle: `${u.organisationName}${u.people ? ` · ${u.people} ${u.people === 1 ? 'person' : 'personer'}` : ''}`,
+					url: `/organisationer/${u.organisationSlug}/${u.slug}`,
+					text: [
+						{ text: [u.name, ...u.aliases].join(' '), weight: 1 },
+						{ text: u.organisationName, weight: 0.7 },
+						{ text: u.municipalityCodes.map((c) => municipalityNames.get(c) ?? '').join(' '), weight: 0.4 },
+						{ text: u.description, weight: 0.3 },
+					],
+					tags: { ...inText, ...(isKommune && { municipality: u.municipalityCodes }), sector: [u.organisationType], municipality: isKommune ? u.municipalityCodes : [] },
+					weakTags: isKommune ? undefined : { municipality: u.municipalityCodes },
+					entityId: u.id,
+				} satisfies SearchDocument;
+			});
+		},
+	});
+	registerSearchSource({
+		type: 'organisation',
+		async load(db: Db, thesaurus: Thesaurus) {
+			return loadOrganisations(db).map((o) => ({
+				type: 'organisation',
+				ref: o.slug,
+				title: o.name,
+				subtitle: [SECTOR_LABEL[o.type] ?? o.type, o.municipalityName].filter(Boolean).join(' · '),
+				url: `/organisationer/${o.slug}`,
+				text: [
+					{ text: o.name, weight: 1 },
+					{ text: o.municipalityName ?? '', weight: 0.5 },
+					{ text: o.description, weight: 0.3 },
+				],
+				tags: { ...tagsFromText(thesaurus, o.name), sector: [o.type], municipality: o.municipalityCode ? [o.municipalityCode] : [] },
+				entityId: o.id,
+			}));
+		},
+	});
+	registerSearchSource({
+		type: 'topic',
+		async load(db: Db) {
+			return loadThesaurusRows(db).topics.map((t) => ({
+				type: 'topic',
+				ref: t.slug,
+				title: t.label,
+				subtitle: 'Emne',
+				url: `/emner/${t.slug}`,
+				text: [
+					{ text: t.label, weight: 1 },
+					{ text: t.synonyms.join(' '), weight: 0.5 },
+				],
+				tags: { topic: [t.slug] },
+			}));
+		},
+	});
+}
