@@ -256,6 +256,94 @@ export interface CorrectionTable {
 	created_at: string;
 }
 
+export type EventStatus = 'draft' | 'published' | 'cancelled';
+/** `pending` = e-mail address not yet confirmed (holds no seat); the other five are the registration's life. */
+export type RegistrationStatus = 'pending' | 'confirmed' | 'waitlisted' | 'cancelled' | 'attended' | 'no_show';
+
+export interface EventTable {
+	id: Generated<number>;
+	slug: string;
+	title: string;
+	summary: Generated<string>;
+	/** Markdown; rendered only through renderMarkdown(). */
+	description: Generated<string>;
+	starts_at: string;
+	ends_at: string;
+	place_name: Generated<string>;
+	place_address: Generated<string>;
+	online_url: string | null;
+	/** null = the network itself organises. */
+	organisation_id: number | null;
+	organiser_email: string | null;
+	target_group: Generated<string>;
+	price_text: Generated<string>;
+	capacity: number;
+	/** null = until the start. */
+	registration_deadline: string | null;
+	promotion_cutoff_hours: Generated<number>;
+	status: Generated<EventStatus>;
+	/** iCalendar SEQUENCE: bumped on every change and on cancellation. */
+	sequence: Generated<number>;
+	/** Markdown: slides, links and summary for the archive. */
+	materials: Generated<string>;
+	/** Hours shown on certificates of attendance. */
+	hours: Generated<number>;
+	copied_from_id: number | null;
+	created_at: string;
+	updated_at: string;
+	cancelled_at: string | null;
+}
+
+export interface EventTopicTable {
+	event_id: number;
+	topic_slug: string;
+}
+
+export interface EventProgrammeItemTable {
+	id: Generated<number>;
+	event_id: number;
+	/** Local (Copenhagen) wall-clock time `HH:MM`. */
+	start_time: string;
+	end_time: string | null;
+	title: string;
+	speaker_name: Generated<string>;
+	speaker_affiliation: Generated<string>;
+}
+
+export interface EventOrganiserTable {
+	event_id: number;
+	organisation_id: number;
+}
+
+export interface EventRegistrationTable {
+	id: Generated<number>;
+	event_id: number;
+	user_id: number | null;
+	name: string;
+	email: string;
+	organisation: Generated<string>;
+	job_title: Generated<string>;
+	dietary_needs: Generated<string>;
+	accessibility_needs: Generated<string>;
+	question: Generated<string>;
+	status: RegistrationStatus;
+	/** When the registration started competing for a seat; the waitlist is ordered by (queued_at, id). */
+	queued_at: string | null;
+	email_confirmed_at: string | null;
+	promoted_at: string | null;
+	checked_in_at: string | null;
+	cancelled_at: string | null;
+	created_at: string;
+	updated_at: string;
+}
+
+export interface EventRegistrationTokenTable {
+	/** SHA-256 (hex) of the token in a mailed link; the token itself is never stored. */
+	token_hash: string;
+	registration_id: number;
+	created_at: string;
+}
+
 export interface Database {
 	municipality: MunicipalityTable;
 	topic: TopicTable;
@@ -279,6 +367,12 @@ export interface Database {
 	rate_limit: RateLimitTable;
 	passkey: PasskeyTable;
 	webauthn_challenge: WebauthnChallengeTable;
+	event: EventTable;
+	event_topic: EventTopicTable;
+	event_programme_item: EventProgrammeItemTable;
+	event_organiser: EventOrganiserTable;
+	event_registration: EventRegistrationTable;
+	event_registration_token: EventRegistrationTokenTable;
 }
 
 export type PersonRow = Selectable<PersonTable>;
