@@ -4,14 +4,21 @@
  * Imports the CSV into a temporary database and prints recall@3 (one of the first three results is acceptable)
  * and top-1 (the first result is acceptable), overall and per kind, then lists the failures.
  * QUERIES.json: [{ "q": "...", "kind": "need" | "name" | "successor", "acceptable": ["P000123", ...] }].
+ *
+ * `--fill OUT.json` instead computes `acceptable` by the fixtures README's rule and writes the file: for `need`
+ * from `municipality` (name), `topic`, `age`, `role` (active municipal people matching all of them); for `name`
+ * from `name` (+ optional `municipality`/`organisation`); for `successor` the current holder of the job of the
+ * left person called `name`. This is how tests/fixtures/search-queries-extra.json is made.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createDb } from '../db/client';
 import { migrateToLatest } from '../db/migrate';
 import { importDirectoryFile } from '../src/modules/directory/directory.import';
 import { search } from '../src/modules/search/search.service';
+import { rawSqlite } from '../db/client';
+import { resolveCurrentSuccessor } from '../src/modules/directory/directory.repository';
 
 interface EvalQuery {
 	q: string;
@@ -21,7 +28,9 @@ interface EvalQuery {
 
 const args = process.argv.slice(2).filter((a) => a !== '--');
 const verbose = args.includes('--verbose');
-const [csvPath, queriesPath] = args.filter((a) => !a.startsWith('--'));
+const fillIndex = args.indexOf('--fill');
+const fillOut = fillIndex >= 0 ? args[fillIndex + 1] : undefined;
+const [csvPath, queriesPath] = args.filter((a, i) => !a.startsWith('--') && !(fillIndex >= 0 && i === fillIndex + 1));
 if (!csvPath || !queriesPath) {
 	console.error('Brug: npm run eval:search -- FIL.csv FORESPØRGSLER.json [--verbose]');
 	process.exit(2);
@@ -37,6 +46,12 @@ try {
 		process.exit(1);
 	}
 	const queries = JSON.parse(readFileSync(resolve(queriesPath), 'utf8')) as EvalQuery[];
+	if (fillOut) {
+		await fill(queries as unknown as Spec[]);
+		writeFileSync(resolve(fillOut), JSON.stringify(queries, null, 1) + '\n');
+		console.log(`Skrev ${queries.length} forespørgsler med acceptable id'er til ${fillOut}`);
+		process.exit(0);
+	}
 	const byKind = new Map<string, { n: number; r3: number; t1: number }>();
 	const failures: string[] = [];
 	const times: number[] = [];
@@ -73,4 +88,49 @@ try {
 } finally {
 	await db.destroy();
 	rmSync(dir, { recursive: true, force: true });
+}
+
+interface Spec {
+	q: string;
+	kind: string;
+	acceptable?: string[];
+	municipality?: string | null;
+	topic?: string | null;
+	age?: string | null;
+	role?: string | null;
+	name?: string;
+	organisation?: string;
+}
+
+/** The README's rule, applied to the imported database. */
+async function fill(specs: Spec[]): Promise<void> {
+	const raw = rawSqlite(db);
+	const code = (name: string) => (raw.prepare('SELECT code FROM municipality WHERE name = ?').get(name) as { code: string } | undefined)?.code;
+	for (const s of specs) {
+		if (s.kind === 'need') {
+			const where = ["p.status = 'active'", "o.type = 'kommune'", 'p.municipality_code = ?'];
+			const params: unknown[] = [code(s.municipality ?? '')];
+			if (s.topic) (where.push('EXISTS (SELECT 1 FROM person_topic t WHERE t.person_id = p.id AND t.topic_slug = ?)'), params.push(s.topic));
+			if (s.age) (where.push('EXISTS (SELECT 1 FROM person_age_group a WHERE a.person_id = p.id AND a.age_group_slug = ?)'), params.push(s.age));
+			if (s.role) (where.push('EXISTS (SELECT 1 FROM person_role r WHERE r.person_id = p.id AND r.role_slug = ?)'), params.push(s.role));
+			s.acceptable = (raw.prepare(`SELECT p.ref FROM person p JOIN unit u ON u.id = p.unit_id JOIN organisation o ON o.id = u.organisation_id WHERE ${where.join(' AND ')} ORDER BY p.ref`).all(...params) as Array<{ ref: string }>).map((r) => r.ref);
+		} else {
+			const people = raw
+				.prepare(
+					`SELECT p.id, p.ref, p.status, p.municipality_code, o.name AS org FROM person p JOIN unit u ON u.id = p.unit_id JOIN organisation o ON o.id = u.organisation_id
+					WHERE p.first_name || ' ' || p.last_name = ?`,
+				)
+				.all(s.name ?? '') as Array<{ id: number; ref: string; status: string; municipality_code: string | null; org: string }>;
+			const wanted = people.filter((p) => (!s.municipality || p.municipality_code === code(s.municipality)) && (!s.organisation || p.org === s.organisation));
+			const refs: string[] = [];
+			for (const p of wanted) {
+				if (s.kind === 'successor' || p.status === 'left') {
+					const successor = await resolveCurrentSuccessor(db, p.id);
+					if (successor) refs.push(successor.ref);
+				} else refs.push(p.ref);
+			}
+			s.acceptable = refs;
+		}
+		if (!s.acceptable.length) console.warn(`Ingen acceptable for "${s.q}"`);
+	}
 }

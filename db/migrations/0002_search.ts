@@ -64,7 +64,7 @@ export const seedTerms: Record<'topic' | 'role' | 'age_group' | 'municipality' |
 		['tab af forælder', 'sorg'], ['traume', 'sorg'], ['kriseramt', 'sorg'],
 		// ensomhed
 		['alene', 'ensomhed'], ['ingen venner', 'ensomhed'], ['uden for fællesskabet', 'ensomhed'], ['isolerer sig', 'ensomhed'],
-		['socialt isoleret', 'ensomhed'], ['ensomme unge', 'ensomhed'], ['udenforskab', 'ensomhed'],
+		['socialt isoleret', 'ensomhed'], ['udenforskab', 'ensomhed'],
 		// misbrug
 		['rusmiddelproblemer', 'misbrug'], ['rusmiddelmisbrug', 'misbrug'], ['alkoholmisbrug', 'misbrug'], ['hashmisbrug', 'misbrug'],
 		['ryger hash', 'misbrug'], ['joint', 'misbrug'], ['kokain', 'misbrug'], ['piller', 'misbrug'], ['drikker', 'misbrug'],
