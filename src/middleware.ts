@@ -2,6 +2,8 @@ import { defineMiddleware } from 'astro:middleware';
 import { ensureDbReady, getDb } from '@/lib/db';
 import { PUBLIC_BASE_URL } from 'astro:env/server';
 import { SESSION_COOKIE, sessionCookieOptions, validateSessionToken } from '@/modules/auth/auth.sessions';
+import { MAIL_FROM, SMTP_URL, TOKEN_SECRET } from 'astro:env/server';
+import { startScheduler } from '@/modules/jobs/jobs.scheduler';
 
 /**
  * Resolves the session cookie into `locals.user` (sliding expiry, see auth.rules.ts sessionPolicy) and sets
@@ -9,6 +11,8 @@ import { SESSION_COOKIE, sessionCookieOptions, validateSessionToken } from '@/mo
  */
 export const onRequest = defineMiddleware(async (context, next) => {
 	await ensureDbReady();
+	// Background jobs (mail delivery, freshness loop) start with the first request of a server process.
+	if (!context.isPrerendered) startScheduler({ getDb, env: { SMTP_URL, MAIL_FROM, PUBLIC_BASE_URL, TOKEN_SECRET, NODE_ENV: import.meta.env.DEV ? 'development' : 'production' } });
 	context.locals.user = null;
 	context.locals.sessionId = null;
 	// Browsers tell us where a request comes from; refuse cross-site writes even where Astro's origin check

@@ -1,0 +1,13 @@
+/**
+ * Every job of the app, registered in one place so the scheduler and `npm run jobs:run` see the same list.
+ * To add one: one line below, e.g. `registerJob(themeDayReminderJob);` (its `order` decides when it runs;
+ * the mail job has order 100 so it delivers what the other jobs queued in the same run).
+ */
+import { registerJob } from './jobs.registry';
+import { mailJob } from '@/modules/mail/mail.job';
+import { freshnessJob } from '@/modules/freshness/freshness.job';
+
+export function registerAllJobs(): void {
+	registerJob(freshnessJob);
+	registerJob(mailJob);
+}
