@@ -135,6 +135,16 @@ export async function saveUnitContact(db: Executor, actor: Actor, input: UnitCon
 	return { id, action: 'updated', changes };
 }
 
+/** Removes a team phone or shared mailbox; the audit entry keeps what it was. */
+export async function deleteUnitContact(db: Executor, actor: Actor, id: number): Promise<WriteOutcome> {
+	const before = await db.selectFrom('unit_contact').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+	const { id: _id, created_at: _c, updated_at: _u, ...record } = before;
+	const changes = diff(record as Record<string, unknown>, Object.fromEntries(Object.keys(record).map((k) => [k, null])));
+	await db.deleteFrom('unit_contact').where('id', '=', id).execute();
+	await insertAuditEntry(db, { actor, entityType: 'unit_contact', entityId: id, entityLabel: before.label, action: 'delete', changes });
+	return { id, action: 'updated', changes };
+}
+
 // ---------- people ----------
 
 /** The person's columns as stored, from an input (tags handled separately). */
