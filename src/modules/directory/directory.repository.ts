@@ -385,3 +385,52 @@ export async function countPeople(db: Executor): Promise<{ active: number; left:
 		left: Number(rows.find((r) => r.status === 'left')?.n ?? 0),
 	};
 }
+
+// ---------- browse pages (appended by the pages work) ----------
+
+export async function findTopic(db: Executor, slug: string): Promise<ReferenceItem | undefined> {
+	const r = await db.selectFrom('topic').selectAll().where('slug', '=', slug).executeTakeFirst();
+	return r && { slug: r.slug, label: r.label, description: r.description, synonyms: jsonArray(r.synonyms) };
+}
+
+/** Active people per topic slug, in one grouped query. */
+export async function countActivePeopleByTopic(db: Executor): Promise<Map<string, number>> {
+	const rows = await db
+		.selectFrom('person_topic')
+		.innerJoin('person', 'person.id', 'person_topic.person_id')
+		.select(['person_topic.topic_slug as slug', (eb) => eb.fn.countAll<number>().as('n')])
+		.where('person.status', '=', 'active')
+		.groupBy('person_topic.topic_slug')
+		.execute();
+	return new Map(rows.map((r) => [r.slug, Number(r.n)]));
+}
+
+/** Active people per unit id (all units), in one grouped query. */
+export async function countActivePeopleByUnit(db: Executor): Promise<Map<number, number>> {
+	const rows = await db
+		.selectFrom('person')
+		.select(['unit_id', (eb) => eb.fn.countAll<number>().as('n')])
+		.where('status', '=', 'active')
+		.groupBy('unit_id')
+		.execute();
+	return new Map(rows.map((r) => [r.unit_id, Number(r.n)]));
+}
+
+/** Every person's ref by id for the given ids (successor and deputy links on lists), in one query. */
+export async function listPersonLinks(db: Executor, ids: number[]): Promise<Map<number, PersonLink>> {
+	const unique = [...new Set(ids)];
+	if (unique.length === 0) return new Map();
+	const out = new Map<number, PersonLink>();
+	for (let i = 0; i < unique.length; i += 900) {
+		const rows = await db
+			.selectFrom('person')
+			.innerJoin('unit', 'unit.id', 'person.unit_id')
+			.innerJoin('organisation', 'organisation.id', 'unit.organisation_id')
+			.select(['person.id', 'person.ref', 'person.first_name', 'person.last_name', 'person.title', 'person.status', 'unit.name as unit_name', 'organisation.name as organisation_name'])
+			.where('person.id', 'in', unique.slice(i, i + 900))
+			.execute();
+		for (const r of rows)
+			out.set(r.id, { id: r.id, ref: r.ref, name: `${r.first_name} ${r.last_name}`, title: r.title, status: r.status, unitName: r.unit_name, organisationName: r.organisation_name });
+	}
+	return out;
+}

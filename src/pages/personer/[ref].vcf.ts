@@ -1,0 +1,37 @@
+import type { APIRoute } from 'astro';
+import { PUBLIC_BASE_URL } from 'astro:env/server';
+import { getDb } from '@/lib/db';
+import { buildVCard, vCardDisposition } from '@/modules/directory/directory.vcard';
+import { loadPersonPage, personPath, viewerOf } from '@/modules/directory/directory.views';
+
+/** The person as a vCard download, with only the fields this viewer may see. */
+export const GET: APIRoute = async ({ params, locals }) => {
+	const data = await loadPersonPage(getDb(), params.ref ?? '', viewerOf(locals.user));
+	if (!data) return new Response('Personen findes ikke i Vejviser.', { status: 404, headers: { 'Content-Type': 'text/plain; charset=utf-8' } });
+	const { person, contact, successor } = data;
+	const body = buildVCard({
+		ref: person.ref,
+		firstName: person.firstName,
+		lastName: person.lastName,
+		title: person.title,
+		organisationName: person.organisationName,
+		unitName: person.unitName,
+		phone: contact.phone,
+		mobile: contact.mobile,
+		email: contact.email,
+		hours: person.hours,
+		status: person.status,
+		successorName: successor?.name ?? null,
+		url: new URL(personPath(person.ref), PUBLIC_BASE_URL).toString(),
+		updatedAt: person.updatedAt,
+	});
+	return new Response(body, {
+		headers: {
+			'Content-Type': 'text/vcard; charset=utf-8',
+			'Content-Disposition': vCardDisposition(person.firstName, person.lastName),
+			// Members see more than anonymous visitors: never let a shared cache hand one to the other.
+			'Cache-Control': 'private, no-store',
+			Vary: 'Cookie',
+		},
+	});
+};
