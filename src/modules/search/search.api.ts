@@ -1,0 +1,44 @@
+/** The JSON shape of GET /api/search (contracts.md), kept apart from the route so it is testable without a server. */
+import type { Db } from '@db/client';
+import { search } from './search.service';
+
+export const RESULT_TYPES = ['person', 'organisation', 'unit', 'topic', 'event', 'group', 'article'] as const;
+
+export interface ApiResult {
+	type: string;
+	ref: string;
+	title: string;
+	subtitle: string;
+	url: string;
+	status: string | null;
+	successorRef: string | null;
+	verifiedAt: string | null;
+}
+
+export async function searchApi(db: Db, params: URLSearchParams): Promise<{ status: number; body: { query: string; results: ApiResult[] } | { error: string } }> {
+	const q = (params.get('q') ?? '').slice(0, 200);
+	const type = params.get('type') || undefined;
+	if (type && !(RESULT_TYPES as readonly string[]).includes(type))
+		return { status: 400, body: { error: `Ukendt type "${type}". Brug en af: ${RESULT_TYPES.join(', ')}.` } };
+	const limitParam = params.get('limit');
+	const limit = limitParam === null || limitParam === '' ? 10 : Number(limitParam);
+	if (!Number.isInteger(limit) || limit < 1) return { status: 400, body: { error: 'limit skal være et helt tal fra 1 til 100.' } };
+	const typing = params.get('suggest') === '1';
+	const result = await search(db, q, { type, limit: Math.min(limit, 100), typing });
+	return {
+		status: 200,
+		body: {
+			query: q,
+			results: result.hits.map((h) => ({
+				type: h.type,
+				ref: h.ref,
+				title: h.title,
+				subtitle: h.subtitle,
+				url: h.url,
+				status: h.status,
+				successorRef: h.successorRef,
+				verifiedAt: h.verifiedAt,
+			})),
+		},
+	};
+}

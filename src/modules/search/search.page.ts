@@ -1,0 +1,165 @@
+/**
+ * Everything the results page (/sog) shows, from its URL: the understood query as removable chips, the filters
+ * with their options, and the results with the contact fields the viewer may see.
+ */
+import type { Db } from '@db/client';
+import { formatPhone } from '@/lib/phone';
+import { formatDate } from '@/lib/dates';
+import { canSeeField } from '@/modules/directory/directory.rules';
+import { withoutPart } from './search.parser';
+import { loadThesaurusRows } from './search.repository';
+import { search } from './search.service';
+import type { PersonCard } from './search.sources';
+import type { SearchFilters, SearchHit } from './search.types';
+
+/** The page's query parameters (Danish, as they show in the address bar). */
+export const FILTER_PARAMS = { municipality: 'kommune', sector: 'sektor', topic: 'emne', ageGroup: 'alder', role: 'rolle' } as const;
+const TYPE_LABELS: Record<string, string> = { person: 'Personer', unit: 'Enheder', organisation: 'Organisationer', topic: 'Emner', event: 'Temadage', group: 'Supervisionsgrupper', article: 'Artikler' };
+const SECTORS: Array<[string, string]> = [['kommune', 'Kommune'], ['region', 'Region'], ['frivillig', 'Frivillig organisation'], ['andet', 'Andet']];
+
+export interface Chip {
+	label: string;
+	/** The page without this part. */
+	href: string;
+}
+
+export interface PersonResult {
+	hit: SearchHit;
+	card: PersonCard;
+	roleLabels: string[];
+	topicLabels: string[];
+	phone: { display: string; href: string } | null;
+	mobile: { display: string; href: string } | null;
+	email: string | null;
+	contactHidden: boolean;
+	verifiedText: string | null;
+}
+
+export interface ResultsPage {
+	q: string;
+	filters: SearchFilters;
+	type: string;
+	chips: Chip[];
+	filterChips: Chip[];
+	people: PersonResult[];
+	others: Array<{ label: string; hits: SearchHit[] }>;
+	total: number;
+	confidence: 'none' | 'low' | 'ok';
+	options: {
+		municipalities: Array<{ value: string; label: string }>;
+		sectors: Array<{ value: string; label: string }>;
+		topics: Array<{ value: string; label: string }>;
+		ageGroups: Array<{ value: string; label: string }>;
+		roles: Array<{ value: string; label: string }>;
+		types: Array<{ value: string; label: string }>;
+	};
+	limit: number;
+	moreHref: string | null;
+	searched: boolean;
+}
+
+function href(q: string, filters: SearchFilters, type: string, limit?: number): string {
+	const params = new URLSearchParams();
+	if (q) params.set('q', q);
+	for (const [key, name] of Object.entries(FILTER_PARAMS)) {
+		const value = filters[key as keyof SearchFilters];
+		if (value) params.set(name, value);
+	}
+	if (type) params.set('type', type);
+	if (limit) params.set('limit', String(limit));
+	const s = params.toString();
+	return s ? `/sog?${s}` : '/sog';
+}
+
+export async function resultsPage(db: Db, url: URL, viewer: { signedIn: boolean }): Promise<ResultsPage> {
+	const q = (url.searchParams.get('q') ?? '').trim().slice(0, 200);
+	const rows = loadThesaurusRows(db);
+	const pick = (name: string, allowed: string[]) => {
+		const v = url.searchParams.get(name) ?? '';
+		return allowed.includes(v) ? v : undefined;
+	};
+	const filters: SearchFilters = {
+		municipality: pick(FILTER_PARAMS.municipality, rows.municipalities.map((m) => m.code)),
+		sector: pick(FILTER_PARAMS.sector, SECTORS.map(([v]) => v)),
+		topic: pick(FILTER_PARAMS.topic, rows.topics.map((t) => t.slug)),
+		ageGroup: pick(FILTER_PARAMS.ageGroup, rows.ageGroups.map((a) => a.slug)),
+		role: pick(FILTER_PARAMS.role, rows.roles.map((r) => r.slug)),
+	};
+	const type = pick('type', Object.keys(TYPE_LABELS)) ?? '';
+	const limit = Math.min(100, Math.max(20, Number(url.searchParams.get('limit')) || 20));
+	const labels = {
+		municipality: new Map(rows.municipalities.map((m) => [m.code, m.name])),
+		topic: new Map(rows.topics.map((t) => [t.slug, t.label])),
+		ageGroup: new Map(rows.ageGroups.map((a) => [a.slug, a.label])),
+		role: new Map(rows.roles.map((r) => [r.slug, r.label])),
+		sector: new Map(SECTORS),
+	};
+	const searched = !!q || Object.values(filters).some(Boolean);
+	const result = searched ? await search(db, q, { filters, type: type || undefined, limit: limit + 1 }) : null;
+	const hits = result?.hits ?? [];
+
+	const kindLabel: Record<string, string> = { municipality: 'Kommune', topic: 'Emne', age_group: 'Alder', role: 'Situation', sector: 'Sektor', text: 'Ord' };
+	const chips: Chip[] = (result?.parsed.parts ?? []).map((p, i) => ({
+		label: `${kindLabel[p.kind]}: ${p.kind === 'text' ? p.source : p.label}`,
+		href: href(withoutPart(result!.parsed, i), filters, type),
+	}));
+	const filterChips: Chip[] = [];
+	for (const key of Object.keys(FILTER_PARAMS) as Array<keyof SearchFilters>) {
+		const value = filters[key];
+		if (!value) continue;
+		const name = key === 'ageGroup' ? 'Alder' : key === 'municipality' ? 'Kommune' : key === 'topic' ? 'Emne' : key === 'role' ? 'Rolle' : 'Sektor';
+		filterChips.push({ label: `${name}: ${labels[key].get(value) ?? value}`, href: href(q, { ...filters, [key]: undefined }, type) });
+	}
+	if (type) filterChips.push({ label: `Type: ${TYPE_LABELS[type]}`, href: href(q, filters, '') });
+
+	const shown = hits.slice(0, limit);
+	const people: PersonResult[] = [];
+	const groups = new Map<string, SearchHit[]>();
+	for (const hit of shown) {
+		if (hit.type === 'person' && hit.data) {
+			const card = hit.data as PersonCard;
+			const show = (value: string | null, visibility: PersonCard['phoneVisibility']) => (value && canSeeField(visibility, viewer) ? value : null);
+			const phone = show(card.phone, card.phoneVisibility);
+			const mobile = show(card.mobile, card.mobileVisibility);
+			people.push({
+				hit,
+				card,
+				roleLabels: card.roles.map((r) => labels.role.get(r) ?? r),
+				topicLabels: card.topics.map((t) => labels.topic.get(t) ?? t),
+				phone: phone ? { display: formatPhone(phone), href: `tel:${phone}` } : null,
+				mobile: mobile ? { display: formatPhone(mobile), href: `tel:${mobile}` } : null,
+				email: show(card.email, card.emailVisibility),
+				contactHidden: !viewer.signedIn && ((!!card.phone && card.phoneVisibility === 'members') || (!!card.mobile && card.mobileVisibility === 'members')),
+				verifiedText: card.verifiedAt ? formatDate(card.verifiedAt) : null,
+			});
+		} else {
+			groups.set(hit.type, [...(groups.get(hit.type) ?? []), hit]);
+		}
+	}
+	const opt = (m: Map<string, string>) => [...m].map(([value, label]) => ({ value, label }));
+	return {
+		q,
+		filters,
+		type,
+		chips,
+		filterChips,
+		people,
+		others: [...groups].map(([t, list]) => ({ label: TYPE_LABELS[t] ?? t, hits: list })),
+		total: result?.total ?? 0,
+		confidence: result?.confidence ?? 'ok',
+		options: {
+			municipalities: [
+				...rows.municipalities.filter((m) => m.isMember).sort((a, b) => a.name.localeCompare(b.name, 'da')),
+				...rows.municipalities.filter((m) => !m.isMember).sort((a, b) => a.name.localeCompare(b.name, 'da')),
+			].map((m) => ({ value: m.code, label: m.name })),
+			sectors: SECTORS.map(([value, label]) => ({ value, label })),
+			topics: opt(labels.topic),
+			ageGroups: opt(labels.ageGroup),
+			roles: opt(labels.role),
+			types: Object.entries(TYPE_LABELS).map(([value, label]) => ({ value, label })),
+		},
+		limit,
+		moreHref: hits.length > limit && limit < 100 ? href(q, filters, type, limit + 20) : null,
+		searched,
+	};
+}
