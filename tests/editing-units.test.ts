@@ -1,0 +1,84 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Db } from '@db/client';
+import { createTestDb } from './helpers/test-db';
+import { as, buildNetwork, type Network } from './helpers/editing-network';
+import { organisationEditSchema, unitContactSchema, unitEditSchema } from '@/modules/directory/directory.schema';
+import { EditDenied, removeSharedContact, saveSharedContact, updateOrganisation, updateUnit } from '@/modules/directory/directory.editing';
+import { findOrganisationById, findUnitById, listUnitContacts } from '@/modules/directory/directory.repository';
+import { listAuditFor } from '@/modules/audit/audit.repository';
+import { unitHistory } from '@/modules/directory/directory.history';
+import { fieldErrors } from '@/lib/forms';
+
+describe('Editing units and organisations', () => {
+	let db: Db;
+	let cleanup: () => Promise<void>;
+	let n: Network;
+	beforeEach(async () => {
+		({ db, cleanup } = await createTestDb());
+		n = await buildNetwork(db);
+	});
+	afterEach(() => cleanup());
+
+	it('validates unit, contact and organisation forms in Danish', () => {
+		expect(fieldErrors(unitEditSchema.safeParse({ name: '' }).error!).name).toBe('Skriv enhedens navn.');
+		expect(fieldErrors(unitContactSchema.safeParse({ label: 'Team' }).error!).phone).toBe('Skriv et telefonnummer eller en e-mailadresse.');
+		const org = fieldErrors(organisationEditSchema.safeParse({ name: 'X', type: 'firma', website: 'ikke en adresse', emailDomains: 'ok.dk\n@ikke gyldig' }).error!);
+		expect(org).toMatchObject({ type: 'Vælg en organisationstype.', website: '"ikke en adresse" er ikke en gyldig webadresse. Skriv fx https://www.eksempel.dk.' });
+		expect(org.emailDomains).toMatch(/"ikke gyldig" er ikke et gyldigt e-maildomæne/);
+		expect(organisationEditSchema.parse({ name: 'X', type: 'andet', website: 'www.eksempel.dk', emailDomains: 'A.dk, @b.dk' })).toMatchObject({ website: 'https://www.eksempel.dk/', emailDomains: ['a.dk', 'b.dk'] });
+	});
+
+	it('saves a unit’s name, aliases and address with an audit entry, keeping its URL slug', async () => {
+		const editor = as('unit_editor', { unitIds: [n.ppr] });
+		const input = unitEditSchema.parse({ name: 'PPR Testby', aliases: 'Pædagogisk Psykologisk Rådgivning\nPPR', description: 'Rådgivning om børn', address: 'Testvej 1' });
+		expect(await updateUnit(db, editor, n.ppr, input)).toEqual({ ok: true, changed: true });
+		const unit = (await findUnitById(db, n.ppr))!;
+		expect(unit).toMatchObject({ name: 'PPR Testby', slug: 'ppr', aliases: ['Pædagogisk Psykologisk Rådgivning', 'PPR'], address: 'Testvej 1' });
+		const [entry] = await listAuditFor(db, 'unit', n.ppr);
+		expect(entry.changes.name).toEqual(['PPR', 'PPR Testby']);
+		expect(entry.actor).toBe(editor.actor.label);
+	});
+
+	it('refuses a unit name already used in the organisation, and an editor of another unit', async () => {
+		const admin = as('admin');
+		expect(await updateUnit(db, admin, n.ppr, unitEditSchema.parse({ name: 'Sundhedspleje' }))).toEqual({ ok: false, errors: { name: 'Testby Kommune har allerede en enhed, der hedder "Sundhedspleje".' } });
+		await expect(updateUnit(db, as('unit_editor', { unitIds: [n.sundhed] }), n.ppr, unitEditSchema.parse({ name: 'X' }))).rejects.toBeInstanceOf(EditDenied);
+	});
+
+	it('lists the municipalities a volunteer unit serves', async () => {
+		await updateUnit(db, as('admin'), n.ungeB, unitEditSchema.parse({ name: 'Ungerådgivning', municipalityCodes: ['219', '217'] }));
+		expect((await findUnitById(db, n.ungeB))?.municipalityCodes.sort()).toEqual(['217', '219']);
+	});
+
+	it('adds, changes and removes a shared contact, each audited and shown in the unit’s history', async () => {
+		const editor = as('unit_editor', { unitIds: [n.ppr] });
+		const added = await saveSharedContact(db, editor, n.ppr, unitContactSchema.parse({ label: 'Fælles postkasse', email: 'PPR-post@testkommune.example' }));
+		expect(added.ok).toBe(true);
+		const id = added.ok ? added.id : 0;
+		await saveSharedContact(db, editor, n.ppr, unitContactSchema.parse({ contactId: String(id), label: 'Fælles postkasse', email: 'ppr-post@testkommune.example', phone: '48 00 00 55' }));
+		expect((await listUnitContacts(db, [n.ppr])).find((c) => c.id === id)?.phone).toBe('+4548000055');
+		await removeSharedContact(db, editor, n.ppr, id);
+		expect((await listUnitContacts(db, [n.ppr])).some((c) => c.id === id)).toBe(false);
+		const history = await unitHistory(db, n.ppr);
+		const mine = history.filter((h) => h.entityLabel === 'Fælles postkasse').map((h) => h.actionLabel);
+		expect(mine).toEqual(['Slettet', 'Ændret', 'Oprettet']);
+		expect(history.find((h) => h.actionLabel === 'Ændret' && h.entityLabel === 'Fælles postkasse')?.changes).toContainEqual({ field: 'phone', label: 'Telefon', before: '—', after: '+45 48 00 00 55' });
+	});
+
+	it('refuses changing a contact of another unit through this unit', async () => {
+		const [contact] = await listUnitContacts(db, [n.ppr]);
+		const editor = as('unit_editor', { unitIds: [n.sundhed] });
+		await expect(saveSharedContact(db, editor, n.sundhed, unitContactSchema.parse({ contactId: String(contact.id), label: 'Kapret', phone: '48000000' }))).rejects.toBeInstanceOf(EditDenied);
+	});
+
+	it('lets an organisation editor change name and description but not type or e-mail domains', async () => {
+		const orgEditor = as('org_editor', { organisationIds: [n.orgA] });
+		const input = organisationEditSchema.parse({ name: 'Testby Kommune', type: 'frivillig', municipalityCode: '219', description: 'Ny beskrivelse', emailDomains: 'gmail.com' });
+		expect(await updateOrganisation(db, orgEditor, n.orgA, input)).toEqual({ ok: true, changed: true });
+		expect(await findOrganisationById(db, n.orgA)).toMatchObject({ type: 'kommune', emailDomains: [], description: 'Ny beskrivelse' });
+		await updateOrganisation(db, as('admin'), n.orgA, input);
+		expect(await findOrganisationById(db, n.orgA)).toMatchObject({ type: 'frivillig', emailDomains: ['gmail.com'] });
+		await expect(updateOrganisation(db, as('org_editor', { organisationIds: [n.orgB] }), n.orgA, input)).rejects.toBeInstanceOf(EditDenied);
+		await expect(updateOrganisation(db, as('unit_editor', { unitIds: [n.ppr] }), n.orgA, input)).rejects.toBeInstanceOf(EditDenied);
+	});
+});
