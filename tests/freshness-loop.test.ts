@@ -139,7 +139,7 @@ describe('The freshness loop', () => {
 
 	it('leaves people who have left alone', async () => {
 		const id = await addPerson('g6');
-		await patchPerson(db, actor, id, { status: 'left' }, 'left');
+		await patchPerson(db, actor, id, { status: 'left' as const }, 'left');
 		expect((await run(new Date('2026-09-01T06:00:00Z'))).requested).toBe(0);
 	});
 });

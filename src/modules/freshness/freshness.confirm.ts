@@ -9,6 +9,7 @@ import type { Person } from '@/modules/directory/directory.types';
 import { fdb, findRequest } from './freshness.repository';
 import { verifyConfirmToken } from './freshness.token';
 
+/** `confirmed`: this link confirmed the entry; `used`: the request was closed (pressed again, or confirmed another way). */
 export type ConfirmState = 'ready' | 'confirmed' | 'used' | 'expired' | 'invalid';
 
 export interface ConfirmView {
@@ -31,7 +32,7 @@ async function resolve(db: Db, token: string, secret: string, now: Date) {
 	const request = await findRequest(fdb(db), check.requestId);
 	const person = request ? await findPersonById(db, request.person_id) : undefined;
 	if (!request || !person || person.status !== 'active') return { view: { state: 'invalid' as const } };
-	if (request.closed_at) return { view: { state: 'used' as const, person } };
+	if (request.closed_at) return { view: { state: request.confirmed_at ? ('confirmed' as const) : ('used' as const), person } };
 	return { view: { state: 'ready' as const, person }, request };
 }
 
@@ -46,6 +47,7 @@ export async function loadConfirmation(db: Db, token: string, secret: string, no
  */
 export async function confirmByToken(db: Db, token: string, secret: string, now: Date = new Date()): Promise<ConfirmView> {
 	const { view, request } = await resolve(db, token, secret, now);
+	if (view.state === 'confirmed') return { ...view, state: 'used' };
 	if (view.state !== 'ready' || !request || !view.person) return view;
 	const person = view.person;
 	const nowIso = now.toISOString();
