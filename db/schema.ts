@@ -327,8 +327,10 @@ export interface EventRegistrationTable {
 	accessibility_needs: Generated<string>;
 	question: Generated<string>;
 	status: RegistrationStatus;
-	/** When the registration started competing for a seat; the waitlist is ordered by (queued_at, id). */
+	/** When the registration started competing for a seat. */
 	queued_at: string | null;
+	/** Order of entering the queue per event (assigned under the write lock): the waitlist order. */
+	queue_seq: number | null;
 	email_confirmed_at: string | null;
 	promoted_at: string | null;
 	checked_in_at: string | null;

@@ -3,8 +3,8 @@ import { sql, type Kysely } from 'kysely';
 /**
  * Theme days (faglige temadage): the event, its programme, topics, co-organising organisations and
  * registrations. One registration per person per event (same e-mail = same person, case-insensitive).
- * `queued_at` is when a registration started competing for a seat (at once for members, at e-mail
- * confirmation for others): the waitlist order is (queued_at, id). Links in mails carry a random token of
+ * `queue_seq` numbers registrations per event in the order they started competing for a seat (at once for
+ * members, at e-mail confirmation for others), assigned under the write lock: the waitlist order. Links in mails carry a random token of
  * which only the SHA-256 hash is stored (event_registration_token).
  */
 const statements = [
@@ -70,6 +70,7 @@ const statements = [
 		question TEXT NOT NULL DEFAULT '',
 		status TEXT NOT NULL CHECK (status IN ('pending','confirmed','waitlisted','cancelled','attended','no_show')),
 		queued_at TEXT,
+		queue_seq INTEGER,
 		email_confirmed_at TEXT,
 		promoted_at TEXT,
 		checked_in_at TEXT,
@@ -78,7 +79,7 @@ const statements = [
 		updated_at TEXT NOT NULL
 	)`,
 	`CREATE UNIQUE INDEX event_registration_person ON event_registration(event_id, lower(email))`,
-	`CREATE INDEX event_registration_queue ON event_registration(event_id, status, queued_at, id)`,
+	`CREATE INDEX event_registration_queue ON event_registration(event_id, status, queue_seq)`,
 	`CREATE INDEX event_registration_user ON event_registration(user_id)`,
 	`CREATE TABLE event_registration_token (
 		token_hash TEXT PRIMARY KEY,

@@ -1,0 +1,76 @@
+/**
+ * Seat writes run synchronously on the better-sqlite3 handle inside `BEGIN IMMEDIATE` (see
+ * events.registrations.ts): Kysely cannot begin an IMMEDIATE transaction, and an async transaction would let
+ * other work on the same connection slip in between. Inside such a transaction the audit entry and the mails
+ * must be written synchronously too; these helpers write exactly the rows insertAuditEntry() and
+ * enqueueMail() write (same table, same columns, same dedupe rule), so the mail queue stays one queue.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import type SQLite from 'better-sqlite3';
+import { rawSqlite, type Db } from '@db/client';
+import type { Actor, Changes } from '@/modules/audit/audit.repository';
+import type { OutgoingMail } from '@/modules/mail/mail.repository';
+
+export type Raw = SQLite.Database;
+
+export function raw(db: Db): Raw {
+	return rawSqlite(db);
+}
+
+/** Runs `fn` in a `BEGIN IMMEDIATE` transaction: the write lock is taken before anything is read. */
+export function immediate<T>(db: Db, fn: (r: Raw) => T): T {
+	const r = rawSqlite(db);
+	return r.transaction(() => fn(r)).immediate();
+}
+
+const statementCache = new WeakMap<Raw, Map<string, SQLite.Statement>>();
+
+/** A prepared statement, cached per connection (preparing costs more than running for these small queries). */
+export function stmt(r: Raw, sql: string): SQLite.Statement {
+	let cache = statementCache.get(r);
+	if (!cache) statementCache.set(r, (cache = new Map()));
+	let s = cache.get(sql);
+	if (!s) cache.set(sql, (s = r.prepare(sql)));
+	return s;
+}
+
+export function auditSync(r: Raw, entry: { actor: Actor; entityType: 'event' | 'registration'; entityId: number; entityLabel: string; action: string; changes: Changes; at: string }): void {
+	stmt(r, 'INSERT INTO audit_log (at, actor, actor_user_id, entity_type, entity_id, entity_label, action, changes) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
+		entry.at,
+		entry.actor.label,
+		entry.actor.userId,
+		entry.entityType,
+		entry.entityId,
+		entry.entityLabel,
+		entry.action,
+		JSON.stringify(entry.changes),
+	);
+}
+
+/** Queues a mail (same row as enqueueMail); false when the dedupe key was already used. */
+export function mailSync(r: Raw, mail: OutgoingMail, now: string): boolean {
+	const result = stmt(
+		r,
+		`INSERT INTO mail_outbox (to_address, subject, text_body, html_body, attachments, kind, dedupe_key, next_attempt_at, created_at)
+		 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING`,
+	).run(mail.to, mail.subject, mail.text, mail.html ?? null, JSON.stringify(mail.attachments ?? []), mail.kind ?? 'general', mail.dedupeKey ?? null, now, now);
+	return result.changes > 0;
+}
+
+export function hashToken(token: string): string {
+	return createHash('sha256').update(token, 'utf8').digest('hex');
+}
+
+/** A fresh link token for a registration; only its hash is stored. */
+export function issueToken(r: Raw, registrationId: number, now: string): string {
+	const token = randomBytes(24).toString('base64url');
+	stmt(r, 'INSERT INTO event_registration_token (token_hash, registration_id, created_at) VALUES (?, ?, ?)').run(hashToken(token), registrationId, now);
+	return token;
+}
+
+/** The registration a link token belongs to, or undefined. */
+export function registrationIdForToken(r: Raw, token: string): number | undefined {
+	if (!token || token.length > 100) return undefined;
+	const row = stmt(r, 'SELECT registration_id FROM event_registration_token WHERE token_hash = ?').get(hashToken(token)) as { registration_id: number } | undefined;
+	return row?.registration_id;
+}
