@@ -90,7 +90,11 @@ export async function deliverDueMail(db: Db, transport: MailTransport, now: Date
 
 		if (transport.mode === 'store') {
 			await db.updateTable('mail_outbox').set({ status: 'stored', sent_at: nowIso, attempts: mail.attempts + 1, last_error: null }).where('id', '=', mail.id).execute();
-			if (transport.log) console.info(`[mail] gemt #${mail.id} til ${mail.to_address}: ${mail.subject}\n${mail.text_body}\n`);
+			if (transport.log) {
+				// Subject and links only: enough to click through in dev without flooding the console.
+				const links = mail.text_body.match(/https?:\/\/\S+/g) ?? [];
+				console.info(`[mail] gemt #${mail.id} til ${mail.to_address}: ${mail.subject}${links.map((l) => `\n  ${l}`).join('')}`);
+			}
 			report.stored++;
 			continue;
 		}
