@@ -35,7 +35,7 @@ export const onRequest = defineMiddleware(async (context, next) => {
 	// Pages for a signed-in user must not be kept by shared caches or the back-forward cache after sign-out.
 	if (context.locals.user && !response.headers.has('Cache-Control')) response.headers.set('Cache-Control', 'private, no-store');
 	response.headers.set('X-Content-Type-Options', 'nosniff');
-	// Pages with a token in the URL (sign-in links) set their own, stricter no-referrer.
+	// Pages with a token in the URL (sign-in links) set their own, stricter same-origin.
 	if (!response.headers.has('Referrer-Policy')) response.headers.set('Referrer-Policy', 'strict-origin-when-cross-origin');
 	response.headers.set('X-Frame-Options', 'DENY');
 	response.headers.set('Permissions-Policy', 'camera=(), microphone=(), geolocation=()');
