@@ -7,6 +7,8 @@ import { systemActor } from '@/modules/audit/audit.repository';
 import { runFreshness } from '@/modules/freshness/freshness.loop';
 import { getTokenSecret } from '@/modules/freshness/freshness.token';
 import { DEFAULT_FRESHNESS_CONFIG } from '@/modules/freshness/freshness.config';
+import { enqueueMail } from '@/modules/mail/mail.repository';
+import { createUserWithSession } from '../helpers/auth';
 
 describe.skipIf(skipBrowser)('A key person confirms their entry from the mail', () => {
 	let browser: Browser;
@@ -73,5 +75,59 @@ describe.skipIf(skipBrowser)('A key person confirms their entry from the mail', 
 		expect(response?.status()).toBe(404);
 		expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Linket virker ikke');
 		await expectAccessible(page);
+	});
+});
+
+describe.skipIf(skipBrowser)('Admins read the outbox and editors the freshness dashboard', () => {
+	let browser: Browser;
+	let db: Db;
+	beforeAll(async () => {
+		browser = await launchBrowser();
+		db = openServerDb();
+	});
+	afterAll(async () => {
+		await browser?.close();
+		await db?.destroy();
+	});
+
+	async function pageAs(opts: Parameters<typeof createUserWithSession>[1]) {
+		const { cookie } = await createUserWithSession(db, opts);
+		const page = await newPage(browser);
+		await page.context().addCookies([cookie.playwright(baseURL)]);
+		return page;
+	}
+
+	it('shows an admin every mail, and a mail’s links clickable in its detail view', async () => {
+		const to = `outbox-${Date.now()}@kommune.example`;
+		await enqueueMail(db, { to, subject: 'Din kode til Vejviser', text: `Koden er ABCD2345\nEller brug linket: ${baseURL}/om\n`, kind: 'signin-code' });
+		const page = await pageAs({ role: 'admin', secondFactor: true });
+		await page.goto(`/admin/outbox?til=${encodeURIComponent(to)}`);
+		expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Udbakke');
+		await expectAccessible(page);
+		await page.getByRole('link', { name: 'Din kode til Vejviser' }).click();
+		await page.waitForURL(/\/admin\/outbox\/\d+$/);
+		expect(await page.locator('main').textContent()).toContain('Koden er ABCD2345');
+		expect(await page.getByRole('link', { name: `${baseURL}/om` }).count()).toBe(1);
+		await expectAccessible(page);
+	});
+
+	it('shows a unit editor the share confirmed in their unit with a fix link per flagged entry, and denies a member', async () => {
+		const person = await db
+			.selectFrom('person')
+			.select(['id', 'unit_id', 'ref'])
+			.where('status', '=', 'active')
+			.where('verified_at', '<', new Date(Date.now() - 500 * 86_400_000).toISOString())
+			.orderBy('id')
+			.executeTakeFirstOrThrow();
+		const editor = await pageAs({ role: 'unit_editor', unitIds: [person.unit_id] });
+		const response = await editor.goto('/admin/aktualitet');
+		expect(response?.status()).toBe(200);
+		expect(await editor.locator('main').textContent()).toMatch(/\d+ % bekræftet/);
+		expect(await editor.locator(`a[href="/personer/${encodeURIComponent(person.ref)}/rediger"]`).count()).toBeGreaterThan(0);
+		await expectAccessible(editor);
+
+		const member = await pageAs({ role: 'member' });
+		expect((await member.goto('/admin/aktualitet'))?.status()).toBe(403);
+		expect((await member.goto('/admin/outbox'))?.status()).toBe(403);
 	});
 });
