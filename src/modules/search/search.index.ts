@@ -18,11 +18,13 @@ interface Posting {
 	w: number[];
 }
 
-interface IndexedDoc extends SearchDocument {
+interface IndexedDoc extends Omit<SearchDocument, 'text'> {
 	idx: number;
 	verifiedMs: number | null;
-	nameKeys: Set<string>;
 }
+
+/** Posting weights of words from a name field are stored + NAME_FLAG, so no per-document set is needed. */
+const NAME_FLAG = 2;
 
 export interface IndexSearchOptions {
 	filters?: SearchFilters;
@@ -42,6 +44,8 @@ export class SearchIndex {
 	private byEntity = new Map<string, number>();
 	private names = new Set<string>();
 	private aliveCount = 0;
+	/** Per-text cache of index terms and alias additions (unit, organisation and title texts repeat a lot). */
+	private termCache = new Map<string, { terms: Array<{ term: string; exact: boolean }>; extra: string[] }>();
 	private buffers = { score: new Float64Array(0), count: new Uint8Array(0), part: new Float32Array(0), nameHit: new Uint8Array(0), mark: new Uint8Array(0) };
 
 	constructor(private readonly thesaurus: Thesaurus) {}
@@ -59,7 +63,7 @@ export class SearchIndex {
 		return this.names.has(key);
 	}
 
-	find(type: string, ref: string): SearchDocument | undefined {
+	find(type: string, ref: string): Omit<SearchDocument, 'text'> | undefined {
 		const i = this.byRef.get(`${type}:${ref}`);
 		return i === undefined ? undefined : this.docs[i] ?? undefined;
 	}
@@ -70,33 +74,21 @@ export class SearchIndex {
 		const idx = this.docs.length;
 		const terms = new Map<string, number>();
 		const put = (term: string, weight: number) => {
-			if ((terms.get(term) ?? 0) < weight) terms.set(term, weight);
+			const had = terms.get(term);
+			if (had === undefined || (had >= NAME_FLAG ? had - NAME_FLAG : had) < (weight >= NAME_FLAG ? weight - NAME_FLAG : weight)) terms.set(term, weight);
 		};
-		const nameKeys = new Set<string>();
-		const docKeys: string[] = [];
 		for (const field of doc.text) {
 			if (!field.text) continue;
-			for (const { term, exact } of indexTerms(field.text)) {
-				put(term, exact ? field.weight : field.weight * 0.85);
-				if (exact) {
-					docKeys.push(term);
-					if (!this.vocab.has(term)) this.addVocab(term, field.text);
-					if (field.name) {
-						nameKeys.add(term);
-						this.names.add(term);
-					}
-				}
+			const analysed = this.analyse(field.text);
+			for (const { term, exact } of analysed.terms) {
+				const w = exact ? field.weight : field.weight * 0.85;
+				put(term, field.name && exact ? w + NAME_FLAG : w);
+				if (exact && field.name) this.names.add(term);
 			}
-		}
-		// Aliases both ways: a unit called "PPR" is found by "pædagogisk psykologisk rådgivning" and back.
-		const keySet = new Set(docKeys);
-		for (const alias of this.thesaurus.aliases) {
-			if (containsSequence(docKeys, keySet, alias.from)) for (const w of alias.to) put(w.key, 0.45);
-			if (containsSequence(docKeys, keySet, alias.to)) for (const w of alias.from) put(w.key, 0.45);
+			for (const term of analysed.extra) put(term, 0.45 * field.weight);
 		}
 		for (const [kind, values] of Object.entries(doc.weakTags ?? {})) for (const v of values ?? []) put(TAG_PREFIX[kind as ConceptKind] + v, WEAK_TAG);
 		for (const [kind, values] of Object.entries(doc.tags ?? {})) for (const v of values ?? []) put(TAG_PREFIX[kind as ConceptKind] + v, 1);
-		put('§type:' + doc.type, 1);
 		for (const [term, weight] of terms) {
 			let p = this.postings.get(term);
 			if (!p) this.postings.set(term, (p = { ids: [], w: [] }));
@@ -104,10 +96,30 @@ export class SearchIndex {
 			p.w.push(weight);
 		}
 		const verifiedMs = doc.verifiedAt ? Date.parse(doc.verifiedAt) : NaN;
-		this.docs.push({ ...doc, idx, verifiedMs: Number.isNaN(verifiedMs) ? null : verifiedMs, nameKeys });
+		const { text: _text, ...rest } = doc;
+		this.docs.push({ ...rest, idx, verifiedMs: Number.isNaN(verifiedMs) ? null : verifiedMs });
 		this.byRef.set(`${doc.type}:${doc.ref}`, idx);
 		if (doc.entityId !== undefined) this.byEntity.set(`${doc.type}:${doc.entityId}`, idx);
 		this.aliveCount++;
+	}
+
+	/** Index terms of a text plus the words its aliases add (both ways: "PPR" ↔ "pædagogisk psykologisk rådgivning"). */
+	private analyse(text: string): { terms: Array<{ term: string; exact: boolean }>; extra: string[] } {
+		const cached = this.termCache.get(text);
+		if (cached) return cached;
+		const terms = indexTerms(text);
+		const keys = terms.filter((t) => t.exact).map((t) => t.term);
+		const keySet = new Set(keys);
+		const extra: string[] = [];
+		for (const alias of this.thesaurus.aliases) {
+			if (containsSequence(keys, keySet, alias.from)) for (const w of alias.to) extra.push(w.key);
+			if (containsSequence(keys, keySet, alias.to)) for (const w of alias.from) extra.push(w.key);
+		}
+		for (const t of terms) if (t.exact && !this.vocab.has(t.term)) this.addVocab(t.term);
+		const result = { terms, extra };
+		if (this.termCache.size > 200_000) this.termCache.clear();
+		this.termCache.set(text, result);
+		return result;
 	}
 
 	/** Removes a document; its postings stay until the next rebuild but are skipped. */
@@ -122,10 +134,11 @@ export class SearchIndex {
 		this.aliveCount--;
 	}
 
-	private addVocab(key: string, _source: string): void {
-		// The folded spelling differs from the key only by collapsed doubles; keep the key for both.
+	private addVocab(key: string): void {
+		// Numbers (phones, refs) match exactly only: scanning 100,000 of them for prefixes would cost every search.
+		if (/\d/.test(key)) return;
 		this.vocab.set(key, key);
-		if (key.length <= 4 || /^\d+$/.test(key) || key.startsWith('§')) return;
+		if (key.length <= 4) return;
 		for (const d of deletions(key, key.length >= 9 ? 2 : 1)) {
 			const list = this.deletes.get(d);
 			if (list) list.push(key);
@@ -191,53 +204,52 @@ export class SearchIndex {
 	search(parsed: ParsedQuery, opts: IndexSearchOptions = {}): { hits: SearchHit[]; total: number; liveParts: number; deadParts: QueryPart[] } {
 		this.ensureBuffers();
 		const { score, count, part, nameHit, mark } = this.buffers;
+		const docs = this.docs;
 		const now = opts.now ?? Date.now();
 		const touched: number[] = [];
-		const touch = (i: number) => {
-			if (mark[i] === 0) {
-				mark[i] = 1;
-				touched.push(i);
-			}
-		};
 		let liveParts = 0;
 		const deadParts: QueryPart[] = [];
 
 		for (const p of parsed.parts) {
 			const partTouched: number[] = [];
-			const hit = (i: number, q: number) => {
-				if (this.docs[i] === null) return;
-				if (part[i] === 0) partTouched.push(i);
-				if (q > part[i]) part[i] = q;
+			const addPosting = (posting: Posting, q: number, markNames: boolean) => {
+				const ids = posting.ids;
+				const ws = posting.w;
+				for (let j = 0; j < ids.length; j++) {
+					const i = ids[j];
+					let w = ws[j];
+					if (w >= NAME_FLAG) {
+						w -= NAME_FLAG;
+						if (markNames) nameHit[i] = 1;
+					}
+					const v = q * w;
+					if (part[i] === 0) partTouched.push(i);
+					if (v > part[i]) part[i] = v;
+				}
 			};
 			if (p.kind !== 'text') {
 				for (const slug of p.slugs) {
 					const posting = this.postings.get(TAG_PREFIX[p.kind] + slug);
-					if (posting) for (let j = 0; j < posting.ids.length; j++) hit(posting.ids[j], posting.w[j] * p.confidence);
+					if (posting) addPosting(posting, p.confidence, false);
 				}
 			}
-			const nameParts: number[] = [];
-			for (const w of p.words) {
-				for (const [term, q] of this.matchWord(w, !!p.open)) {
-					const posting = this.postings.get(term)!;
-					for (let j = 0; j < posting.ids.length; j++) {
-						const i = posting.ids[j];
-						hit(i, q * posting.w[j]);
-						if (q >= 0.6 && this.docs[i]?.nameKeys.has(term)) nameParts.push(i);
-					}
-				}
-			}
+			for (const w of p.words) for (const [term, q] of this.matchWord(w, !!p.open)) addPosting(this.postings.get(term)!, q, q >= 0.6);
 			let any = false;
-			for (const i of partTouched) {
+			const weight = PART_WEIGHT[p.kind];
+			for (let k = 0; k < partTouched.length; k++) {
+				const i = partTouched[k];
 				const q = part[i];
 				part[i] = 0;
 				if (q >= MATCHED) {
 					count[i]++;
 					any = true;
 				}
-				score[i] += PART_WEIGHT[p.kind] * q;
-				touch(i);
+				score[i] += weight * q;
+				if (mark[i] === 0) {
+					mark[i] = 1;
+					touched.push(i);
+				}
 			}
-			for (const i of nameParts) nameHit[i] = 1;
 			if (any) liveParts++;
 			else deadParts.push(p);
 		}
@@ -257,7 +269,12 @@ export class SearchIndex {
 			if (posting) for (let j = 0; j < posting.ids.length; j++) if (posting.w[j] >= 1 && (!allowed || allowed.has(posting.ids[j]))) set.add(posting.ids[j]);
 			allowed = set;
 		}
-		if (parsed.parts.length === 0 && allowed) for (const i of allowed) touch(i);
+		if (parsed.parts.length === 0 && allowed)
+			for (const i of allowed)
+				if (mark[i] === 0) {
+					mark[i] = 1;
+					touched.push(i);
+				}
 
 		const prior = (doc: IndexedDoc): number => {
 			let b = doc.boost ?? 0;
@@ -269,15 +286,34 @@ export class SearchIndex {
 			return b;
 		};
 
-		// Collect candidates; someone who left hands a name match to whoever holds the job now.
-		interface Cand { idx: number; key: number; complete: boolean; from?: number }
-		const best = new Map<number, Cand>();
-		const offer = (c: Cand) => {
-			const had = best.get(c.idx);
-			if (!had || c.key > had.key) best.set(c.idx, c);
-		};
-		for (const i of touched) {
-			const doc = this.docs[i];
+		// Keep only the best few of each kind (complete people, complete others, the rest): no full sort of
+		// tens of thousands of candidates. Someone who left hands a name match to whoever holds the job now.
+		const limit = opts.limit ?? 20;
+		const keep = limit + 10;
+		const people = new TopK(keep);
+		const others = new TopK(keep);
+		const partial = new TopK(keep);
+		const transfers = new Map<number, { key: number; complete: boolean; from: number }>();
+		// Only documents matching about as many parts as the best ones can reach the page: find the lowest
+		// part count still needed to fill it, and skip scoring the rest (they are only counted).
+		const histogram = new Array<number>(parsed.parts.length + 2).fill(0);
+		for (let k = 0; k < touched.length; k++) {
+			const i = touched[k];
+			const doc = docs[i];
+			if (doc && (!opts.type || doc.type === opts.type) && (!allowed || allowed.has(i))) histogram[count[i]]++;
+		}
+		let floor = 0;
+		for (let c = histogram.length - 1, seen = 0; c >= 0; c--) {
+			seen += histogram[c];
+			if (seen >= keep * 3) {
+				floor = c;
+				break;
+			}
+		}
+		let total = 0;
+		for (let k = 0; k < touched.length; k++) {
+			const i = touched[k];
+			const doc = docs[i];
 			const s = score[i];
 			const c = count[i];
 			const named = nameHit[i] === 1;
@@ -287,36 +323,54 @@ export class SearchIndex {
 			mark[i] = 0;
 			if (!doc) continue;
 			if (opts.type && doc.type !== opts.type) continue;
-			const complete = c >= liveParts;
-			if (doc.status === 'left') {
-				const successor = this.currentSuccessor(i);
-				if (successor >= 0) {
-					if (!named) continue;
-					const succ = this.docs[successor]!;
-					if (allowed && !allowed.has(successor)) continue;
-					offer({ idx: successor, key: (complete ? 1000 : 0) + c * 10 + s + prior(succ) + 0.5, complete, from: i });
-					continue;
-				}
-				if (allowed && !allowed.has(i)) continue;
-				offer({ idx: i, key: (complete ? 1000 : 0) + c * 10 + s - 2, complete });
+			const left = doc.status === 'left';
+			if (left && !named && doc.successorEntityId != null) continue;
+			if (c < floor) {
+				if (!allowed || allowed.has(i)) total++;
 				continue;
 			}
-			if (allowed && !allowed.has(i)) continue;
-			offer({ idx: i, key: (complete ? 1000 : 0) + c * 10 + s + prior(doc), complete });
+			const complete = c >= liveParts;
+			let idx = i;
+			let key = (complete ? 1000 : 0) + c * 10 + s;
+			if (left) {
+				const successor = this.currentSuccessor(i);
+				if (successor >= 0) {
+					if (!named || (allowed && !allowed.has(successor))) continue;
+					idx = successor;
+					key += prior(docs[successor]!) + 0.5;
+					const had = transfers.get(successor);
+					if (!had || key > had.key) transfers.set(successor, { key, complete, from: i });
+				} else {
+					if (allowed && !allowed.has(i)) continue;
+					key -= 2;
+				}
+			} else {
+				if (allowed && !allowed.has(i)) continue;
+				key += prior(doc);
+			}
+			total++;
+			const heap = !complete ? partial : docs[idx]!.type === 'person' ? people : others;
+			heap.offer(idx, key);
 		}
 
-		const ordered = [...best.values()].sort((a, b) => b.key - a.key);
-		const total = ordered.length;
-		const limit = opts.limit ?? 20;
+		const byKey = (list: Array<{ idx: number; key: number }>) => {
+			// A person can arrive on their own and in place of a predecessor: keep the better one.
+			const best = new Map<number, number>();
+			for (const c of list) if ((best.get(c.idx) ?? -Infinity) < c.key) best.set(c.idx, c.key);
+			return [...best].map(([idx, key]) => ({ idx, key })).sort((a, b) => b.key - a.key);
+		};
+		const completePeople = byKey(people.items());
+		const completeOthers = byKey(others.items());
+		const rest = byKey(partial.items()).filter((c) => !completePeople.some((p) => p.idx === c.idx) && !completeOthers.some((o) => o.idx === c.idx));
 		// People answer a need or a name: up to three complete people come before other complete types.
-		let arranged = ordered;
-		if (!opts.type) {
-			const people = ordered.filter((c) => c.complete && this.docs[c.idx]!.type === 'person');
-			const others = ordered.filter((c) => c.complete && this.docs[c.idx]!.type !== 'person');
-			const rest = ordered.filter((c) => !c.complete);
-			arranged = [...people.slice(0, 3), ...others, ...people.slice(3), ...rest];
-		}
-		const hits = arranged.slice(0, limit).map((c) => this.toHit(c.idx, c.key, c.complete, c.from, now));
+		const arranged = opts.type
+			? byKey([...completePeople, ...completeOthers]).concat(rest)
+			: [...completePeople.slice(0, 3), ...completeOthers, ...completePeople.slice(3), ...rest];
+		const hits = arranged.slice(0, limit).map((c) => {
+			const t = transfers.get(c.idx);
+			const transferred = t && t.key >= c.key - 1e-9 ? t : undefined;
+			return this.toHit(c.idx, c.key, c.key >= 1000, transferred?.from, now);
+		});
 		return { hits, total, liveParts, deadParts };
 	}
 
@@ -351,6 +405,53 @@ export class SearchIndex {
 		let postings = 0;
 		for (const p of this.postings.values()) postings += p.ids.length;
 		return { docs: this.aliveCount, terms: this.postings.size, postings, vocab: this.vocab.size };
+	}
+}
+
+/** The k largest keys seen (a min-heap), for picking the best results without sorting every candidate. */
+class TopK {
+	private idx: number[] = [];
+	private key: number[] = [];
+	constructor(private readonly k: number) {}
+	offer(idx: number, key: number): void {
+		const n = this.key.length;
+		if (n < this.k) {
+			this.idx.push(idx);
+			this.key.push(key);
+			this.up(n);
+		} else if (key > this.key[0]) {
+			this.idx[0] = idx;
+			this.key[0] = key;
+			this.down(0);
+		}
+	}
+	items(): Array<{ idx: number; key: number }> {
+		return this.idx.map((idx, i) => ({ idx, key: this.key[i] }));
+	}
+	private swap(a: number, b: number) {
+		[this.idx[a], this.idx[b]] = [this.idx[b], this.idx[a]];
+		[this.key[a], this.key[b]] = [this.key[b], this.key[a]];
+	}
+	private up(i: number) {
+		while (i > 0) {
+			const parent = (i - 1) >> 1;
+			if (this.key[parent] <= this.key[i]) break;
+			this.swap(parent, i);
+			i = parent;
+		}
+	}
+	private down(i: number) {
+		const n = this.key.length;
+		for (;;) {
+			const l = 2 * i + 1;
+			const r = l + 1;
+			let m = i;
+			if (l < n && this.key[l] < this.key[m]) m = l;
+			if (r < n && this.key[r] < this.key[m]) m = r;
+			if (m === i) return;
+			this.swap(m, i);
+			i = m;
+		}
 	}
 }
 

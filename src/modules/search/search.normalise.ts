@@ -116,13 +116,19 @@ export function editDistance(a: string, b: string, max: number): number {
 	const la = a.length;
 	const lb = b.length;
 	if (Math.abs(la - lb) > max) return max + 1;
-	let prev2 = new Array<number>(lb + 1).fill(0);
-	let prev = new Array<number>(lb + 1);
-	let cur = new Array<number>(lb + 1);
+	if (lb + 1 > rowA.length) {
+		rowA = new Int32Array(lb + 16);
+		rowB = new Int32Array(lb + 16);
+		rowC = new Int32Array(lb + 16);
+	}
+	// Reused rows: this runs thousands of times per search and must not allocate.
+	let prev2 = rowA;
+	let prev = rowB;
+	let cur = rowC;
 	for (let j = 0; j <= lb; j++) prev[j] = j;
 	for (let i = 1; i <= la; i++) {
 		cur[0] = i;
-		let rowMin = cur[0];
+		let rowMin = i;
 		const ca = a.charCodeAt(i - 1);
 		for (let j = 1; j <= lb; j++) {
 			const cb = b.charCodeAt(j - 1);
@@ -132,10 +138,16 @@ export function editDistance(a: string, b: string, max: number): number {
 			if (v < rowMin) rowMin = v;
 		}
 		if (rowMin > max) return max + 1;
-		[prev2, prev, cur] = [prev, cur, prev2];
+		const t = prev2;
+		prev2 = prev;
+		prev = cur;
+		cur = t;
 	}
 	return prev[lb];
 }
+let rowA = new Int32Array(64);
+let rowB = new Int32Array(64);
+let rowC = new Int32Array(64);
 
 /**
  * How well a typed word matches a known word (both given as fold + key), 0 when it does not:

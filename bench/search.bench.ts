@@ -1,0 +1,172 @@
+/**
+ * Search speed: p50/p95 server-side search time at the fixture (~1,400 people) and at 100,000 synthetic people,
+ * index build / incremental refresh time and heap at 100,000, and HTTP throughput of /api/search next to
+ * /api/health under autocannon. Targets: p95 ≤ 5 ms at 1,400, ≤ 25 ms at 100,000.
+ * Env: BENCH_PORT (default 4431), BENCH_SKIP_HTTP=1, BENCH_SKIP_BUILD=1 (reuse .e2e/bench).
+ */
+import { execSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+// @ts-ignore autocannon ships no types
+import autocannon from 'autocannon';
+import { createDb, rawSqlite, type Db } from '../db/client';
+import { migrateToLatest } from '../db/migrate';
+import { systemActor } from '../src/modules/audit/audit.repository';
+import { importDirectoryFile } from '../src/modules/directory/directory.import';
+import { patchPerson } from '../src/modules/directory/directory.writes';
+import { rebuildSearchIndex, search } from '../src/modules/search/search.service';
+
+const FIXTURE = resolve('tests/fixtures/directory.csv');
+const MUNICIPALITIES: Array<[string, string, string[]]> = [
+	['190', 'Furesø', ['Farum', 'Værløse']], ['201', 'Allerød', ['Lillerød']], ['210', 'Fredensborg', ['Humlebæk', 'Nivå']],
+	['217', 'Helsingør', ['Espergærde']], ['219', 'Hillerød', ['Skævinge']], ['223', 'Hørsholm', ['Rungsted']],
+	['230', 'Rudersdal', ['Birkerød', 'Holte']], ['250', 'Frederikssund', ['Slangerup']], ['260', 'Halsnæs', ['Frederiksværk']], ['270', 'Gribskov', ['Helsinge']],
+];
+const UNITS = ['PPR', 'Børn og Familie, myndighed', 'Familiebehandling', 'Kommunal ungeindsats (KUI)', 'Rusmiddelcenter, ungeteam', 'SSP', 'Skoler og AKT', 'Socialpsykiatri', 'Sundhed og Forebyggelse', 'Sundhedsplejen', 'Ungecenter'];
+const TOPICS = ['selvmord', 'selvskade', 'spiseforstyrrelser', 'angst', 'depression', 'sorg', 'ensomhed', 'misbrug', 'adhd', 'autisme', 'vold', 'psykose', 'mistrivsel', 'skolevaegring'];
+const ROLES = ['udskrivning', 'akut', 'screening', 'radgivning', 'supervision'];
+const AGES = ['0-5', '6-12', '13-17', '18-25'];
+const FIRST = ['Anne', 'Mette', 'Lars', 'Søren', 'Kirsten', 'Birgitte', 'Nikolaj', 'Louise', 'Morten', 'Sofie', 'Oskar', 'Martin', 'Bodil', 'Helle', 'Rasmus', 'Line', 'Camilla', 'Peter', 'Jens', 'Åse', 'Ida', 'Emil', 'Freja', 'Mikkel', 'Katrine', 'Tine', 'Dorthe', 'Ditte', 'Jakob', 'Fatima', 'Ahmad', 'Yasmin'];
+const LAST = ['Petersen', 'Nielsen', 'Jensen', 'Hansen', 'Aagaard', 'Brøndum', 'Winther', 'Dahl', 'Holm', 'Skov', 'Lykke', 'Mortensen', 'Olsen', 'Bøgh', 'Damgaard', 'Østergaard', 'Søndergaard', 'Krogh', 'Lund', 'Kjær', 'Frost', 'Hussein', 'Vestergaard', 'Højgaard'];
+const TITLES = ['Psykolog', 'Socialrådgiver', 'Sundhedsplejerske', 'Familierådgiver', 'Teamleder', 'Mentor', 'SSP-konsulent', 'Misbrugskonsulent', 'Udskrivningskoordinator'];
+
+const QUERIES = [
+	'hilerød selvskade 15 år udskrivelse', 'vold Halsnæs barn', 'skoolebarn Helsingor spiseforstyrrelse', '20-arig psykose Hillerod akut',
+	'screening Hørsholm angsst', '16 år deressiv Hillerød', 'teenager skoleægring Fredensborg udskrivning', 'selvmordsforsøg gribskov 15-årig',
+	'hash ung Farum', 'panikanfald Birkerød', 'Kirsten Petersen', 'Anne Damgaadr', 'Søren Dahl Halsnæs', 'Oskar Dahl Allerød',
+	'ppr hillerød', 'rådgivning Allerød ensom', 'sorgramt barn Frederiksværk', 'ADD Holte', 'udredning angst frederikssund', 'mette',
+];
+
+function pct(sorted: number[], p: number): number {
+	return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length - 1) * p))];
+}
+
+async function timeQueries(db: Db, rounds: number): Promise<{ p50: number; p95: number; max: number; n: number }> {
+	const times: number[] = [];
+	for (let r = 0; r < rounds; r++)
+		for (const q of QUERIES) {
+			const t = performance.now();
+			await search(db, q, { limit: 20, log: false });
+			times.push(performance.now() - t);
+		}
+	times.sort((a, b) => a - b);
+	return { p50: pct(times, 0.5), p95: pct(times, 0.95), max: times.at(-1)!, n: times.length };
+}
+
+/** A scaled synthetic network: N people spread over the 10 municipalities' 11 unit types, written in bulk. */
+export function generate(db: Db, n: number): void {
+	const raw = rawSqlite(db);
+	const now = new Date().toISOString();
+	let seed = 42;
+	const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+	const pick = <T>(list: T[]) => list[Math.floor(rnd() * list.length)];
+	raw.transaction(() => {
+		const unitIds: Array<[number, string]> = [];
+		for (const [code, name] of MUNICIPALITIES) {
+			const org = raw.prepare("INSERT INTO organisation (slug, name, type, municipality_code, created_at, updated_at) VALUES (?, ?, 'kommune', ?, ?, ?)").run(`${name.toLowerCase()}-kommune`, `${name} Kommune`, code, now, now);
+			for (const u of UNITS) {
+				const unit = raw.prepare('INSERT INTO unit (organisation_id, slug, name, created_at, updated_at) VALUES (?, ?, ?, ?, ?)').run(org.lastInsertRowid, u.toLowerCase().replace(/[^a-z]+/g, '-'), u, now, now);
+				unitIds.push([Number(unit.lastInsertRowid), code]);
+			}
+		}
+		const insert = raw.prepare(
+			`INSERT INTO person (ref, first_name, last_name, title, unit_id, municipality_code, phone, key_person, status, successor_id, verified_at, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		);
+		const topic = raw.prepare('INSERT OR IGNORE INTO person_topic (person_id, topic_slug) VALUES (?, ?)');
+		const role = raw.prepare('INSERT OR IGNORE INTO person_role (person_id, role_slug) VALUES (?, ?)');
+		const age = raw.prepare('INSERT OR IGNORE INTO person_age_group (person_id, age_group_slug) VALUES (?, ?)');
+		for (let i = 1; i <= n; i++) {
+			const [unitId, code] = pick(unitIds);
+			const left = rnd() < 0.04 && i > 10;
+			const verified = new Date(Date.now() - rnd() * 700 * 86_400_000).toISOString().slice(0, 10);
+			const r = insert.run(`S${String(i).padStart(6, '0')}`, pick(FIRST), pick(LAST), pick(TITLES), unitId, code, `+45${20000000 + i}`, rnd() < 0.07 ? 1 : 0, left ? 'left' : 'active', left ? i - 1 - Math.floor(rnd() * 5) : null, verified, now, now);
+			const id = Number(r.lastInsertRowid);
+			for (let k = 0; k < 1 + Math.floor(rnd() * 3); k++) topic.run(id, pick(TOPICS));
+			if (rnd() < 0.35) role.run(id, pick(ROLES));
+			for (let k = 0; k < 1 + Math.floor(rnd() * 2); k++) age.run(id, pick(AGES));
+		}
+		raw.prepare("INSERT INTO audit_log (at, actor, entity_type, entity_id, action) VALUES (?, 'system:bench', 'bench', 0, 'generate')").run(now);
+	})();
+}
+
+async function http(): Promise<void> {
+	const port = Number(process.env.BENCH_PORT ?? 4431);
+	const outDir = resolve('.e2e/bench');
+	if (process.env.BENCH_SKIP_BUILD !== '1' || !existsSync(join(outDir, 'server/entry.mjs'))) {
+		execSync('npx astro build', { stdio: 'ignore', env: { ...process.env, ASTRO_OUT_DIR: outDir, ASTRO_TELEMETRY_DISABLED: '1' } });
+	}
+	const dir = mkdtempSync(join(tmpdir(), 'vejviser-bench-http-'));
+	const dbPath = join(dir, 'http.db');
+	const db = createDb(dbPath);
+	await migrateToLatest(db);
+	await importDirectoryFile(db, FIXTURE);
+	await db.destroy();
+	const server = spawn(process.execPath, [join(outDir, 'server/entry.mjs')], { env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), DATABASE_PATH: dbPath }, stdio: 'ignore' });
+	try {
+		const base = `http://127.0.0.1:${port}`;
+		for (let i = 0; i < 100; i++) {
+			try {
+				if ((await fetch(`${base}/api/health`)).ok) break;
+			} catch {
+				/* starting */
+			}
+			await new Promise((r) => setTimeout(r, 100));
+		}
+		await fetch(`${base}/api/search?q=warmup`);
+		const run = (path: string) => autocannon({ url: base + path, connections: 10, duration: 8 });
+		const health = await run('/api/health');
+		const q = encodeURIComponent('hilerød selvskade 15 år udskrivelse');
+		const searchRes = await run(`/api/search?q=${q}`);
+		const line = (name: string, r: any) =>
+			console.log(`  ${name.padEnd(34)} ${Math.round(r.requests.average)} req/s   latency p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms   (${r.non2xx} non-2xx, ${r.errors} errors)`);
+		console.log('HTTP (autocannon, 10 connections, 8 s each, fixture imported):');
+		line('GET /api/health', health);
+		line('GET /api/search?q=<need, 4 parts>', searchRes);
+	} finally {
+		server.kill();
+		rmSync(dir, { recursive: true, force: true });
+	}
+}
+
+export async function run(): Promise<void> {
+	// 1. The fixture.
+	const dir = mkdtempSync(join(tmpdir(), 'vejviser-bench-'));
+	try {
+		const small = createDb(join(dir, 'small.db'));
+		await migrateToLatest(small);
+		const report = await importDirectoryFile(small, FIXTURE);
+		const build = await rebuildSearchIndex(small);
+		await timeQueries(small, 3);
+		const s = await timeQueries(small, 25);
+		console.log(`Fixture (${report.rowsRead} people): index build ${build.ms.toFixed(0)} ms (${build.docs} documents)`);
+		console.log(`  search p50 ${s.p50.toFixed(2)} ms, p95 ${s.p95.toFixed(2)} ms, max ${s.max.toFixed(2)} ms over ${s.n} searches (target p95 ≤ 5 ms)`);
+		await small.destroy();
+
+		// 2. 100,000 synthetic people.
+		const big = createDb(join(dir, 'big.db'));
+		await migrateToLatest(big);
+		let t = performance.now();
+		generate(big, 100_000);
+		console.log(`100,000 synthetic people written in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+		(globalThis as { gc?: () => void }).gc?.();
+		const heapBefore = process.memoryUsage().heapUsed;
+		const built = await rebuildSearchIndex(big);
+		(globalThis as { gc?: () => void }).gc?.();
+		const heapAfter = process.memoryUsage().heapUsed;
+		console.log(`  index build ${built.ms.toFixed(0)} ms (${built.docs} documents), heap +${((heapAfter - heapBefore) / 1048576).toFixed(0)} MB (rss ${(process.memoryUsage().rss / 1048576).toFixed(0)} MB)`);
+		await timeQueries(big, 1);
+		const b = await timeQueries(big, 5);
+		console.log(`  search p50 ${b.p50.toFixed(2)} ms, p95 ${b.p95.toFixed(2)} ms, max ${b.max.toFixed(2)} ms over ${b.n} searches (target p95 ≤ 25 ms)`);
+		const someone = (rawSqlite(big).prepare("SELECT id FROM person WHERE status = 'active' LIMIT 1 OFFSET 500").get() as { id: number }).id;
+		await patchPerson(big, systemActor('bench'), someone, { verified_at: new Date().toISOString().slice(0, 10) });
+		t = performance.now();
+		await search(big, 'angst hillerød', { log: false });
+		console.log(`  refresh after one edit (incremental, inside the next search): ${(performance.now() - t).toFixed(1)} ms`);
+		await big.destroy();
+	} finally {
+		rmSync(dir, { recursive: true, force: true });
+	}
+	if (process.env.BENCH_SKIP_HTTP !== '1') await http();
+}
