@@ -53,6 +53,14 @@ export function unitPath(unit: { organisationSlug: string; slug: string }): stri
 	return `/organisationer/${encodeURIComponent(unit.organisationSlug)}/${encodeURIComponent(unit.slug)}`;
 }
 
+/**
+ * Text for a meta description built from directory data. Astro escapes quotes in attributes but leaves
+ * `<` and `>`; they are harmless there, but we drop them so no raw `<script>` ever appears in the HTML.
+ */
+export function metaText(text: string): string {
+	return text.replace(/[<>]/g, '').replace(/\s+/g, ' ').trim().slice(0, 300);
+}
+
 export const organisationTypeLabels: Record<OrganisationType, string> = {
 	kommune: 'Kommuner',
 	region: 'Region Hovedstaden',
