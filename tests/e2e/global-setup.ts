@@ -59,7 +59,7 @@ export default async function setup(project: TestProject) {
 	const port = Number(process.env.E2E_PORT ?? (await freePort()));
 	const baseURL = `http://127.0.0.1:${port}`;
 	const server = spawn(process.execPath, [join(outDir, 'server', 'entry.mjs')], {
-		env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), DATABASE_PATH: dbPath, PUBLIC_BASE_URL: baseURL, SMTP_URL: '' },
+		env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), DATABASE_PATH: dbPath, PUBLIC_BASE_URL: baseURL, SMTP_URL: '', JOBS_SCHEDULER: 'off' },
 		stdio: ['ignore', 'inherit', 'inherit'],
 	});
 	await waitForHealth(baseURL, server);
