@@ -206,6 +206,14 @@ describe('registration and claiming', () => {
 		expect((await lastMail('x@private.example'))?.kind).toBe('signin');
 	});
 
+	it('does not link a directory entry at registration that another account already holds', async () => {
+		const { personId } = await network();
+		await createTestUser(t.db, { email: 'holder@netvaerk.example', personId });
+		await registerUser(t.db, { email: 'signe.holm@gribskov.example', name: 'Signe Holm', note: '' }, { baseUrl: base, now: start });
+		const user = await t.db.selectFrom('user').select(['status', 'person_id']).where('email', '=', 'signe.holm@gribskov.example').executeTakeFirstOrThrow();
+		expect(user).toEqual({ status: 'active', person_id: null });
+	});
+
 	it('lets a signed-in user claim the entry with their e-mail once, not one someone else holds', async () => {
 		const { personId } = await network();
 		const a = await createTestUser(t.db, { email: 'signe.holm@gribskov.example' });

@@ -1,8 +1,13 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext } from 'playwright-core';
-import type { Db } from '@db/client';
+import { createDb, type Db } from '@db/client';
 import { baseURL, expectAccessible, launchBrowser, openServerDb, skipBrowser } from './helpers';
-import { createTestUser, createUserWithSession } from '../helpers/auth';
+import { createTestUser, createUserWithSession, sessionCookieFor } from '../helpers/auth';
 
 describe.skipIf(skipBrowser)('Accounts in the browser', () => {
 	let browser: Browser;
@@ -110,7 +115,6 @@ describe.skipIf(skipBrowser)('Accounts in the browser', () => {
 
 	it('signs out everywhere from the account page', async () => {
 		const user = await createTestUser(db, { email: `overalt-${Date.now()}@e2e.example` });
-		const { sessionCookieFor } = await import('../helpers/auth');
 		const pages = [];
 		for (let i = 0; i < 2; i++) {
 			const c = await context();
@@ -124,5 +128,114 @@ describe.skipIf(skipBrowser)('Accounts in the browser', () => {
 		await pages[1].goto('/konto');
 		expect(new URL(pages[1].url()).pathname).toBe('/log-ind');
 		expect(await db.selectFrom('session').select('id').where('user_id', '=', user.id).execute()).toEqual([]);
+	});
+
+	it('registers a work e-mail on a member domain and shows the claimed directory entry', async () => {
+		const people = await db.selectFrom('person').leftJoin('user', 'user.person_id', 'person.id').select(['person.ref', 'person.email', 'person.first_name']).where('person.status', '=', 'active').where('user.id', 'is', null).where('person.email', 'is not', null).orderBy('person.id', 'desc').limit(1).execute();
+		const person = people[0];
+		const page = await (await context()).newPage();
+		await page.goto('/registrer');
+		await expectAccessible(page);
+		await page.getByLabel('Dit navn').fill(person.first_name);
+		await page.getByLabel('Arbejdsmail').fill(person.email!);
+		await page.getByLabel('Jeg er fagperson').check();
+		await page.getByRole('button', { name: 'Opret konto' }).click();
+		await page.waitForURL('**/log-ind/kode?registreret=1');
+		const code = /\b([A-Z2-9]{4}-[A-Z2-9]{4})\b/.exec(await latestMailTo(person.email!))![1];
+		await page.getByLabel('Kode').fill(code);
+		await page.getByRole('button', { name: 'Log ind' }).click();
+		await page.waitForURL('**/konto?velkommen=1');
+		expect(await page.textContent('main')).toContain('Vi fandt din post i Vejviser');
+		expect(await page.getAttribute(`main a[href="/personer/${person.ref}/rediger"]`, 'href')).toBe(`/personer/${person.ref}/rediger`);
+		await expectAccessible(page);
+	});
+
+	it('shows admins an accessible user list and user page', async () => {
+		const { cookie } = await createUserWithSession(db, { email: `admin-${Date.now()}@e2e.example`, role: 'admin' });
+		const target = await createTestUser(db, { email: `venter-${Date.now()}@e2e.example`, status: 'pending' });
+		const c = await context();
+		await c.addCookies([cookie.playwright(baseURL)]);
+		const page = await c.newPage();
+		expect((await page.goto('/admin/brugere'))?.status()).toBe(200);
+		await expectAccessible(page);
+		await page.getByRole('button', { name: `Godkend ${target.email}` }).click();
+		await page.waitForURL('**/admin/brugere?godkendt=*');
+		const row = await db.selectFrom('user').select('status').where('id', '=', target.id).executeTakeFirstOrThrow();
+		expect(row.status).toBe('active');
+		expect((await page.goto(`/admin/brugere/${target.id}`))?.status()).toBe(200);
+		await expectAccessible(page);
+	});
+});
+
+/**
+ * A real browser ceremony with Chromium's virtual authenticator (DevTools WebAuthn domain). WebAuthn refuses
+ * IP-address origins, so this block runs its own copy of the built server addressed as http://localhost.
+ */
+describe.skipIf(skipBrowser)('Passkeys in the browser', () => {
+	let browser: Browser;
+	let server: ChildProcess;
+	let dir: string;
+	let origin: string;
+	let db: Db;
+
+	beforeAll(async () => {
+		browser = await launchBrowser();
+		dir = mkdtempSync(join(tmpdir(), 'vejviser-passkey-'));
+		const port = await new Promise<number>((done) => {
+			const s = createServer();
+			s.listen(0, '127.0.0.1', () => {
+				const p = (s.address() as { port: number }).port;
+				s.close(() => done(p));
+			});
+		});
+		origin = `http://localhost:${port}`;
+		const entry = join(resolve(process.env.E2E_OUT_DIR ?? '.e2e/dist'), 'server', 'entry.mjs');
+		server = spawn(process.execPath, [entry], {
+			env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), DATABASE_PATH: join(dir, 'passkey.db'), PUBLIC_BASE_URL: origin, SMTP_URL: '' },
+			stdio: ['ignore', 'ignore', 'inherit'],
+		});
+		for (let i = 0; i < 100; i++) {
+			const ok = await fetch(`http://127.0.0.1:${port}/api/health`).then((r) => r.ok, () => false);
+			if (ok) break;
+			await new Promise((r) => setTimeout(r, 200));
+		}
+		db = createDb(join(dir, 'passkey.db'));
+	});
+	afterAll(async () => {
+		await browser?.close();
+		await db?.destroy();
+		server?.kill('SIGTERM');
+		rmSync(dir, { recursive: true, force: true });
+	});
+
+	it('registers a passkey and then requires it before admin rights apply', async () => {
+		const user = await createTestUser(db, { email: 'passkey-admin@e2e.example', role: 'admin' });
+		const context = await browser.newContext({ baseURL: origin, locale: 'da-DK' });
+		await context.addCookies([(await sessionCookieFor(db, user.id)).playwright(origin)]);
+		const page = await context.newPage();
+		const cdp = await context.newCDPSession(page);
+		await cdp.send('WebAuthn.enable');
+		await cdp.send('WebAuthn.addVirtualAuthenticator', {
+			options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
+		});
+
+		await page.goto('/konto/adgangsnogle');
+		await expectAccessible(page);
+		await page.getByLabel('Navn på adgangsnøglen').fill('Virtuel nøgle');
+		await page.getByRole('button', { name: 'Opret adgangsnøgle' }).click();
+		await page.waitForURL('**/konto?adgangsnogle=oprettet');
+		expect(await page.textContent('main')).toContain('Virtuel nøgle');
+
+		// A new session (signed in by mail alone) acts as a member until the passkey is proven.
+		await context.clearCookies();
+		await context.addCookies([(await sessionCookieFor(db, user.id)).playwright(origin)]);
+		expect((await page.goto('/admin/brugere'))?.status()).toBe(403);
+		await page.getByRole('link', { name: 'Bekræft med adgangsnøgle' }).click();
+		await page.waitForURL('**/konto/bekraeft?next=*');
+		await expectAccessible(page);
+		await page.getByRole('button', { name: 'Bekræft med adgangsnøgle' }).click();
+		await page.waitForURL('**/admin/brugere');
+		expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Brugere');
+		await context.close();
 	});
 });

@@ -74,7 +74,9 @@ export async function registerUser(
 		}
 
 		const organisation = await findMemberOrganisationForEmail(trx, input.email);
-		const person = await findPersonByEmail(trx, input.email);
+		const match = await findPersonByEmail(trx, input.email);
+		const taken = match ? await trx.selectFrom('user').select('id').where('person_id', '=', match.id).executeTakeFirst() : undefined;
+		const person = taken ? undefined : match;
 		const status: UserStatus = organisation ? 'active' : 'pending';
 		const created = await trx
 			.insertInto('user')
