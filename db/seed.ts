@@ -9,6 +9,7 @@ import { systemActor } from '../src/modules/audit/audit.repository';
 import { ensureOrganisation, ensureUnit, patchPerson, saveOrganisation, savePerson, saveUnit, saveUnitContact } from '../src/modules/directory/directory.writes';
 import { slugify } from '../src/lib/text';
 import { seedDemoAccounts } from '../src/modules/auth/auth.seed';
+import { seedThemeDays } from '../src/modules/events/events.seed';
 
 /** Small deterministic PRNG (mulberry32) so the demo is identical on every machine. */
 function prng(seed: number) {
@@ -103,6 +104,7 @@ const VOLUNTEER: OrgTemplate[] = [
 /** Extra demo data from other parts (theme days, accounts…) registers here. */
 export const extraSeeders: Array<(db: Db) => Promise<void>> = [];
 extraSeeders.push(async (db) => void (await seedDemoAccounts(db)));
+extraSeeders.push(async (db) => void (await seedThemeDays(db)));
 
 export async function seedDemoNetwork(db: Db, opts: { now?: Date } = {}): Promise<{ seeded: boolean; people: number }> {
 	const existing = await db.selectFrom('person').select('id').limit(1).executeTakeFirst();

@@ -6,6 +6,7 @@ import { cancelRegistration, confirmRegistration, findByToken, markNoShows, prom
 import { findEventById, listRegistrations, waitlistPosition } from '@/modules/events/events.repository';
 import { cancelEvent, updateEvent, eventToInput } from '@/modules/events/events.writes';
 import { EventError } from '@/modules/events/events.types';
+import { sendThemeDayReminders } from '@/modules/events/events.job';
 
 const NOW = new Date('2030-05-01T10:00:00Z');
 const opts = { now: NOW, baseUrl: BASE };
@@ -197,5 +198,26 @@ describe('Organiser changes', () => {
 			{ entity_type: 'event', action: 'publish' },
 			{ entity_type: 'registration', action: 'register' },
 		]);
+	});
+});
+
+describe('The theme-day job', () => {
+	it('sends one reminder per seat two days before, however often it runs', async () => {
+		const event = makeEvent(db);
+		registerForEvent(db, event.id, person(1), { ...opts, emailVerified: true });
+		registerForEvent(db, event.id, person(2), opts); // pending: no seat, no reminder
+		expect(sendThemeDayReminders(db, new Date('2030-06-10T07:00:00Z'), BASE).reminded).toBe(0);
+		const twoDaysBefore = new Date('2030-06-11T07:30:00Z');
+		expect(sendThemeDayReminders(db, twoDaysBefore, BASE).reminded).toBe(1);
+		expect(sendThemeDayReminders(db, new Date('2030-06-11T08:30:00Z'), BASE).reminded).toBe(0);
+		const reminders = await outbox('event-reminder');
+		expect(reminders.map((m) => m.to_address)).toEqual(['deltager1@kommune.example']);
+	});
+
+	it('deletes registrations whose address was not confirmed within a week', () => {
+		const event = makeEvent(db);
+		registerForEvent(db, event.id, person(1), opts);
+		expect(sendThemeDayReminders(db, new Date('2030-05-09T11:00:00Z'), BASE).purged).toBe(1);
+		expect(listRegistrations(db, event.id)).toHaveLength(0);
 	});
 });

@@ -6,8 +6,10 @@
 import { registerJob } from './jobs.registry';
 import { mailJob } from '@/modules/mail/mail.job';
 import { freshnessJob } from '@/modules/freshness/freshness.job';
+import { themeDayJob } from '@/modules/events/events.job';
 
 export function registerAllJobs(): void {
 	registerJob(freshnessJob);
+	registerJob(themeDayJob);
 	registerJob(mailJob);
 }
