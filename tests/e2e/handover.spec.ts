@@ -145,4 +145,35 @@ describe.skipIf(skipBrowser)('Handover and editing permissions', () => {
 		await editor.goto('/personer/E2EH2');
 		expect(await editor.locator('.pending-correction').count()).toBe(0);
 	});
+	it('lets the unit’s editor add a colleague, edit the unit’s shared contacts and read the history; every form passes axe', async () => {
+		const page = await signedIn(browser, editorCookie);
+		await page.goto('/organisationer/overdragelsesforeningen/raadgivning-nord/ny-person');
+		await expectAccessible(page);
+		await page.getByLabel('Fornavn').fill('Åge');
+		await page.getByLabel('Efternavn').fill('Nykommersen');
+		await page.locator('#f-email').fill('AAGE@overdragelse.example');
+		await page.getByRole('button', { name: 'Opret' }).click();
+		await page.waitForURL(/\/personer\/V\d{5}$/);
+		expect(await page.getByRole('heading', { level: 1 }).textContent()).toContain('Åge Nykommersen');
+
+		await page.goto('/organisationer/overdragelsesforeningen/raadgivning-nord/rediger');
+		await expectAccessible(page);
+		const add = page.locator('form', { has: page.getByRole('heading', { name: 'Tilføj en fælles kontakt' }) });
+		await add.getByLabel('Navn', { exact: true }).fill('Fælles rådgivningstelefon');
+		await add.getByLabel('Telefon', { exact: true }).fill('70 20 00 99');
+		await add.getByRole('button', { name: 'Tilføj kontakt' }).click();
+		await page.waitForURL('**/rediger?gemt=kontakt#kontakter');
+		await page.getByLabel('Navn', { exact: true }).first().fill('');
+		await page.getByRole('button', { name: 'Gem enheden' }).click();
+		await page.waitForLoadState();
+		expect(await page.getByRole('alert').first().textContent()).toContain('Skriv enhedens navn.');
+		await expectAccessible(page);
+
+		await page.goto('/organisationer/overdragelsesforeningen/raadgivning-nord/historik');
+		expect(await page.locator('.history').textContent()).toContain('Fælles rådgivningstelefon');
+		await expectAccessible(page);
+		await page.goto('/personer/E2EH1/historik');
+		expect(await page.locator('.history').textContent()).toContain('Registreret som fratrådt');
+		await expectAccessible(page);
+	});
 });
