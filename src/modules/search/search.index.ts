@@ -429,8 +429,12 @@ class TopK {
 		return this.idx.map((idx, i) => ({ idx, key: this.key[i] }));
 	}
 	private swap(a: number, b: number) {
-		[this.idx[a], this.idx[b]] = [this.idx[b], this.idx[a]];
-		[this.key[a], this.key[b]] = [this.key[b], this.key[a]];
+		const i = this.idx[a];
+		this.idx[a] = this.idx[b];
+		this.idx[b] = i;
+		const k = this.key[a];
+		this.key[a] = this.key[b];
+		this.key[b] = k;
 	}
 	private up(i: number) {
 		while (i > 0) {
