@@ -176,4 +176,25 @@ describe.skipIf(skipBrowser)('Handover and editing permissions', () => {
 		expect(await page.locator('.history').textContent()).toContain('Registreret som fratrådt');
 		await expectAccessible(page);
 	});
+	it('lets an admin edit an organisation, with Danish messages for a bad website and e-mail domain', async () => {
+		const { cookie } = await createUserWithSession(db, { role: 'admin', secondFactor: true });
+		const page = await signedIn(browser, cookie);
+		await page.goto('/organisationer/overdragelsesforeningen/rediger');
+		await expectAccessible(page);
+		await page.getByLabel('Hjemmeside').fill('ikke en adresse');
+		await page.getByLabel('E-maildomæner til automatisk godkendelse').fill('overdragelse.example\n@ikke gyldig');
+		await page.getByRole('button', { name: 'Gem' }).click();
+		await page.waitForLoadState();
+		const alert = await page.getByRole('alert').textContent();
+		expect(alert).toContain('"ikke en adresse" er ikke en gyldig webadresse.');
+		expect(alert).toContain('"ikke gyldig" er ikke et gyldigt e-maildomæne');
+		expect(await page.getByLabel('Hjemmeside').inputValue()).toBe('ikke en adresse');
+		await expectAccessible(page);
+		await page.getByLabel('Hjemmeside').fill('www.overdragelse.example');
+		await page.getByLabel('E-maildomæner til automatisk godkendelse').fill('overdragelse.example');
+		await page.getByRole('button', { name: 'Gem' }).click();
+		await page.waitForURL('**/rediger?gemt=1');
+		const org = await db.selectFrom('organisation').select(['website', 'email_domains']).where('slug', '=', 'overdragelsesforeningen').executeTakeFirstOrThrow();
+		expect(org).toEqual({ website: 'https://www.overdragelse.example/', email_domains: '["overdragelse.example"]' });
+	});
 });
