@@ -56,6 +56,15 @@ describe.skipIf(skipBrowser)('Accounts in the browser', () => {
 		expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Min konto');
 		expect(await page.textContent('main')).toContain(user.email);
 		await expectAccessible(page);
+		const session = (await page.context().cookies()).find((c) => c.name === 'vejviser_session')!;
+		expect([session.httpOnly, session.sameSite, session.path]).toEqual([true, 'Lax', '/']);
+	});
+
+	it('refuses a cross-site POST', async () => {
+		const res = await fetch(`${baseURL}/log-ind`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: 'https://evil.example' }, body: 'email=a%40b.example' });
+		expect(res.status).toBe(403);
+		const json = await fetch(`${baseURL}/log-ind`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'Sec-Fetch-Site': 'cross-site' }, body: '{}' });
+		expect(json.status).toBe(403);
 	});
 
 	it('tells a wrong code apart in Danish and keeps what was typed', async () => {
