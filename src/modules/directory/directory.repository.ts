@@ -434,3 +434,31 @@ export async function listPersonLinks(db: Executor, ids: number[]): Promise<Map<
 	}
 	return out;
 }
+
+/**
+ * Units shown on a municipality's page: its kommune's own units, units that list the municipality, and
+ * region/volunteer units that list no municipality at all — those serve the whole network (an import
+ * from CSV carries no service areas, and a regional unit serves every member municipality).
+ */
+export async function listUnitsForMunicipality(db: Executor, municipalityCode: string): Promise<Unit[]> {
+	const rows = await db
+		.selectFrom('unit')
+		.innerJoin('organisation', 'organisation.id', 'unit.organisation_id')
+		.select(unitColumns)
+		.where((eb) =>
+			eb.or([
+				eb('organisation.municipality_code', '=', municipalityCode),
+				eb('unit.id', 'in', eb.selectFrom('unit_municipality').select('unit_id').where('municipality_code', '=', municipalityCode)),
+				eb.and([
+					eb('organisation.type', '!=', 'kommune'),
+					eb('organisation.municipality_code', 'is', null),
+					eb('unit.id', 'not in', eb.selectFrom('unit_municipality').select('unit_id')),
+				]),
+			]),
+		)
+		.orderBy('organisation.type')
+		.orderBy('organisation.name')
+		.orderBy('unit.name')
+		.execute();
+	return withMunicipalities(db, rows);
+}

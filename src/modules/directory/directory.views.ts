@@ -24,7 +24,7 @@ import {
 	listTopics,
 	listUnitContacts,
 	listUnits,
-	listUnitsServing,
+	listUnitsForMunicipality,
 	referenceLabels,
 	resolveCurrentSuccessor,
 	findPersonLink,
@@ -103,7 +103,7 @@ export interface MunicipalityPage {
 export async function loadMunicipalityPage(db: Db, slug: string, viewer: Viewer, opts: { keyPersonsOnly?: boolean } = {}): Promise<MunicipalityPage | undefined> {
 	const municipality = await findMunicipality(db, slug);
 	if (!municipality || municipality.slug !== slug) return undefined;
-	const units = await listUnitsServing(db, municipality.code);
+	const units = await listUnitsForMunicipality(db, municipality.code);
 	if (!municipality.isMember && units.length === 0) return undefined;
 	const unitIds = units.map((u) => u.id);
 	const [people, contacts, labels] = await Promise.all([listPeople(db, { unitIds, status: 'active' }), listUnitContacts(db, unitIds), referenceLabels(db)]);
