@@ -46,6 +46,8 @@ beforeAll(async () => {
 	await savePerson(db, actor, person('V1', { status: 'left' }));
 	await savePerson(db, actor, person('P1', { emailVisibility: 'members', phoneVisibility: 'public', mobileVisibility: 'hidden' }));
 	await patchPerson(db, actor, c.id, { deputy_id: b.id });
+	const deputy = await savePerson(db, actor, person('D1'));
+	await savePerson(db, actor, person('AWAY1', { deputyId: deputy.id, awayFrom: '2026-03-01', awayUntil: '2026-03-20' }));
 });
 afterAll(async () => cleanup());
 
@@ -119,6 +121,18 @@ describe('person page data', () => {
 	it('lists who the successor took over from', async () => {
 		const page = await loadPersonPage(db, 'C1', { signedIn: true });
 		expect(page!.predecessors.map((p) => p.ref)).toEqual(['B1']);
+	});
+
+	it('shows the deputy first while the person is away, and only then', async () => {
+		const during = await loadPersonPage(db, 'AWAY1', { signedIn: true }, new Date('2026-03-10T12:00:00Z'));
+		expect(during!.away).toBe(true);
+		expect(during!.deputy?.ref).toBe('D1');
+		expect((await loadPersonPage(db, 'AWAY1', { signedIn: true }, new Date('2026-03-21T12:00:00Z')))!.away).toBe(false);
+	});
+
+	it('does not offer a deputy who has left', async () => {
+		const page = await loadPersonPage(db, 'C1', { signedIn: true });
+		expect(page!.deputy).toBeUndefined();
 	});
 
 	it('flags an entry not confirmed for more than 12 months as stale', async () => {

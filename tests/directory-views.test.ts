@@ -1,0 +1,104 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Db } from '@db/client';
+import { systemActor } from '@/modules/audit/audit.repository';
+import { ensureOrganisation, ensureUnit, savePerson, saveUnit, saveUnitContact } from '@/modules/directory/directory.writes';
+import type { PersonInput } from '@/modules/directory/directory.types';
+import { loadMunicipalityPage, loadTopicPage, loadUnitPage, metaText } from '@/modules/directory/directory.views';
+import { createTestDb } from './helpers/test-db';
+
+const actor = systemActor('test');
+let db: Db;
+let cleanup: () => Promise<void>;
+
+const person = (ref: string, unitId: number, extra: Partial<PersonInput> = {}): PersonInput => ({
+	ref,
+	firstName: ref,
+	lastName: 'Test',
+	title: '',
+	unitId,
+	municipalityCode: null,
+	phone: '+4548201234',
+	mobile: null,
+	email: null,
+	hours: '',
+	note: '',
+	keyPerson: false,
+	status: 'active',
+	successorId: null,
+	verifiedAt: '2026-01-01',
+	topics: ['selvskade'],
+	roles: [],
+	ageGroups: [],
+	...extra,
+});
+
+beforeAll(async () => {
+	({ db, cleanup } = await createTestDb());
+	const kommune = await ensureOrganisation(db, actor, { name: 'Hillerød Kommune', type: 'kommune', municipalityCode: '219' });
+	const other = await ensureOrganisation(db, actor, { name: 'Gribskov Kommune', type: 'kommune', municipalityCode: '270' });
+	const region = await ensureOrganisation(db, actor, { name: 'Psykiatrisk Center Nordsjælland', type: 'region', municipalityCode: null });
+	const frivillig = await ensureOrganisation(db, actor, { name: 'headspace', type: 'frivillig', municipalityCode: null });
+	const ppr = (await ensureUnit(db, actor, kommune.id, 'PPR')).id;
+	const gribskovPpr = (await ensureUnit(db, actor, other.id, 'PPR')).id;
+	const opus = (await ensureUnit(db, actor, region.id, 'OPUS')).id;
+	await saveUnit(db, actor, { organisationId: region.id, name: 'OPUS', aliases: ['OPUS Nordsjælland'], municipalityCodes: ['219'] }, opus);
+	const glostrup = (await ensureUnit(db, actor, region.id, 'Udgående team')).id;
+	await saveUnit(db, actor, { organisationId: region.id, name: 'Udgående team', municipalityCodes: ['270'] }, glostrup);
+	const akut = (await ensureUnit(db, actor, region.id, 'Akutmodtagelse')).id; // lists no municipality: serves all
+	const radgivning = (await ensureUnit(db, actor, frivillig.id, 'Rådgivning')).id;
+	await saveUnitContact(db, actor, { unitId: radgivning, label: 'Rådgivningslinjen', phone: '+4533000000', email: null, hours: null });
+	await savePerson(db, actor, person('K-B', ppr, { municipalityCode: '219' }));
+	await savePerson(db, actor, person('K-A', ppr, { municipalityCode: '219', keyPerson: true }));
+	await savePerson(db, actor, person('K-LEFT', ppr, { municipalityCode: '219', status: 'left' }));
+	await savePerson(db, actor, person('G-1', gribskovPpr, { municipalityCode: '270' }));
+	await savePerson(db, actor, person('R-OPUS', opus, { keyPerson: true }));
+	await savePerson(db, actor, person('R-GLO', glostrup));
+	await savePerson(db, actor, person('R-AKUT', akut));
+});
+afterAll(async () => cleanup());
+
+describe('municipality page', () => {
+	it('puts the kommune’s own units beside the region units that serve it, key persons first, without people who left', async () => {
+		const page = await loadMunicipalityPage(db, 'hilleroed', { signedIn: false });
+		expect(page!.kommune.map((g) => g.unit.name)).toEqual(['PPR']);
+		expect(page!.kommune[0].people.map((p) => p.ref)).toEqual(['K-A', 'K-B']);
+		expect(page!.region.map((g) => g.unit.name).sort()).toEqual(['Akutmodtagelse', 'OPUS']);
+		expect(page!.other.map((g) => g.unit.name)).toEqual(['Rådgivning']);
+		expect(page!.other[0].contacts.map((c) => c.label)).toEqual(['Rådgivningslinjen']);
+	});
+
+	it('says when direct numbers were held back from an anonymous visitor', async () => {
+		expect((await loadMunicipalityPage(db, 'hilleroed', { signedIn: false }))!.numbersHeldBack).toBe(true);
+		expect((await loadMunicipalityPage(db, 'hilleroed', { signedIn: true }))!.numbersHeldBack).toBe(false);
+	});
+
+	it('keeps only key persons and shared contacts for the contact sheet', async () => {
+		const page = await loadMunicipalityPage(db, 'hilleroed', { signedIn: true }, { keyPersonsOnly: true });
+		expect(page!.kommune[0].people.map((p) => p.ref)).toEqual(['K-A']);
+		expect(page!.region.map((g) => g.unit.name)).toEqual(['OPUS']);
+	});
+
+	it('finds nothing for an unknown slug or a code in place of the slug', async () => {
+		expect(await loadMunicipalityPage(db, 'atlantis', { signedIn: false })).toBeUndefined();
+		expect(await loadMunicipalityPage(db, '219', { signedIn: false })).toBeUndefined();
+	});
+});
+
+describe('topic and unit pages', () => {
+	it('groups people by municipality, then cross-municipal units by sector', async () => {
+		const page = await loadTopicPage(db, 'selvskade', { signedIn: false });
+		expect(page!.groups.map((g) => g.heading)).toEqual(['Gribskov', 'Hillerød', 'Region Hovedstaden']);
+	});
+
+	it('shows a unit’s aliases and the municipalities it serves', async () => {
+		const page = await loadUnitPage(db, 'psykiatrisk-center-nordsjaelland', 'opus', { signedIn: false });
+		expect(page!.unit.aliases).toEqual(['OPUS Nordsjælland']);
+		expect(page!.municipalities.map((m) => m.name)).toEqual(['Hillerød']);
+	});
+});
+
+describe('meta text', () => {
+	it('drops angle brackets so no tag survives in an attribute', () => {
+		expect(metaText('Eva <script>alert(1)</script>')).toBe('Eva scriptalert(1)/script');
+	});
+});
