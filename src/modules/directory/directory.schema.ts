@@ -50,20 +50,6 @@ const optionalEmail = () =>
 		return result.email;
 	});
 
-const requiredEmail = (message: string) =>
-	str().transform((v, ctx) => {
-		if (!v) {
-			ctx.addIssue({ code: 'custom', message });
-			return z.NEVER;
-		}
-		const result = normaliseEmail(v);
-		if (!result.ok) {
-			ctx.addIssue({ code: 'custom', message: result.error });
-			return z.NEVER;
-		}
-		return result.email;
-	});
-
 /** An optional calendar date `YYYY-MM-DD` (what `<input type="date">` sends) → the same string or null. */
 const optionalDate = () =>
 	str().transform((v, ctx) => {
