@@ -18,7 +18,7 @@ interface Posting {
 	w: number[];
 }
 
-interface IndexedDoc extends Omit<SearchDocument, 'text'> {
+interface IndexedDoc extends Omit<SearchDocument, 'text' | 'tags' | 'weakTags'> {
 	idx: number;
 	verifiedMs: number | null;
 }
@@ -44,6 +44,14 @@ export class SearchIndex {
 	private byEntity = new Map<string, number>();
 	private names = new Set<string>();
 	private aliveCount = 0;
+	// Hot per-document fields as flat arrays: the candidate loop reads these, never the document objects.
+	private alive: number[] = [];
+	private isPerson: number[] = [];
+	private isLeft: number[] = [];
+	private hasSuccessor: number[] = [];
+	private boostOf: number[] = [];
+	private verifiedOf: number[] = [];
+	private typeOf: string[] = [];
 	/** Per-text cache of index terms and alias additions (unit, organisation and title texts repeat a lot). */
 	private termCache = new Map<string, { terms: Array<{ term: string; exact: boolean }>; extra: string[] }>();
 	private buffers = { score: new Float64Array(0), count: new Uint8Array(0), part: new Float32Array(0), nameHit: new Uint8Array(0), mark: new Uint8Array(0) };
@@ -59,11 +67,16 @@ export class SearchIndex {
 		return this.docs.length - this.aliveCount;
 	}
 
+	/** Drops build-time caches once every source is loaded. */
+	finishBuild(): void {
+		this.termCache.clear();
+	}
+
 	isName(key: string): boolean {
 		return this.names.has(key);
 	}
 
-	find(type: string, ref: string): Omit<SearchDocument, 'text'> | undefined {
+	find(type: string, ref: string): Omit<SearchDocument, 'text' | 'tags' | 'weakTags'> | undefined {
 		const i = this.byRef.get(`${type}:${ref}`);
 		return i === undefined ? undefined : this.docs[i] ?? undefined;
 	}
@@ -96,8 +109,15 @@ export class SearchIndex {
 			p.w.push(weight);
 		}
 		const verifiedMs = doc.verifiedAt ? Date.parse(doc.verifiedAt) : NaN;
-		const { text: _text, ...rest } = doc;
+		const { text: _text, tags: _tags, weakTags: _weak, ...rest } = doc;
 		this.docs.push({ ...rest, idx, verifiedMs: Number.isNaN(verifiedMs) ? null : verifiedMs });
+		this.alive.push(1);
+		this.isPerson.push(doc.type === 'person' ? 1 : 0);
+		this.isLeft.push(doc.status === 'left' ? 1 : 0);
+		this.hasSuccessor.push(doc.successorEntityId != null ? 1 : 0);
+		this.boostOf.push(doc.boost ?? 0);
+		this.verifiedOf.push(Number.isNaN(verifiedMs) ? -1 : verifiedMs);
+		this.typeOf.push(doc.type);
 		this.byRef.set(`${doc.type}:${doc.ref}`, idx);
 		if (doc.entityId !== undefined) this.byEntity.set(`${doc.type}:${doc.entityId}`, idx);
 		this.aliveCount++;
@@ -117,8 +137,11 @@ export class SearchIndex {
 		}
 		for (const t of terms) if (t.exact && !this.vocab.has(t.term)) this.addVocab(t.term);
 		const result = { terms, extra };
-		if (this.termCache.size > 200_000) this.termCache.clear();
-		this.termCache.set(text, result);
+		// Texts with digits (phones, refs) are unique per person: caching them only costs memory.
+		if (!/\d/.test(text)) {
+			if (this.termCache.size > 50_000) this.termCache.clear();
+			this.termCache.set(text, result);
+		}
 		return result;
 	}
 
@@ -130,6 +153,7 @@ export class SearchIndex {
 		const doc = this.docs[i];
 		if (doc?.entityId !== undefined && this.byEntity.get(`${type}:${doc.entityId}`) === i) this.byEntity.delete(`${type}:${doc.entityId}`);
 		this.docs[i] = null;
+		this.alive[i] = 0;
 		this.byRef.delete(key);
 		this.aliveCount--;
 	}
@@ -275,11 +299,14 @@ export class SearchIndex {
 					mark[i] = 1;
 					touched.push(i);
 				}
+		const { alive, isPerson, isLeft, hasSuccessor, boostOf, verifiedOf, typeOf } = this;
+		const type = opts.type;
 
-		const prior = (doc: IndexedDoc): number => {
-			let b = doc.boost ?? 0;
-			if (doc.verifiedMs !== null) {
-				const age = now - doc.verifiedMs;
+		const prior = (i: number): number => {
+			let b = boostOf[i];
+			const v = verifiedOf[i];
+			if (v >= 0) {
+				const age = now - v;
 				if (age > STALE_MS) b -= 1;
 				else if (age < STALE_MS / 2) b += 0.15;
 			}
@@ -299,13 +326,12 @@ export class SearchIndex {
 		const histogram = new Array<number>(parsed.parts.length + 2).fill(0);
 		for (let k = 0; k < touched.length; k++) {
 			const i = touched[k];
-			const doc = docs[i];
-			if (doc && (!opts.type || doc.type === opts.type) && (!allowed || allowed.has(i))) histogram[count[i]]++;
+			if (alive[i] === 1 && (!type || typeOf[i] === type) && (!allowed || allowed.has(i))) histogram[count[i]]++;
 		}
 		let floor = 0;
 		for (let c = histogram.length - 1, seen = 0; c >= 0; c--) {
 			seen += histogram[c];
-			if (seen >= keep * 3) {
+			if (seen >= keep) {
 				floor = c;
 				break;
 			}
@@ -313,7 +339,6 @@ export class SearchIndex {
 		let total = 0;
 		for (let k = 0; k < touched.length; k++) {
 			const i = touched[k];
-			const doc = docs[i];
 			const s = score[i];
 			const c = count[i];
 			const named = nameHit[i] === 1;
@@ -321,10 +346,10 @@ export class SearchIndex {
 			count[i] = 0;
 			nameHit[i] = 0;
 			mark[i] = 0;
-			if (!doc) continue;
-			if (opts.type && doc.type !== opts.type) continue;
-			const left = doc.status === 'left';
-			if (left && !named && doc.successorEntityId != null) continue;
+			if (alive[i] === 0) continue;
+			if (type && typeOf[i] !== type) continue;
+			const left = isLeft[i] === 1;
+			if (left && !named && hasSuccessor[i] === 1) continue;
 			if (c < floor) {
 				if (!allowed || allowed.has(i)) total++;
 				continue;
@@ -337,7 +362,7 @@ export class SearchIndex {
 				if (successor >= 0) {
 					if (!named || (allowed && !allowed.has(successor))) continue;
 					idx = successor;
-					key += prior(docs[successor]!) + 0.5;
+					key += prior(successor) + 0.5;
 					const had = transfers.get(successor);
 					if (!had || key > had.key) transfers.set(successor, { key, complete, from: i });
 				} else {
@@ -346,10 +371,10 @@ export class SearchIndex {
 				}
 			} else {
 				if (allowed && !allowed.has(i)) continue;
-				key += prior(doc);
+				key += prior(i);
 			}
 			total++;
-			const heap = !complete ? partial : docs[idx]!.type === 'person' ? people : others;
+			const heap = !complete ? partial : isPerson[idx] === 1 ? people : others;
 			heap.offer(idx, key);
 		}
 

@@ -56,6 +56,7 @@ async function build(db: Db): Promise<State> {
 			console.error(`search: source "${source.type}" failed to load`, error);
 		}
 	}
+	index.finishBuild();
 	const now = Date.now();
 	return { index, thesaurus, auditId, fingerprint, fingerprintCheckedAt: now, sourcesVersion: searchSourcesVersion(), builtAt: now, buildMs: performance.now() - started };
 }
