@@ -55,3 +55,10 @@ describe('Copenhagen times', () => {
 		expect(utcToLocal('2030-12-31T23:30:00.000Z')).toEqual({ date: '2031-01-01', time: '00:30' });
 	});
 });
+
+describe('Danish dates', () => {
+	it('say the weekday and "den" once', async () => {
+		const { formatEventWhen } = await import('@/modules/events/events.rules');
+		expect(formatEventWhen('2026-12-08T12:00:00.000Z', '2026-12-08T14:30:00.000Z')).toBe('tirsdag den 8. december 2026 kl. 13.00–15.30');
+	});
+});

@@ -65,7 +65,7 @@ export function utcToLocal(iso: string, timeZone = TIME_ZONE): { date: string; t
 
 /** `torsdag den 3. december 2026` */
 export function formatLongDate(iso: string): string {
-	return new Intl.DateTimeFormat('da-DK', { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone: TIME_ZONE }).format(new Date(iso)).replace(/^(\p{L}+) /u, '$1 den ');
+	return new Intl.DateTimeFormat('da-DK', { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone: TIME_ZONE }).format(new Date(iso)).replace(/^(\p{L}+) (?!den )/u, '$1 den ');
 }
 
 /** `09.00` */
