@@ -3,7 +3,7 @@ import type { Db } from '@db/client';
 import { systemActor } from '@/modules/audit/audit.repository';
 import { ensureOrganisation, ensureUnit, patchPerson, savePerson } from '@/modules/directory/directory.writes';
 import type { PersonInput } from '@/modules/directory/directory.types';
-import { loadPersonJson, loadPersonPage } from '@/modules/directory/directory.views';
+import { loadPersonJson, loadPersonPage, viewerWithRights } from '@/modules/directory/directory.views';
 import { createTestDb } from './helpers/test-db';
 
 const actor = systemActor('test');
@@ -88,6 +88,13 @@ describe('GET /api/people/{ref} data', () => {
 	it('follows each field’s own visibility', async () => {
 		expect(await loadPersonJson(db, 'P1', { signedIn: false })).toMatchObject({ phone: '+4548201234', mobile: null, email: null });
 		expect(await loadPersonJson(db, 'P1', { signedIn: true })).toMatchObject({ phone: '+4548201234', mobile: null, email: 'p1@hilleroed.example' });
+	});
+
+	it('shows an editor of the entry the fields hidden from everyone else', async () => {
+		const admin = await viewerWithRights(db, { id: 999, email: 'admin@example.dk', name: 'Admin', role: 'admin', personId: null });
+		expect(await loadPersonJson(db, 'P1', admin)).toMatchObject({ mobile: '+4520304050', email: 'p1@hilleroed.example' });
+		const member = await viewerWithRights(db, { id: 998, email: 'm@example.dk', name: 'Medlem', role: 'member', personId: null });
+		expect((await loadPersonJson(db, 'P1', member))!.mobile).toBeNull();
 	});
 
 	it('gives someone who left the active successor at the end of the chain and no contact data', async () => {

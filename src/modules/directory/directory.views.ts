@@ -6,6 +6,7 @@
 import type { Db } from '@db/client';
 import type { OrganisationType } from '@db/schema';
 import type { SessionUser } from '@/modules/auth/auth.types';
+import { loadPermissions } from '@/modules/auth/auth.permissions';
 import {
 	countActivePeopleByTopic,
 	countPeople,
@@ -35,11 +36,25 @@ import type { Municipality, Organisation, Person, PersonLink, ReferenceItem, Uni
 export interface Viewer {
 	signedIn: boolean;
 	isEditor?: boolean;
+	/** May this viewer edit the entry? Editors see every field of the entries they look after. */
+	canEditPerson?: (target: { id: number; unitId: number; organisationId: number }) => boolean;
 }
 
 /** The viewer as the visibility rules need it (anonymous when there is no session user). */
 export function viewerOf(user: SessionUser | null | undefined): Viewer {
 	return { signedIn: !!user };
+}
+
+/** Like viewerOf, plus the user's editing rights (one scope query), for single-entry pages and feeds. */
+export async function viewerWithRights(db: Db, user: SessionUser | null | undefined): Promise<Viewer> {
+	if (!user) return { signedIn: false };
+	const perms = await loadPermissions(db, user);
+	return { signedIn: true, canEditPerson: (t) => perms.canEditPerson(t) };
+}
+
+function viewerFor(viewer: Viewer, person: Person): Viewer {
+	if (viewer.isEditor || !viewer.canEditPerson) return viewer;
+	return { ...viewer, isEditor: viewer.canEditPerson({ id: person.id, unitId: person.unitId, organisationId: person.organisationId }) };
 }
 
 export type Labels = Awaited<ReturnType<typeof referenceLabels>>;
@@ -278,7 +293,7 @@ export async function loadPersonPage(db: Db, ref: string, viewer: Viewer, now: D
 	]);
 	const successor = successorLink ? (await listPeople(db, { ids: [successorLink.id] }))[0] : undefined;
 	const served = person.municipalityCode ? [person.municipalityCode] : (unit?.municipalityCodes ?? []);
-	const contact = left ? { phone: null, mobile: null, email: null, hiddenForAnonymous: false } : visibleContact(person, viewer);
+	const contact = left ? { phone: null, mobile: null, email: null, hiddenForAnonymous: false } : visibleContact(person, viewerFor(viewer, person));
 	return {
 		person,
 		unit: unit!,
@@ -333,7 +348,7 @@ export async function loadPersonJson(db: Db, ref: string, viewer: Viewer): Promi
 		const current = await resolveCurrentSuccessor(db, person.id);
 		successorRef = current?.ref ?? (await findPersonLink(db, person.successorId))?.ref ?? null;
 	}
-	const contact = person.status === 'left' ? { phone: null, mobile: null, email: null } : visibleContact(person, viewer);
+	const contact = person.status === 'left' ? { phone: null, mobile: null, email: null } : visibleContact(person, viewerFor(viewer, person));
 	return {
 		ref: person.ref,
 		firstName: person.firstName,

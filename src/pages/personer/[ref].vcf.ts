@@ -2,11 +2,11 @@ import type { APIRoute } from 'astro';
 import { PUBLIC_BASE_URL } from 'astro:env/server';
 import { getDb } from '@/lib/db';
 import { buildVCard, vCardDisposition } from '@/modules/directory/directory.vcard';
-import { loadPersonPage, personPath, viewerOf } from '@/modules/directory/directory.views';
+import { loadPersonPage, personPath, viewerWithRights } from '@/modules/directory/directory.views';
 
 /** The person as a vCard download, with only the fields this viewer may see. */
 export const GET: APIRoute = async ({ params, locals }) => {
-	const data = await loadPersonPage(getDb(), params.ref ?? '', viewerOf(locals.user));
+	const data = await loadPersonPage(getDb(), params.ref ?? '', await viewerWithRights(getDb(), locals.user));
 	if (!data) return new Response('Personen findes ikke i Vejviser.', { status: 404, headers: { 'Content-Type': 'text/plain; charset=utf-8' } });
 	const { person, contact, successor } = data;
 	const body = buildVCard({

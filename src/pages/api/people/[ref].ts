@@ -1,10 +1,10 @@
 import type { APIRoute } from 'astro';
 import { getDb } from '@/lib/db';
-import { loadPersonJson, viewerOf } from '@/modules/directory/directory.views';
+import { loadPersonJson, viewerWithRights } from '@/modules/directory/directory.views';
 
 /** `GET /api/people/{ref}` (contracts.md): the person with the fields this caller may see; 404 JSON when unknown. */
 export const GET: APIRoute = async ({ params, locals }) => {
-	const person = await loadPersonJson(getDb(), params.ref ?? '', viewerOf(locals.user));
+	const person = await loadPersonJson(getDb(), params.ref ?? '', await viewerWithRights(getDb(), locals.user));
 	const headers = { 'Cache-Control': 'private, no-store', Vary: 'Cookie' };
 	if (!person) return Response.json({ error: 'not_found', message: 'Personen findes ikke i Vejviser.' }, { status: 404, headers });
 	return Response.json(person, { headers });
