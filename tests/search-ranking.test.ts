@@ -140,3 +140,32 @@ describe('search ranking', () => {
 		expect(result.hits[0]).toMatchObject({ type: 'event', ref: 'temadag-selvskade', url: '/temadage/temadag-selvskade' });
 	});
 });
+
+describe('search during an absence', () => {
+	it('shows the deputy right before a person who is away, and not after the absence', async () => {
+		const deputy = await person('DEP1', { firstName: 'Dorte', lastName: 'Stedfortræder', topics: ['angst'] });
+		const away = await person('AWAY1', { firstName: 'Anders', lastName: 'Fraværende', topics: ['selvskade'], keyPerson: true });
+		const { patchPerson } = await import('@/modules/directory/directory.writes');
+		await patchPerson(db, actor, away, { deputy_id: deputy, away_from: '2026-11-01', away_until: '2026-11-30' });
+
+		const during = await search(db, 'Anders Fraværende', { now: new Date('2026-11-15T10:00:00Z').getTime() });
+		expect(during.hits.slice(0, 2).map((h) => h.ref)).toEqual(['DEP1', 'AWAY1']);
+		expect(during.hits[0].subtitle).toMatch(/stedfortræder for Anders Fraværende/);
+
+		const after = await search(db, 'Anders Fraværende', { now: new Date('2026-12-15T10:00:00Z').getTime() });
+		expect(after.hits[0].ref).toBe('AWAY1');
+		expect(after.hits.some((h) => h.ref === 'DEP1' && /stedfortræder/.test(h.subtitle))).toBe(false);
+	});
+
+	it('does not rebuild the index for theme-day registrations', async () => {
+		const { getSearchState } = await import('@/modules/search/search.service');
+		await person('REG1', { firstName: 'Rita', lastName: 'Register' });
+		const before = await getSearchState(db);
+		rawSqlite(db)
+			.prepare("INSERT INTO audit_log (at, actor, entity_type, entity_id, action) VALUES (?, 'x@y.dk', 'registration', 1, 'register')")
+			.run(new Date().toISOString());
+		const after = await getSearchState(db);
+		expect(after).toBe(before);
+		expect(after.auditId).toBeGreaterThan(0);
+	});
+});

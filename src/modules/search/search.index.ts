@@ -420,6 +420,12 @@ export class SearchIndex {
 		};
 	}
 
+	/** A document as a result by its entity id (e.g. a deputy), or undefined when it is not indexed. */
+	hitForEntity(type: string, entityId: number, now: number = Date.now()): SearchHit | undefined {
+		const idx = this.byEntity.get(`${type}:${entityId}`);
+		return idx === undefined ? undefined : this.toHit(idx, 0, false, undefined, now);
+	}
+
 	private refOfEntity(type: string, id: number): string | null {
 		const i = this.byEntity.get(`${type}:${id}`);
 		return i === undefined ? null : this.docs[i]?.ref ?? null;

@@ -34,6 +34,9 @@ export interface PersonRecord {
 	keyPerson: boolean;
 	status: PersonStatus;
 	successorId: number | null;
+	deputyId: number | null;
+	awayFrom: string | null;
+	awayUntil: string | null;
 	verifiedAt: string | null;
 	topics: string[];
 	roles: string[];
@@ -45,6 +48,7 @@ export interface PersonRecord {
 const PERSON_SQL = `
 	SELECT p.id, p.ref, p.first_name, p.last_name, p.title, p.unit_id, p.municipality_code, p.phone, p.mobile, p.email,
 		p.phone_visibility, p.mobile_visibility, p.email_visibility, p.hours, p.note, p.key_person, p.status, p.successor_id,
+		p.deputy_id, p.away_from, p.away_until,
 		p.verified_at, u.name AS unit_name, u.slug AS unit_slug, u.aliases AS unit_aliases, o.name AS organisation_name,
 		o.slug AS organisation_slug, o.type AS organisation_type, o.municipality_code AS organisation_municipality_code,
 		m.name AS municipality_name
@@ -102,6 +106,9 @@ export function loadPeople(db: Db, ids?: number[]): PersonRecord[] {
 		keyPerson: r.key_person === 1,
 		status: r.status,
 		successorId: r.successor_id,
+		deputyId: r.deputy_id,
+		awayFrom: r.away_from,
+		awayUntil: r.away_until,
 		verifiedAt: r.verified_at,
 		topics: (topics.get(r.id) ?? []).sort(),
 		roles: (roles.get(r.id) ?? []).sort(),
@@ -208,8 +215,9 @@ export function latestAuditIdSync(db: Db): number {
 }
 
 /** Audit entries after an id: what changed since the index was built (`limit` + 1 rows at most). */
-export function auditEntriesAfter(db: Db, afterId: number, limit: number): Array<{ id: number; entityType: string; entityId: number }> {
-	return (rawSqlite(db).prepare('SELECT id, entity_type, entity_id FROM audit_log WHERE id > ? ORDER BY id LIMIT ?').all(afterId, limit + 1) as any[]).map((r) => ({
+export function auditEntriesAfter(db: Db, afterId: number, limit: number, ignoreTypes: string[] = []): Array<{ id: number; entityType: string; entityId: number }> {
+	const ignore = ignoreTypes.length ? `AND entity_type NOT IN (${ignoreTypes.map(() => '?').join(',')})` : '';
+	return (rawSqlite(db).prepare(`SELECT id, entity_type, entity_id FROM audit_log WHERE id > ? ${ignore} ORDER BY id LIMIT ?`).all(afterId, ...ignoreTypes, limit + 1) as any[]).map((r) => ({
 		id: r.id,
 		entityType: r.entity_type,
 		entityId: r.entity_id,

@@ -12,7 +12,10 @@ import { auditEntriesAfter, latestAuditIdSync, loadPeople, loadThesaurusRows, lo
 import { listSearchSources, searchSourcesVersion } from './search.registry';
 import { personDocument, registerBuiltInSources } from './search.sources';
 import { buildThesaurus } from './search.thesaurus';
-import type { ParsedQuery, SearchFilters, SearchResult, Thesaurus } from './search.types';
+import { isAway } from '@/modules/directory/directory.rules';
+import { formatDate } from '@/lib/dates';
+import type { PersonCard } from './search.sources';
+import type { ParsedQuery, SearchFilters, SearchHit, SearchResult, Thesaurus } from './search.types';
 
 registerBuiltInSources();
 // Other modules' sources (`src/modules/<domain>/<domain>.search.ts`) register themselves when imported.
@@ -26,6 +29,11 @@ try {
 const THESAURUS_CHECK_MS = 60_000;
 /** Above this many changed people at once, a full rebuild is simpler and as fast. */
 const INCREMENTAL_LIMIT = 300;
+/**
+ * Audit entity types whose changes no search document depends on: accounts, mail, registrations (hundreds a
+ * minute on a busy theme day must not rebuild the index) and correction reports.
+ */
+const IGNORED_ENTITY_TYPES = new Set(['user', 'mail', 'registration', 'correction']);
 
 interface State {
 	index: SearchIndex;
@@ -63,14 +71,13 @@ async function build(db: Db): Promise<State> {
 
 /** Applies what changed since the index was built; false when a full rebuild is needed. */
 function applyChanges(db: Db, state: State, latest: number): boolean {
-	const entries = auditEntriesAfter(db, state.auditId, INCREMENTAL_LIMIT);
+	const entries = auditEntriesAfter(db, state.auditId, INCREMENTAL_LIMIT, [...IGNORED_ENTITY_TYPES]);
 	if (entries.length > INCREMENTAL_LIMIT) return false;
 	const people = new Set<number>();
 	for (const e of entries) {
-		if (e.entityType === 'person') people.add(e.entityId);
-		else if (['organisation', 'unit', 'unit_contact', 'search_term', 'topic', 'role', 'age_group', 'municipality'].includes(e.entityType)) return false;
-		// Other modules' entries (events, accounts…) leave people alone; their sources reload on a rebuild.
-		else if (e.entityType !== 'user' && e.entityType !== 'mail') return false;
+		// Units, organisations, the thesaurus and other sources (theme days…) reload through a rebuild.
+		if (e.entityType !== 'person') return false;
+		people.add(e.entityId);
 	}
 	const records = loadPeople(db, [...people]);
 	const found = new Set(records.map((r) => r.id));
@@ -145,6 +152,26 @@ export async function understandQuery(db: Db, q: string): Promise<ParsedQuery> {
 	return parseQuery(q, state.thesaurus, { isName: (k) => state.index.isName(k) });
 }
 
+/**
+ * While a person is away, their active deputy is shown right before them ("stedfortræder for …"), so the
+ * caller reaches someone who is at work. The deputy takes the away person's place in the ranking.
+ */
+function showDeputiesFirst(index: SearchIndex, hits: SearchHit[], now?: number): void {
+	const at = new Date(now ?? Date.now());
+	for (let i = 0; i < hits.length; i++) {
+		const card = hits[i].type === 'person' ? (hits[i].data as PersonCard | undefined) : undefined;
+		if (!card || card.status !== 'active' || card.deputyId == null || !isAway(card, at)) continue;
+		const deputy = index.hitForEntity('person', card.deputyId, at.getTime());
+		if (!deputy || deputy.status !== 'active') continue;
+		const existing = hits.findIndex((h) => h.type === 'person' && h.ref === deputy.ref);
+		if (existing >= 0 && existing < i) continue;
+		if (existing > i) hits.splice(existing, 1);
+		const until = card.awayUntil ? ` til ${formatDate(card.awayUntil)}` : '';
+		hits.splice(i, 0, { ...deputy, score: hits[i].score, complete: hits[i].complete, subtitle: `${deputy.subtitle} · stedfortræder for ${card.name}, der er fraværende${until}` });
+		i++;
+	}
+}
+
 export async function search(db: Db, q: string, opts: SearchOptions = {}): Promise<SearchResult> {
 	const query = q.trim().slice(0, 200);
 	const state = await getSearchState(db);
@@ -152,6 +179,8 @@ export async function search(db: Db, q: string, opts: SearchOptions = {}): Promi
 	const hasFilters = Object.values(opts.filters ?? {}).some(Boolean);
 	if (parsed.parts.length === 0 && !hasFilters) return { query, parsed, hits: [], total: 0, confidence: query ? 'none' : 'ok' };
 	const { hits, total, deadParts } = state.index.search(parsed, { filters: opts.filters, type: opts.type, limit: opts.limit ?? 20, now: opts.now });
+	showDeputiesFirst(state.index, hits, opts.now);
+	if (hits.length > (opts.limit ?? 20)) hits.length = opts.limit ?? 20;
 	const confidence: SearchResult['confidence'] = hits.length === 0 ? 'none' : !hits[0].complete || deadParts.length > 0 ? 'low' : 'ok';
 	if (query && confidence !== 'ok' && (opts.log ?? !opts.typing)) {
 		try {

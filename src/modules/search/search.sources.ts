@@ -33,6 +33,10 @@ export interface PersonCard {
 	emailVisibility: Visibility;
 	verifiedAt: string | null;
 	status: string;
+	/** Absence: while it lasts the deputy is shown first (entity id of the deputy). */
+	deputyId: number | null;
+	awayFrom: string | null;
+	awayUntil: string | null;
 }
 
 /** Concept tags found in a text (a unit or event title): for documents without tags of their own. */
@@ -63,6 +67,9 @@ export function personDocument(p: PersonRecord): SearchDocument {
 		emailVisibility: p.emailVisibility,
 		verifiedAt: p.verifiedAt,
 		status: p.status,
+		deputyId: p.deputyId,
+		awayFrom: p.awayFrom,
+		awayUntil: p.awayUntil,
 	};
 	const weakMunicipalities = [...p.servedMunicipalities, ...(p.organisationMunicipalityCode ? [p.organisationMunicipalityCode] : [])].filter((c) => c !== p.municipalityCode);
 	return {
