@@ -5,6 +5,7 @@ import { systemActor } from '@/modules/audit/audit.repository';
 import { findOrganisationByName } from '@/modules/directory/directory.repository';
 import { ensureUnit, patchPerson, savePerson } from '@/modules/directory/directory.writes';
 import type { PersonInput } from '@/modules/directory/directory.types';
+import { createUserWithSession } from '../helpers/auth';
 import { baseURL, expectAccessible, launchBrowser, newPage, openServerDb, skipBrowser, tabTo } from './helpers';
 
 const today = new Date().toISOString().slice(0, 10);
@@ -103,6 +104,21 @@ describe.skipIf(skipBrowser)('A nurse browses to a contact', () => {
 		await page.goto('/personer/E2E-BR-3');
 		expect(await page.locator('main').textContent()).toContain('ikke bekræftet i over 12 måneder');
 		await expectAccessible(page);
+	});
+
+	it('shows a signed-in member the direct number as a tel: link, grouped, in the page, the vCard and the API', async () => {
+		const { cookie } = await createUserWithSession(db, { role: 'member' });
+		const page = await newPage(browser);
+		await page.context().addCookies([cookie.playwright(baseURL)]);
+		await page.goto('/personer/E2E-BR-1');
+		const tel = page.locator('main .person-page__contact a[href="tel:+4548222222"]');
+		await expect(tel.textContent()).resolves.toBe('+45 48 22 22 22');
+		expect(await page.locator('main').textContent()).not.toContain('Direkte numre vises for medlemmer');
+		await expectAccessible(page);
+		const card = await (await fetch(`${baseURL}/personer/E2E-BR-1.vcf`, { headers: { Cookie: cookie.header } })).text();
+		expect(card).toContain('TEL;TYPE=WORK,VOICE:+4548222222');
+		const json = await (await fetch(`${baseURL}/api/people/E2E-BR-1`, { headers: { Cookie: cookie.header } })).json();
+		expect(json.phone).toBe('+4548222222');
 	});
 
 	it('downloads a vCard with the fields an anonymous visitor may see', async () => {
