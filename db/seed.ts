@@ -182,11 +182,11 @@ export async function seedDemoNetwork(db: Db, opts: { now?: Date } = {}): Promis
 		await saveOrganisation(trx, actor, { name: 'Netværkssekretariatet', type: 'andet', municipalityCode: null, description: 'Netværkets tovholder og styregruppe.', emailDomains: ['netvaerk.example'] }, secretariat.id);
 		await addUnitWithPeople(secretariat.id, 'netvaerk.example', null, { name: 'Tovholder og styregruppe', titles: ['Netværkskoordinator'], topics: ['selvmord', 'selvskade', 'mistrivsel'], ages: ['13-17', '18-25'], roles: ['tovholder', 'styregruppe'], size: [2, 2], contact: 'Netværkets postkasse', description: 'Kontakt netværket om temadage, supervision og optagelse.', serves: MEMBER_CODES });
 
-		// Some people have left: each hands over to a colleague in the same unit (and a few chains: A → B → C).
+		// Some people have left: each hands over to a colleague in the same unit.
 		const leavers = people.filter((_, i) => i % 23 === 7);
 		for (const leaver of leavers) {
 			const successor = people.find((p) => p.unitId === leaver.unitId && p.id !== leaver.id && !leavers.includes(p));
-			await patchPerson(trx, actor, leaver.id, { status: 'left', left_at: daysAgo(20 + (leaver.id % 200)), successor_id: successor?.id ?? null, verified_at: daysAgo(30) }, 'left');
+			await patchPerson(trx, actor, leaver.id, { status: 'left' as const, left_at: daysAgo(20 + (leaver.id % 200)), successor_id: successor?.id ?? null, verified_at: daysAgo(30) }, 'left');
 		}
 		// Deputies for the key persons of the first unit of each municipality.
 		for (let i = 0; i + 1 < people.length; i += 41) {

@@ -3,7 +3,7 @@
  * in the caller's transaction, so a change without history cannot happen.
  */
 import type { Kysely, Transaction } from 'kysely';
-import type { Database, OrganisationType } from '@db/schema';
+import type { Database, OrganisationType, PersonUpdate } from '@db/schema';
 import { nowIso } from '@/lib/dates';
 import { slugify } from '@/lib/text';
 import { diff, insertAuditEntry, type Actor, type Changes } from '@/modules/audit/audit.repository';
@@ -246,7 +246,7 @@ export async function patchPerson(
 	db: Executor,
 	actor: Actor,
 	personId: number,
-	patch: Partial<Pick<Database['person'], 'verified_at' | 'needs_attention' | 'successor_id' | 'deputy_id' | 'away_from' | 'away_until' | 'status' | 'left_at'>> & Record<string, unknown>,
+	patch: PersonUpdate,
 	action = 'update',
 	opts: { touchUpdatedAt?: boolean } = { touchUpdatedAt: true },
 ): Promise<WriteOutcome> {
