@@ -157,9 +157,11 @@ export async function seedDemoNetwork(db: Db, opts: { now?: Date } = {}): Promis
 					status: 'active',
 					successorId: null,
 					verifiedAt: verified,
-					topics: some(tpl.topics, 1, 3),
-					roles: some(tpl.roles, i === 0 ? 1 : 0, 2),
-					ageGroups: some(tpl.ages, 1, 2),
+					// The key person covers the unit's core: its first topics, all its ages and its main situations,
+					// so a need like "hillerød selvskade 15 år udskrivning" finds a key person in the demo too.
+					topics: i === 0 ? [...new Set([...tpl.topics.slice(0, 3), ...some(tpl.topics, 0, 1)])] : some(tpl.topics, 1, 3),
+					roles: i === 0 ? tpl.roles.slice(0, 2) : some(tpl.roles, 0, 2),
+					ageGroups: i === 0 ? tpl.ages : some(tpl.ages, 1, 2),
 				});
 				people.push({ id: outcome.id, unitId: unit.id, name: `${first} ${last}` });
 			}
