@@ -72,7 +72,7 @@ export function permissionsFor(user: SessionUser | null, subject: Subject | null
 }
 
 /** The part of Astro's global (or an endpoint's context) these helpers need. */
-interface AstroLike {
+export interface AstroLike {
 	locals: { user: SessionUser | null };
 	url: URL;
 	redirect(path: string, status?: 301 | 302 | 303 | 307 | 308): Response;

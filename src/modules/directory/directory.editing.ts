@@ -9,9 +9,10 @@ import type { Db } from '@db/client';
 import type { Database } from '@db/schema';
 import type { FieldErrors } from '@/lib/forms';
 import type { Actor } from '@/modules/audit/audit.repository';
-import type { Permissions } from '@/modules/auth/auth.permissions';
+import { forbidden, loadPermissions, requireUser, type AstroLike, type Permissions } from '@/modules/auth/auth.permissions';
+import type { SessionUser } from '@/modules/auth/auth.types';
 import { enqueueMail } from '@/modules/mail/mail.repository';
-import { findOrganisationById, findPersonById, findUnitById, listAgeGroups, listRoles, listTopics, listUnits } from './directory.repository';
+import { findOrganisationById, findPersonById, findPersonByRef, findUnitById, listAgeGroups, listRoles, listTopics, listUnits } from './directory.repository';
 import type { NewPersonInput, OrganisationEditInput, PersonEditInput, UnitContactEditInput, UnitEditInput } from './directory.schema';
 import type { Person, PersonInput, Unit } from './directory.types';
 import { deleteUnitContact, saveOrganisation, savePerson, saveUnit, saveUnitContact } from './directory.writes';
@@ -38,6 +39,23 @@ export interface EditContext {
 export type EditOutcome<T = object> = ({ ok: true } & T) | { ok: false; errors: FieldErrors };
 
 /** The acting user as an audit actor (house convention). */
+/**
+ * The preamble of every page that edits one person: signed in (else to /log-ind), the person exists (else 404)
+ * and the user may edit them (else the Danish 403 page). Returns the Response to send, or what the page needs.
+ */
+export async function requireEditablePerson(
+	astro: AstroLike & { params: Record<string, string | undefined> },
+	db: Db,
+): Promise<Response | { user: SessionUser; person: Person; perms: Permissions }> {
+	const user = requireUser(astro);
+	if (user instanceof Response) return user;
+	const person = await findPersonByRef(db, astro.params.ref ?? '');
+	if (!person) return astro.rewrite('/404');
+	const perms = await loadPermissions(db, user);
+	if (!perms.canEditPerson({ id: person.id, unitId: person.unitId, organisationId: person.organisationId })) return forbidden(astro);
+	return { user, person, perms };
+}
+
 export function actorFor(user: { id: number; email: string }): Actor {
 	return { label: user.email, userId: user.id };
 }

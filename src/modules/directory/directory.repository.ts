@@ -1,5 +1,4 @@
 import type { Kysely, Transaction } from 'kysely';
-import type { Db } from '@db/client';
 import type { Database } from '@db/schema';
 import { jsonArray } from '@/lib/text';
 import type { Municipality, Organisation, Person, PersonLink, ReferenceItem, Unit, UnitContact } from './directory.types';

@@ -228,7 +228,6 @@ export class SearchIndex {
 	search(parsed: ParsedQuery, opts: IndexSearchOptions = {}): { hits: SearchHit[]; total: number; liveParts: number; deadParts: QueryPart[] } {
 		this.ensureBuffers();
 		const { score, count, part, nameHit, mark } = this.buffers;
-		const docs = this.docs;
 		const now = opts.now ?? Date.now();
 		const touched: number[] = [];
 		let liveParts = 0;
