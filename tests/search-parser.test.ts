@@ -25,6 +25,12 @@ describe('query parser', () => {
 		expect(parts('hilerød selvskade 15 år udskrivelse')).toEqual({ municipality: '219', topic: 'selvskade', age_group: '13-17', role: 'udskrivning' });
 	});
 
+	it('does not take a word for a concept because they share a short beginning', () => {
+		// "forebyggelse" and "forening" (a sector word) share only "fore".
+		expect(parts('forebyggelse gribskov')).toEqual({ municipality: '270' });
+		expect(parts('foreninger sorg').sector).toBe('frivillig');
+	});
+
 	it('reads ages written in many ways', () => {
 		for (const q of ['15-årig', '16 år', '16 aar', '15år', '14 årige', 'teenager', 'pubertet']) expect(parts(q).age_group, q).toBe('13-17');
 		for (const q of ['20-arig', '19 år', 'ung voksen', 'unge voksne', 'studerende']) expect(parts(q).age_group, q).toBe('18-25');

@@ -64,7 +64,8 @@ function matchAt(tokens: Token[], i: number, thesaurus: Thesaurus, isName?: (key
 			let q = 0;
 			if (entry.fuzzy) q = sameWord(t, w, true);
 			// Compound whose head or tail is a concept word: "selvskadeadfærd", "skoleangst", "angstproblematik".
-			if (q === 0 && w.key.length >= 5 && t.key.length >= w.key.length + 3 && (t.key.startsWith(w.key) || t.key.startsWith(w.stem) || t.key.endsWith(w.key)))
+			// A stem shorter than 5 letters is too common a beginning ("forening" → "fore" ≠ "forebyggelse").
+			if (q === 0 && w.key.length >= 5 && t.key.length >= w.key.length + 3 && (t.key.startsWith(w.key) || (w.stem.length >= 5 && t.key.startsWith(w.stem)) || t.key.endsWith(w.key)))
 				q = 0.6;
 			if (q > 0 && (!best || q > best.quality)) consider(entry, q);
 		}
