@@ -12,7 +12,7 @@ import type { Actor } from '@/modules/audit/audit.repository';
 import { forbidden, loadPermissions, requireUser, type AstroLike, type Permissions } from '@/modules/auth/auth.permissions';
 import type { SessionUser } from '@/modules/auth/auth.types';
 import { enqueueMail } from '@/modules/mail/mail.repository';
-import { findOrganisationById, findPersonById, findPersonByRef, findUnitById, listAgeGroups, listRoles, listTopics, listUnits } from './directory.repository';
+import { findOrganisationById, findPersonById, findPersonByRef, findUnit, findUnitById, listAgeGroups, listRoles, listTopics, listUnits } from './directory.repository';
 import type { NewPersonInput, OrganisationEditInput, PersonEditInput, UnitContactEditInput, UnitEditInput } from './directory.schema';
 import type { Person, PersonInput, Unit } from './directory.types';
 import { deleteUnitContact, saveOrganisation, savePerson, saveUnit, saveUnitContact } from './directory.writes';
@@ -54,6 +54,20 @@ export async function requireEditablePerson(
 	const perms = await loadPermissions(db, user);
 	if (!perms.canEditPerson({ id: person.id, unitId: person.unitId, organisationId: person.organisationId })) return forbidden(astro);
 	return { user, person, perms };
+}
+
+/** The same preamble for pages that edit one unit (`/organisationer/<slug>/<unit>/…`). */
+export async function requireEditableUnit(
+	astro: AstroLike & { params: Record<string, string | undefined> },
+	db: Db,
+): Promise<Response | { user: SessionUser; unit: Unit; perms: Permissions }> {
+	const user = requireUser(astro);
+	if (user instanceof Response) return user;
+	const unit = await findUnit(db, astro.params.slug ?? '', astro.params.unit ?? '');
+	if (!unit) return astro.rewrite('/404');
+	const perms = await loadPermissions(db, user);
+	if (!perms.canEditUnit({ id: unit.id, organisationId: unit.organisationId })) return forbidden(astro);
+	return { user, unit, perms };
 }
 
 export function actorFor(user: { id: number; email: string }): Actor {
