@@ -70,11 +70,6 @@ export async function listAuditFor(db: Db, entityType: string, entityId: number)
 	return rows.map(toEntry);
 }
 
-export async function listRecentAudit(db: Db, limit = 100): Promise<AuditEntry[]> {
-	const rows = await db.selectFrom('audit_log').selectAll().orderBy('id', 'desc').limit(limit).execute();
-	return rows.map(toEntry);
-}
-
 /** The newest audit id: a cheap "has anything changed?" signal (every directory write adds one). */
 export async function latestAuditId(db: Db): Promise<number> {
 	const row = await db.selectFrom('audit_log').select((eb) => eb.fn.max('id').as('max')).executeTakeFirst();

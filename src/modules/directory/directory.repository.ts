@@ -147,25 +147,6 @@ export async function findUnitById(db: Executor, id: number): Promise<Unit | und
 	return row ? (await withMunicipalities(db, [row]))[0] : undefined;
 }
 
-/** Units serving a municipality: the kommune's own units plus region/volunteer units that list it. */
-export async function listUnitsServing(db: Executor, municipalityCode: string): Promise<Unit[]> {
-	const rows = await db
-		.selectFrom('unit')
-		.innerJoin('organisation', 'organisation.id', 'unit.organisation_id')
-		.select(unitColumns)
-		.where((eb) =>
-			eb.or([
-				eb('organisation.municipality_code', '=', municipalityCode),
-				eb('unit.id', 'in', eb.selectFrom('unit_municipality').select('unit_id').where('municipality_code', '=', municipalityCode)),
-			]),
-		)
-		.orderBy('organisation.type')
-		.orderBy('organisation.name')
-		.orderBy('unit.name')
-		.execute();
-	return withMunicipalities(db, rows);
-}
-
 export async function listUnitContacts(db: Executor, unitIds: number[]): Promise<UnitContact[]> {
 	if (unitIds.length === 0) return [];
 	const rows = await db.selectFrom('unit_contact').selectAll().where('unit_id', 'in', unitIds).orderBy('label').execute();
@@ -299,12 +280,6 @@ export async function findPersonById(db: Executor, id: number): Promise<Person |
 	return row ? (await attachTags(db, [row]))[0] : undefined;
 }
 
-export async function getPersonById(db: Executor, id: number): Promise<Person> {
-	const person = await findPersonById(db, id);
-	if (!person) throw new Error(`Person ${id} not found`);
-	return person;
-}
-
 export interface PeopleFilter {
 	unitIds?: number[];
 	organisationId?: number;
@@ -333,12 +308,6 @@ export async function listPeople(db: Executor, filter: PeopleFilter = {}): Promi
 		q = q.where('person.id', 'in', (eb) => eb.selectFrom('person_topic').select('person_id').where('topic_slug', '=', topic));
 	}
 	const rows = await q.orderBy('person.key_person', 'desc').orderBy('person.first_name').orderBy('person.last_name').execute();
-	return attachTags(db, rows);
-}
-
-/** Every person (for the search index and the export), in ref order. */
-export async function listAllPeople(db: Executor): Promise<Person[]> {
-	const rows = await peopleQuery(db).orderBy('person.ref').execute();
 	return attachTags(db, rows);
 }
 
