@@ -1,23 +1,20 @@
 // @ts-check
 import { defineConfig, envField } from 'astro/config';
-import node from '@astrojs/node';
+import vejviserNode from './src/server/adapter.ts';
 
 const port = Number(process.env.PORT ?? 4321);
 
 export default defineConfig({
 	output: 'server',
-	adapter: node({ mode: 'standalone' }),
+	// @astrojs/node (standalone) behind our front door: client address, forwarded headers, compression.
+	adapter: vejviserNode(),
 	// Parallel builds (e2e runs, several developers on one machine) each get their own folder.
 	outDir: process.env.ASTRO_OUT_DIR ?? './dist',
 	server: { host: process.env.HOST ?? 'localhost', port },
 	security: {
-		checkOrigin: true,
-		// Behind the node adapter Astro's origin check needs the hosts we answer on.
-		allowedDomains: [
-			{ hostname: 'localhost' },
-			{ hostname: '127.0.0.1' },
-			...(process.env.PUBLIC_HOSTNAME ? [{ hostname: process.env.PUBLIC_HOSTNAME, protocol: 'https' }] : []),
-		],
+		// The origin check runs in src/middleware.ts instead (originAllowed), because it must know the public
+		// host at run time (PUBLIC_BASE_URL / PUBLIC_HOSTNAME) — Astro's own check only knows the build's.
+		checkOrigin: false,
 	},
 	env: {
 		// All server variables are `secret` on purpose: those are read at run time, so one build serves any
@@ -28,7 +25,10 @@ export default defineConfig({
 			SMTP_URL: envField.string({ context: 'server', access: 'secret', optional: true }),
 			MAIL_FROM: envField.string({ context: 'server', access: 'secret', default: 'Vejviser <noreply@vejviser.local>' }),
 			TOKEN_SECRET: envField.string({ context: 'server', access: 'secret', optional: true }),
+			PUBLIC_HOSTNAME: envField.string({ context: 'server', access: 'secret', optional: true }),
 		},
 	},
 	devToolbar: { enabled: false },
+	// No inline scripts: every script is a file of our own, so the CSP needs no 'unsafe-inline' for scripts.
+	vite: { build: { assetsInlineLimit: 0 } },
 });

@@ -1,12 +1,21 @@
 import { defineMiddleware } from 'astro:middleware';
 import { ensureDbReady, getDb } from '@/lib/db';
-import { PUBLIC_BASE_URL } from 'astro:env/server';
+import { MAIL_FROM, PUBLIC_BASE_URL, PUBLIC_HOSTNAME, SMTP_URL, TOKEN_SECRET } from 'astro:env/server';
+import { DatabaseBusyError } from '@db/client';
+import { BodyTooLargeError, FORM_BODY_LIMIT, formValuesOf } from '@/lib/forms';
+import { originAllowed } from '@/lib/origin';
+import { rewriteTo } from '@/lib/rewrite';
 import { SESSION_COOKIE, sessionCookieOptions, validateSessionToken } from '@/modules/auth/auth.sessions';
-import { MAIL_FROM, SMTP_URL, TOKEN_SECRET } from 'astro:env/server';
+import { anonymousReadLimited } from '@/modules/auth/auth.ratelimit';
+import { clientIp } from '@/modules/auth/auth.web';
 import { startScheduler } from '@/modules/jobs/jobs.scheduler';
 
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
 /**
- * Resolves the session cookie into `locals.user` (sliding expiry, see auth.rules.ts sessionPolicy) and sets
+ * Every request: refuse oversized bodies and cross-site writes before anything is read; resolve the session
+ * cookie into `locals.user` (sliding expiry, see auth.rules.ts sessionPolicy); turn the refusals a page can
+ * meet while working (a body over the limit, a database busy with another writer) into Danish pages; set
  * security headers on every response.
  */
 export const onRequest = defineMiddleware(async (context, next) => {
@@ -15,10 +24,13 @@ export const onRequest = defineMiddleware(async (context, next) => {
 	if (!context.isPrerendered) startScheduler({ getDb, env: { SMTP_URL, MAIL_FROM, PUBLIC_BASE_URL, TOKEN_SECRET, NODE_ENV: import.meta.env.DEV ? 'development' : 'production' } });
 	context.locals.user = null;
 	context.locals.sessionId = null;
-	// Browsers tell us where a request comes from; refuse cross-site writes even where Astro's origin check
-	// does not look (JSON bodies).
-	if (!['GET', 'HEAD', 'OPTIONS'].includes(context.request.method) && context.request.headers.get('sec-fetch-site') === 'cross-site')
-		return new Response('Forespørgsler fra andre websteder er ikke tilladt.', { status: 403 });
+	const { request } = context;
+	const write = !SAFE_METHODS.has(request.method);
+
+	if (write && !originAllowed(request, context.url, { publicBaseUrl: PUBLIC_BASE_URL, publicHostname: PUBLIC_HOSTNAME }))
+		return withHeaders(new Response('Forespørgsler fra andre websteder er ikke tilladt.', { status: 403, headers: { 'Content-Type': 'text/plain; charset=utf-8' } }));
+	if (write && Number(request.headers.get('content-length') ?? 0) > FORM_BODY_LIMIT) return withHeaders(await rewriteTo(context, '/fejl/413'));
+
 	const token = context.cookies.get(SESSION_COOKIE)?.value;
 	if (token) {
 		const valid = await validateSessionToken(getDb(), token);
@@ -31,18 +43,53 @@ export const onRequest = defineMiddleware(async (context, next) => {
 			context.cookies.delete(SESSION_COOKIE, { path: '/' });
 		}
 	}
-	const response = await next();
+
+	// Anonymous loops over person pages and the JSON API (scraping every work e-mail) slow down; people don't notice.
+	if (!context.locals.user && request.method === 'GET') {
+		const retryAfter = anonymousReadLimited(getDb(), context.url.pathname, clientIp(context));
+		if (retryAfter !== null) {
+			context.locals.retryAfterSeconds = retryAfter;
+			return withHeaders(await rewriteTo(context, '/fejl/429'));
+		}
+	}
+
+	let response: Response;
+	try {
+		response = await next();
+	} catch (error) {
+		if (error instanceof BodyTooLargeError) response = await rewriteTo(context, '/fejl/413');
+		else if (error instanceof DatabaseBusyError) {
+			const values = formValuesOf(request);
+			if (values) context.locals.resend = { action: context.url.pathname + context.url.search, values };
+			context.locals.retryAfterSeconds = 5;
+			response = await rewriteTo(context, '/fejl/503');
+		} else throw error;
+	}
 	// Pages for a signed-in user must not be kept by shared caches or the back-forward cache after sign-out.
 	if (context.locals.user && !response.headers.has('Cache-Control')) response.headers.set('Cache-Control', 'private, no-store');
-	response.headers.set('X-Content-Type-Options', 'nosniff');
-	// Pages with a token in the URL (sign-in links) set their own, stricter same-origin.
-	if (!response.headers.has('Referrer-Policy')) response.headers.set('Referrer-Policy', 'strict-origin-when-cross-origin');
-	response.headers.set('X-Frame-Options', 'DENY');
-	response.headers.set('Permissions-Policy', 'camera=(), microphone=(), geolocation=()');
-	if (!response.headers.has('Content-Security-Policy'))
-		response.headers.set(
-			'Content-Security-Policy',
-			"default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'self'",
-		);
-	return response;
+	return withHeaders(response);
 });
+
+const CSP = [
+	"default-src 'self'",
+	"img-src 'self' data:",
+	"style-src 'self' 'unsafe-inline'",
+	// Scripts are files of our own (astro.config.mjs keeps Astro from inlining them): no inline script runs.
+	"script-src 'self'",
+	"form-action 'self'",
+	"frame-ancestors 'none'",
+	"base-uri 'self'",
+	"object-src 'none'",
+].join('; ');
+
+function withHeaders(response: Response): Response {
+	const headers = response.headers;
+	headers.set('X-Content-Type-Options', 'nosniff');
+	// Pages with a token in the URL (sign-in links) set their own, stricter same-origin.
+	if (!headers.has('Referrer-Policy')) headers.set('Referrer-Policy', 'strict-origin-when-cross-origin');
+	headers.set('X-Frame-Options', 'DENY');
+	headers.set('Permissions-Policy', 'camera=(), microphone=(), geolocation=()');
+	if (!headers.has('Content-Security-Policy')) headers.set('Content-Security-Policy', CSP);
+	if (PUBLIC_BASE_URL.startsWith('https:')) headers.set('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
+	return response;
+}

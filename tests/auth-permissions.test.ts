@@ -132,4 +132,31 @@ describe('next redirects', () => {
 		for (const bad of ['https://evil.example/', '//evil.example', '/\\evil.example', 'javascript:alert(1)', '/log-ud', '', null, ' /konto', '/a\nb'])
 			expect([bad, safeNextPath(bad, '/konto')]).toEqual([bad, '/konto']);
 	});
+
+	it('judges the normalised value, so no known bypass shape leaves the site', () => {
+		const shapes = [
+			'/.//evil.example/phish',
+			'/..//evil.example',
+			'/./\\evil.example',
+			'/%2e//evil.example',
+			'/a/../..//evil.example',
+			'/\t/evil.example',
+			'/\t\t//evil.example',
+			'/\r\n//evil.example',
+			'\t//evil.example',
+			'/\\/evil.example',
+			'//\\evil.example',
+			'///evil.example',
+			'https:evil.example',
+			'/\u0000//evil.example',
+		];
+		for (const shape of shapes) {
+			const result = safeNextPath(shape, '/konto');
+			// Whatever comes back is a path on this site: one slash, then not a slash or backslash.
+			expect([shape, /^\/(?![\/\\])/.test(result) && new URL(result, 'https://vejviser.example').host === 'vejviser.example']).toEqual([shape, true]);
+		}
+		expect(safeNextPath('/.//evil.example/phish', '/konto')).toBe('/konto');
+		// Encoded slashes stay encoded: a path on this site, not another host.
+		expect(safeNextPath('/%2F%2Fevil.example', '/konto')).toBe('/%2F%2Fevil.example');
+	});
 });

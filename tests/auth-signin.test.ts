@@ -101,14 +101,27 @@ describe('sign-in by e-mail code', () => {
 		expect(await t.db.selectFrom('signin_challenge').select('id').execute()).toEqual([]);
 	});
 
-	it('allows 5 mails per address per 15 minutes, also for unknown addresses', async () => {
+	it('allows 5 mails per address from one client per 15 minutes, also for unknown addresses', async () => {
 		const user = await createTestUser(t.db);
 		for (const email of [user.email, 'nobody@x.example']) {
-			for (let i = 0; i < 5; i++) expect((await requestSignin(t.db, email, { baseUrl: base, now: later(i * 1000) })).status).toBe('sent');
-			expect((await requestSignin(t.db, email, { baseUrl: base, now: later(6000) })).status).toBe('rate_limited');
-			expect((await requestSignin(t.db, email, { baseUrl: base, now: later(15 * MIN + 7000) })).status).toBe('sent');
+			for (let i = 0; i < 5; i++) expect((await requestSignin(t.db, email, { baseUrl: base, ip: '10.9.9.9', now: later(i * 1000) })).status).toBe('sent');
+			expect((await requestSignin(t.db, email, { baseUrl: base, ip: '10.9.9.9', now: later(6000) })).status).toBe('rate_limited');
+			expect((await requestSignin(t.db, email, { baseUrl: base, ip: '10.9.9.9', now: later(15 * MIN + 7000) })).status).toBe('sent');
 		}
 		expect(await t.db.selectFrom('mail_outbox').select('id').where('to_address', '=', user.email).execute()).toHaveLength(6);
+	});
+
+	it('never locks a person out because someone else asked for their address: other clients only slow down', async () => {
+		const user = await createTestUser(t.db);
+		for (let i = 0; i < 5; i++) await requestSignin(t.db, user.email, { baseUrl: base, ip: '10.6.6.6', now: later(i) });
+		expect((await requestSignin(t.db, user.email, { baseUrl: base, ip: '10.6.6.6', now: later(10) })).status).toBe('rate_limited');
+		// The person themself, from their own office, still gets a code.
+		expect((await requestSignin(t.db, user.email, { baseUrl: base, ip: '10.7.7.7', now: later(20) })).status).toBe('sent');
+		// Many clients together: after 10 mails the address gets one mail per two minutes, not none.
+		for (let i = 0; i < 4; i++) expect((await requestSignin(t.db, user.email, { baseUrl: base, ip: `10.8.8.${i}`, now: later(30 + i) })).status).toBe('sent');
+		expect((await requestSignin(t.db, user.email, { baseUrl: base, ip: '10.8.8.50', now: later(40) })).status).toBe('sent');
+		expect((await requestSignin(t.db, user.email, { baseUrl: base, ip: '10.8.8.51', now: later(50) })).status).toBe('rate_limited');
+		expect((await requestSignin(t.db, user.email, { baseUrl: base, ip: '10.7.7.7', now: later(2 * MIN + 100) })).status).toBe('sent');
 	});
 
 	it('allows 20 sign-in requests per IP per 15 minutes across addresses', async () => {

@@ -8,6 +8,7 @@
  *   if (!perms.canEditPerson(target)) return forbidden(Astro);
  */
 import type { Db } from '@db/client';
+import { rewriteTo } from '@/lib/rewrite';
 import {
 	canEditOrganisation,
 	canEditPerson,
@@ -76,7 +77,8 @@ export interface AstroLike {
 	locals: { user: SessionUser | null };
 	url: URL;
 	redirect(path: string, status?: 301 | 302 | 303 | 307 | 308): Response;
-	rewrite(path: string): Promise<Response>;
+	request: Request;
+	rewrite(payload: Request): Promise<Response>;
 }
 
 /**
@@ -95,5 +97,27 @@ export function requireUser(astro: AstroLike): SessionUser | Response {
  */
 export function forbidden(astro: AstroLike): Promise<Response> {
 	const from = astro.url.pathname + astro.url.search;
-	return astro.rewrite(`/403?fra=${encodeURIComponent(from)}`);
+	return rewriteTo(astro, `/403?fra=${encodeURIComponent(from)}`);
+}
+
+/**
+ * The one preamble of a page that needs a right: the signed-in user and their permissions, or the response to
+ * return (sign-in redirect for anonymous visitors, the Danish 403 page for everyone else).
+ * Usage: `const guard = await requirePermission(Astro, db, (p) => p.isAdmin); if (guard instanceof Response) return guard;`
+ */
+export async function requirePermission(astro: AstroLike, db: Db, allowed: (perms: Permissions) => boolean): Promise<{ user: SessionUser; perms: Permissions } | Response> {
+	const user = requireUser(astro);
+	if (user instanceof Response) return user;
+	const perms = await loadPermissions(db, user);
+	return allowed(perms) ? { user, perms } : forbidden(astro);
+}
+
+/** `requirePermission` for network admins (the tovholder). */
+export function requireAdmin(astro: AstroLike, db: Db): Promise<{ user: SessionUser; perms: Permissions } | Response> {
+	return requirePermission(astro, db, (perms) => perms.isAdmin);
+}
+
+/** Anyone who edits something: admins, unit and organisation editors (the /admin overview, the freshness dashboard). */
+export function isEditor(perms: Permissions): boolean {
+	return perms.isAdmin || perms.editableUnitIds.length > 0 || perms.editableOrganisationIds.length > 0;
 }

@@ -135,15 +135,22 @@ export const SESSION_TOUCH_INTERVAL_MS = 5 * 60_000;
  * backslash tricks and control characters, so a sign-in link can never send anyone to another site.
  */
 export function safeNextPath(next: string | null | undefined, fallback = '/konto'): string {
-	if (!next) return fallback;
-	if (!next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return fallback;
-	if (/[\u0000-\u001f\\]/.test(next) || next.length > 500) return fallback;
+	if (!next || next.length > 500) return fallback;
 	try {
 		const url = new URL(next, 'http://vejviser.invalid');
 		if (url.origin !== 'http://vejviser.invalid') return fallback;
 		if (url.pathname.startsWith('/log-ud')) return fallback;
-		return url.pathname + url.search + url.hash;
+		const path = url.pathname + url.search + url.hash;
+		// The check applies to what we hand back, after the URL parser normalised it: `/.//evil.example` becomes
+		// `//evil.example`, which a browser reads as another host.
+		if (!isLocalPath(next) || !isLocalPath(path)) return fallback;
+		return path;
 	} catch {
 		return fallback;
 	}
+}
+
+/** One slash then not a second slash or backslash, and no control characters (tab/newline are dropped by URL parsers). */
+function isLocalPath(path: string): boolean {
+	return path.startsWith('/') && !path.startsWith('//') && !path.startsWith('/\\') && !/[\u0000-\u001f\u007f\\]/.test(path);
 }

@@ -37,14 +37,22 @@ export interface SigninMailOptions {
 	logToConsole?: boolean;
 }
 
-/** Checks the address and IP limits for anything that sends a sign-in mail. */
+/**
+ * Checks the limits for anything that sends a sign-in mail: per client, per (address, client), and for the
+ * address across all clients — which only slows down, so nobody can lock a person out by asking on their behalf.
+ */
 export async function checkSigninLimits(db: Executor, email: string, ip: string | null | undefined, now: Date): Promise<{ allowed: true } | { allowed: false; retryAt: Date }> {
 	if (ip) {
 		const byIp = await hitRateLimit(db, `signin:ip:${ip}`, LIMITS.signinPerIp, now);
 		if (!byIp.allowed) return { allowed: false, retryAt: byIp.resetAt };
+		const byPair = await hitRateLimit(db, `signin:email-ip:${email}|${ip}`, LIMITS.signinPerAddressAndClient, now);
+		if (!byPair.allowed) return { allowed: false, retryAt: byPair.resetAt };
 	}
 	const byAddress = await hitRateLimit(db, `signin:email:${email}`, LIMITS.signinPerAddress, now);
-	if (!byAddress.allowed) return { allowed: false, retryAt: byAddress.resetAt };
+	if (!byAddress.allowed) {
+		const slowed = await hitRateLimit(db, `signin:email-slow:${email}`, LIMITS.signinPerAddressSlowed, now);
+		if (!slowed.allowed) return { allowed: false, retryAt: slowed.resetAt };
+	}
 	return { allowed: true };
 }
 

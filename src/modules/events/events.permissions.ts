@@ -31,8 +31,9 @@ interface AstroLike {
 	locals: { user: SessionUser | null };
 	url: URL;
 	params: Record<string, string | undefined>;
+	request: Request;
 	redirect(path: string, status?: 301 | 302 | 303 | 307 | 308): Response;
-	rewrite(path: string): Promise<Response>;
+	rewrite(payload: string | Request): Promise<Response>;
 }
 
 /**

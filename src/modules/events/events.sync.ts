@@ -20,7 +20,14 @@ export function raw(db: Db): Raw {
 /** Runs `fn` in a `BEGIN IMMEDIATE` transaction: the write lock is taken before anything is read. */
 export function immediate<T>(db: Db, fn: (r: Raw) => T): T {
 	const r = rawSqlite(db);
-	return r.transaction(() => fn(r)).immediate();
+	// TODO(async seat writes): until these writes go through immediateTransaction() (async lock wait), they
+	// wait for the lock synchronously like before.
+	r.pragma('busy_timeout = 5000');
+	try {
+		return r.transaction(() => fn(r)).immediate();
+	} finally {
+		r.pragma('busy_timeout = 0');
+	}
 }
 
 const statementCache = new WeakMap<Raw, Map<string, SQLite.Statement>>();

@@ -1,0 +1,26 @@
+/**
+ * The server entry point Astro builds into dist/server/entry.mjs: @astrojs/node's standalone handler (pages
+ * and static files) behind frontDoor(), which settles the client address, forwarded headers and compression
+ * before Astro reads the request.
+ */
+import { createServer } from 'node:http';
+import type { SSRManifest } from 'astro';
+import { createExports as createNodeExports } from '@astrojs/node/server.js';
+import { allowedDomainsFromEnv, frontDoor, frontDoorConfigFromEnv } from './front-door';
+
+type Options = Parameters<typeof createNodeExports>[1];
+
+export function createExports(manifest: SSRManifest, options: Options) {
+	// The hosts we answer on are known at run time, not build time: one build serves any PUBLIC_HOSTNAME.
+	const exports = createNodeExports({ ...manifest, allowedDomains: allowedDomainsFromEnv(process.env) }, options);
+	return { ...exports, handler: frontDoor(exports.handler as never, frontDoorConfigFromEnv(process.env)) };
+}
+
+export function start(manifest: SSRManifest, options: Options) {
+	if (process.env.ASTRO_NODE_AUTOSTART === 'disabled') return;
+	const { handler } = createExports(manifest, options);
+	const port = Number(process.env.PORT ?? options.port ?? 4321);
+	const host = process.env.HOST ?? (typeof options.host === 'string' ? options.host : options.host ? '0.0.0.0' : 'localhost');
+	const server = createServer(handler);
+	server.listen(port, host, () => console.log(`Vejviser lytter på http://${host.includes(':') ? `[${host}]` : host}:${port}`));
+}
