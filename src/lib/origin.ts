@@ -1,9 +1,9 @@
 /**
  * Cross-site request forgery: a browser sends `Origin` with every form POST, and a forged one comes from
  * another site's origin. We accept a write only from an origin the site answers on, as configured *at run time*
- * (one build serves any host): the public base URL, `PUBLIC_HOSTNAME` over https, the address the request itself
- * was made to (development, tests), and the host a trusted proxy forwarded (src/server/front-door.ts drops
- * forwarded headers that no trusted proxy set).
+ * (one build serves any host): the public base URL, `PUBLIC_HOSTNAME` over https, and the address the request
+ * itself was made to as Astro understood it (its URL honours Host and X-Forwarded-Proto/-Host only for the
+ * domains src/server/front-door.ts allows at run time; any other host becomes "localhost").
  */
 export interface OriginConfig {
 	publicBaseUrl: string;
@@ -12,7 +12,7 @@ export interface OriginConfig {
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-export function allowedOrigins(request: Request, url: URL, config: OriginConfig): Set<string> {
+export function allowedOrigins(url: URL, config: OriginConfig): Set<string> {
 	const origins = new Set<string>([url.origin]);
 	try {
 		origins.add(new URL(config.publicBaseUrl).origin);
@@ -20,10 +20,6 @@ export function allowedOrigins(request: Request, url: URL, config: OriginConfig)
 		/* a malformed base URL adds nothing */
 	}
 	for (const host of (config.publicHostname ?? '').split(',').map((h) => h.trim()).filter(Boolean)) origins.add(`https://${host}`);
-	const forwardedHost = request.headers.get('x-forwarded-host')?.split(',')[0]?.trim();
-	const forwardedProto = request.headers.get('x-forwarded-proto')?.split(',')[0]?.trim();
-	if (forwardedHost) origins.add(`${forwardedProto === 'https' ? 'https' : 'http'}://${forwardedHost}`);
-	if (forwardedProto === 'https') origins.add(`https://${url.host}`);
 	return origins;
 }
 
@@ -35,5 +31,5 @@ export function originAllowed(request: Request, url: URL, config: OriginConfig):
 	// Browsers send Origin with every POST; without one only a same-origin fetch metadata header will do (as
 	// strict as Astro's own check, which this replaces).
 	if (!origin) return request.headers.get('sec-fetch-site') === 'same-origin';
-	return allowedOrigins(request, url, config).has(origin);
+	return allowedOrigins(url, config).has(origin);
 }

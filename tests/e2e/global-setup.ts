@@ -40,12 +40,14 @@ async function waitForHealth(url: string, server: ChildProcess, timeoutMs = 30_0
 	throw new Error(`The server did not answer ${url}/api/health within ${timeoutMs} ms`);
 }
 
+export { freePort, waitForHealth };
+
 export default async function setup(project: TestProject) {
 	const chromiumPath = findChromium();
 	if (!chromiumPath) {
 		if (process.env.CI === 'true') throw new Error('CI=true but no Chromium was found (set CHROMIUM_PATH or apt-get install chromium).');
 		console.warn('\n\n!!! BROWSER TESTS SKIPPED: no Chromium found (set CHROMIUM_PATH or install /usr/bin/chromium) !!!\n\n');
-		project.provide('e2e', { skip: true, baseURL: '', dbPath: '', chromiumPath: '' });
+		project.provide('e2e', { skip: true, baseURL: '', dbPath: '', chromiumPath: '', serverEntry: '' });
 		return;
 	}
 	const outDir = resolve(process.env.E2E_OUT_DIR ?? '.e2e/dist');
@@ -63,7 +65,7 @@ export default async function setup(project: TestProject) {
 		stdio: ['ignore', 'inherit', 'inherit'],
 	});
 	await waitForHealth(baseURL, server);
-	project.provide('e2e', { skip: false, baseURL, dbPath, chromiumPath });
+	project.provide('e2e', { skip: false, baseURL, dbPath, chromiumPath, serverEntry: join(outDir, 'server', 'entry.mjs') });
 
 	return async () => {
 		server.kill('SIGTERM');
@@ -73,6 +75,6 @@ export default async function setup(project: TestProject) {
 
 declare module 'vitest' {
 	export interface ProvidedContext {
-		e2e: { skip: boolean; baseURL: string; dbPath: string; chromiumPath: string };
+		e2e: { skip: boolean; baseURL: string; dbPath: string; chromiumPath: string; serverEntry: string };
 	}
 }

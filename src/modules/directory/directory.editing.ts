@@ -322,7 +322,7 @@ export async function removeSharedContact(db: Db, ctx: EditContext, unitId: numb
 	const unit = await findUnitById(db, unitId);
 	if (!unit || !ctx.perms.canEditUnit({ id: unit.id, organisationId: unit.organisationId })) throw new EditDenied();
 	const existing = await db.selectFrom('unit_contact').select('unit_id').where('id', '=', contactId).executeTakeFirst();
-	if (!existing || existing.unit_id !== unitId) return;
+	if (!existing || existing.unit_id !== unitId) throw new EditDenied('Kontakten hører ikke til denne enhed.');
 	await db.transaction().execute((trx) => deleteUnitContact(trx, ctx.actor, contactId));
 }
 
