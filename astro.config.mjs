@@ -21,7 +21,8 @@ export default defineConfig({
 		// DATABASE_PATH or host (Astro inlines `public` server variables at build time).
 		schema: {
 			DATABASE_PATH: envField.string({ context: 'server', access: 'secret', default: 'data/vejviser.db' }),
-			PUBLIC_BASE_URL: envField.string({ context: 'server', access: 'secret', default: `http://localhost:${port}` }),
+			// PUBLIC_BASE_URL is read in src/lib/base-url.ts: its default (the address the server listens on) is only
+			// known at run time.
 			SMTP_URL: envField.string({ context: 'server', access: 'secret', optional: true }),
 			MAIL_FROM: envField.string({ context: 'server', access: 'secret', default: 'Vejviser <noreply@vejviser.local>' }),
 			TOKEN_SECRET: envField.string({ context: 'server', access: 'secret', optional: true }),

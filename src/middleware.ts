@@ -1,16 +1,19 @@
 import { defineMiddleware } from 'astro:middleware';
 import { ensureDbReady, getDb } from '@/lib/db';
-import { MAIL_FROM, PUBLIC_BASE_URL, PUBLIC_HOSTNAME, SMTP_URL, TOKEN_SECRET } from 'astro:env/server';
+import { MAIL_FROM, PUBLIC_HOSTNAME, SMTP_URL, TOKEN_SECRET } from 'astro:env/server';
+import { PUBLIC_BASE_URL, rememberServerAddress } from '@/lib/base-url';
 import { DatabaseBusyError } from '@db/client';
 import { BodyTooLargeError, FORM_BODY_LIMIT, formValuesOf } from '@/lib/forms';
 import { originAllowed } from '@/lib/origin';
 import { rewriteTo } from '@/lib/rewrite';
+import { forSearchEngines } from '@/lib/robots';
 import { SESSION_COOKIE, sessionCookieOptions, validateSessionToken } from '@/modules/auth/auth.sessions';
 import { anonymousReadLimited } from '@/modules/auth/auth.ratelimit';
 import { clientIp } from '@/modules/auth/auth.web';
 import { startScheduler } from '@/modules/jobs/jobs.scheduler';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+let addressRemembered: Promise<void> | undefined;
 
 /**
  * Every request: refuse oversized bodies and cross-site writes before anything is read; resolve the session
@@ -21,6 +24,7 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 export const onRequest = defineMiddleware(async (context, next) => {
 	await ensureDbReady();
 	// Background jobs (mail delivery, freshness loop) start with the first request of a server process.
+	if (!addressRemembered && !import.meta.env.DEV) addressRemembered = rememberServerAddress(getDb());
 	if (!context.isPrerendered) startScheduler({ getDb, env: { SMTP_URL, MAIL_FROM, PUBLIC_BASE_URL, TOKEN_SECRET, NODE_ENV: import.meta.env.DEV ? 'development' : 'production' } });
 	context.locals.user = null;
 	context.locals.sessionId = null;
@@ -67,6 +71,7 @@ export const onRequest = defineMiddleware(async (context, next) => {
 	}
 	// Pages for a signed-in user must not be kept by shared caches or the back-forward cache after sign-out.
 	if (context.locals.user && !response.headers.has('Cache-Control')) response.headers.set('Cache-Control', 'private, no-store');
+	if (!forSearchEngines(context.url.pathname)) response.headers.set('X-Robots-Tag', 'noindex, nofollow');
 	return withHeaders(response);
 });
 

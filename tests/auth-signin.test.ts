@@ -7,6 +7,7 @@ import { completeSignin, consumeSigninLink, createCliSigninLink, findSigninLink,
 import { claimPersonByEmail, registerUser, updateAccount } from '@/modules/auth/auth.accounts';
 import { createSession, validateSessionToken } from '@/modules/auth/auth.sessions';
 import { addUserFromCli } from '@/modules/auth/auth.cli';
+import { publicBaseUrl, rememberServerAddress } from '@/lib/base-url';
 
 let t: Awaited<ReturnType<typeof createTestDb>>;
 beforeEach(async () => {
@@ -280,6 +281,21 @@ describe('npm run user:add', () => {
 		expect([user.role, user.status]).toEqual(['admin', 'active']);
 		const link = out.find((l) => l.startsWith(`${base}/log-ind/link/`))!;
 		expect(await findSigninLink(t.db, link.split('/').pop()!, start)).toEqual({ email: 'boss@netvaerk.example', purpose: 'cli' });
+	});
+
+	it('prints the link to the address the running server recorded, not a fixed port', async () => {
+		const saved = process.env.PUBLIC_BASE_URL;
+		delete process.env.PUBLIC_BASE_URL;
+		try {
+			await rememberServerAddress(t.db, publicBaseUrl({ HOST: '0.0.0.0', PORT: '5123' }));
+			const out: string[] = [];
+			expect(await addUserFromCli(t.db, ['--email', 'ny@netvaerk.example', '--role', 'admin'], { now: start, log: (l) => out.push(l) })).toBe(0);
+			expect(out.some((l) => l.startsWith('http://localhost:5123/log-ind/link/'))).toBe(true);
+		} finally {
+			if (saved !== undefined) process.env.PUBLIC_BASE_URL = saved;
+		}
+		expect(publicBaseUrl({ PUBLIC_BASE_URL: 'https://vejviser.example.dk/', PORT: '1' })).toBe('https://vejviser.example.dk');
+		expect(publicBaseUrl({ HOST: '127.0.0.1', PORT: '4400' })).toBe('http://127.0.0.1:4400');
 	});
 
 	it('updates an existing user instead of duplicating it', async () => {

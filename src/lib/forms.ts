@@ -66,7 +66,7 @@ export async function readForm(request: Request): Promise<FormValues> {
 	const bytes = await readBodyBytes(request);
 	const type = request.headers.get('content-type') ?? '';
 	const entries: Iterable<[string, FormDataEntryValue]> = type.startsWith('multipart/form-data')
-		? await new Response(bytes, { headers: { 'content-type': type } }).formData()
+		? await new Response(bytes as Uint8Array<ArrayBuffer>, { headers: { 'content-type': type } }).formData()
 		: new URLSearchParams(new TextDecoder().decode(bytes));
 	const out: FormValues = {};
 	let count = 0;

@@ -6,7 +6,7 @@
 export interface Rewritable {
 	url: URL;
 	request: Request;
-	rewrite(payload: Request): Promise<Response>;
+	rewrite(payload: string | Request): Promise<Response>;
 }
 
 export function rewriteTo(astro: Rewritable, path: string): Promise<Response> {

@@ -1,6 +1,6 @@
 /** `/temadage.ics`: the subscribable feed of upcoming theme days (contract path). */
 import type { APIRoute } from 'astro';
-import { PUBLIC_BASE_URL } from 'astro:env/server';
+import { PUBLIC_BASE_URL } from '@/lib/base-url';
 import { getDb } from '@/lib/db';
 import { feedIcs } from '@/modules/events/events.ics';
 import { listEvents } from '@/modules/events/events.repository';

@@ -197,3 +197,20 @@ describe.skipIf(skipBrowser)('Attacks from the hardening issue', () => {
 		expect(page.headers['content-encoding']).toBe('gzip');
 	});
 });
+
+describe.skipIf(skipBrowser)('Search engines', () => {
+	it('are asked to keep out of people and contact pages, by robots.txt and noindex', async () => {
+		const { baseURL } = e2e;
+		const robots = await fetch(`${baseURL}/robots.txt`);
+		expect(robots.status).toBe(200);
+		expect(await robots.text()).toContain('Disallow: /personer/');
+		const db = createDb(e2e.dbPath);
+		const person = await db.selectFrom('person').select('ref').where('status', '=', 'active').executeTakeFirstOrThrow();
+		await db.destroy();
+		const page = await fetch(`${baseURL}/personer/${person.ref}`);
+		expect(page.headers.get('x-robots-tag')).toContain('noindex');
+		expect(await page.text()).toContain('<meta name="robots" content="noindex, nofollow"');
+		const home = await fetch(`${baseURL}/`);
+		expect(home.headers.get('x-robots-tag')).toBeNull();
+	});
+});

@@ -3,6 +3,7 @@
  * active account and prints a one-time sign-in link (24 hours, opens the confirm page). Bootstraps the first
  * admin; the operator hands the link over.
  */
+import { publicBaseUrl, recalledServerAddress } from '@/lib/base-url';
 import type { Db } from '@db/client';
 import type { UserRole } from '@db/schema';
 import { normaliseEmail } from '@/lib/email';
@@ -34,7 +35,8 @@ export async function addUserFromCli(
 	const log = opts.log ?? ((line) => console.log(line));
 	const error = opts.error ?? ((line) => console.error(line));
 	const now = opts.now ?? new Date();
-	const baseUrl = opts.baseUrl ?? process.env.PUBLIC_BASE_URL ?? 'http://localhost:4321';
+	// The running server's address (it records it) unless PUBLIC_BASE_URL says otherwise.
+	const baseUrl = opts.baseUrl ?? process.env.PUBLIC_BASE_URL ?? (await recalledServerAddress(db)) ?? publicBaseUrl();
 	const a = parseArgs(args);
 
 	const email = normaliseEmail(a.email?.[0] ?? '');

@@ -78,7 +78,7 @@ export interface AstroLike {
 	url: URL;
 	redirect(path: string, status?: 301 | 302 | 303 | 307 | 308): Response;
 	request: Request;
-	rewrite(payload: Request): Promise<Response>;
+	rewrite(payload: string | Request): Promise<Response>;
 }
 
 /**

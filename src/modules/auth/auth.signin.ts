@@ -33,7 +33,7 @@ export interface SigninMailOptions {
 	now?: Date;
 	ip?: string | null;
 	next?: string | null;
-	/** Dev only: print the code and link on the server console, so the demo works without a mail server. */
+	/** Without a mail server (no SMTP_URL): print the code and link on the server console, so the demo works. */
 	logToConsole?: boolean;
 }
 
@@ -123,7 +123,7 @@ export async function sendSigninMail(trx: Executor, userId: number, email: strin
 		].join('\n'),
 		kind: 'signin',
 	});
-	if (opts.logToConsole) console.info(`[dev] Log-ind-kode til ${email}: ${formatCode(code)} · link: ${link}`);
+	if (opts.logToConsole) console.info(`[uden mailserver] Log-ind-kode til ${email}: ${formatCode(code)} · link: ${link}`);
 	return id;
 }
 

@@ -1,11 +1,12 @@
 /** The Danish mails of theme days. Pure builders: they return an OutgoingMail; the caller queues it. */
+import { publicBaseUrl } from '@/lib/base-url';
 import type { OutgoingMail } from '@/modules/mail/mail.repository';
 import { eventIcs } from './events.ics';
 import { formatEventWhen, formatLongDate, formatTime } from './events.rules';
 import type { Registration, ThemeDay } from './events.types';
 
 export function defaultBaseUrl(): string {
-	return (process.env.PUBLIC_BASE_URL || 'http://localhost:4321').replace(/\/$/, '');
+	return publicBaseUrl();
 }
 
 const SIGNATURE = '\n\nVenlig hilsen\nNetværket · Vejviser\n\n(Denne mail er sendt automatisk. Skriv ikke oplysninger om borgere eller patienter, hvis du svarer.)';

@@ -2,6 +2,7 @@
  * Configuration the jobs need. Jobs run both inside the server (values handed over from astro:env by the
  * middleware) and in `npm run jobs:run` (process.env), so they read it from here, never from astro:env.
  */
+import { publicBaseUrl as defaultBaseUrl } from '@/lib/base-url';
 export interface JobEnv {
 	SMTP_URL?: string;
 	MAIL_FROM?: string;
@@ -26,5 +27,5 @@ export function jobEnv(): JobEnv {
 
 /** Base URL for links in mails, without a trailing slash. */
 export function publicBaseUrl(env: JobEnv = current): string {
-	return (env.PUBLIC_BASE_URL || 'http://localhost:4321').replace(/\/+$/, '');
+	return env.PUBLIC_BASE_URL ? env.PUBLIC_BASE_URL.replace(/\/+$/, '') : defaultBaseUrl();
 }

@@ -1,5 +1,5 @@
 import type { APIRoute } from 'astro';
-import { PUBLIC_BASE_URL } from 'astro:env/server';
+import { PUBLIC_BASE_URL } from '@/lib/base-url';
 import { getDb } from '@/lib/db';
 import { buildVCard, vCardDisposition } from '@/modules/directory/directory.vcard';
 import { loadPersonPage, personPath, viewerWithRights } from '@/modules/directory/directory.views';

@@ -1,6 +1,6 @@
 /** `/temadage/<slug>.ics`: one theme day (METHOD:CANCEL once cancelled). Drafts are not public. */
 import type { APIRoute } from 'astro';
-import { PUBLIC_BASE_URL } from 'astro:env/server';
+import { PUBLIC_BASE_URL } from '@/lib/base-url';
 import { getDb } from '@/lib/db';
 import { eventIcs } from '@/modules/events/events.ics';
 import { findEventBySlug } from '@/modules/events/events.repository';
