@@ -8,9 +8,11 @@ import { migrateToLatest } from './migrate';
 
 const databasePath = resolve(process.env.DATABASE_PATH ?? 'data/vejviser.db');
 const [command, ...args] = process.argv.slice(2);
+/** A command-line tool may wait longer for the site's writes to finish than a person on a web page. */
+const cliOptions = { maxWaitMs: Number(process.env.DB_MAX_WAIT_MS ?? 60_000) };
 
 async function withDb<T>(fn: (db: Db) => Promise<T>): Promise<T> {
-	const db = createDb(databasePath);
+	const db = createDb(databasePath, cliOptions);
 	try {
 		await migrateToLatest(db);
 		return await fn(db);
@@ -21,7 +23,7 @@ async function withDb<T>(fn: (db: Db) => Promise<T>): Promise<T> {
 
 const commands: Record<string, () => Promise<number>> = {
 	async migrate() {
-		const db = createDb(databasePath);
+		const db = createDb(databasePath, cliOptions);
 		const applied = await migrateToLatest(db);
 		await db.destroy();
 		console.log(applied.length ? `Migrerede ${databasePath}: ${applied.join(', ')}` : `${databasePath} er allerede opdateret.`);
@@ -72,7 +74,7 @@ const commands: Record<string, () => Promise<number>> = {
 			return 2;
 		}
 		// SQLite's online backup API: consistent while the site keeps writing.
-		const db = createDb(databasePath);
+		const db = createDb(databasePath, cliOptions);
 		await rawSqlite(db).backup(resolve(file));
 		await db.destroy();
 		console.log(`Sikkerhedskopi skrevet til ${file}.`);
