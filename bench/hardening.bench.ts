@@ -4,8 +4,8 @@
  * gets meanwhile). The search bench prints the same during a 100,000-person index rebuild.
  * Env: BENCH_HARDENING_PORT (default 4472), BENCH_SKIP_BUILD=1 (reuse .e2e/bench-hardening).
  */
-import SQLite from 'better-sqlite3';
 import { execSync, spawn } from 'node:child_process';
+import { openSqlite } from '../db/client';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -76,7 +76,7 @@ export async function run(): Promise<void> {
 
 		let write = { status: 0, ms: 0 };
 		const lock = async () => {
-			const other = new SQLite(dbPath);
+			const other = openSqlite(dbPath);
 			other.exec('BEGIN IMMEDIATE');
 			const pending = timed(port, '/log-ind', { method: 'POST', body: 'email=bench%40example.dk', headers });
 			await sleep(3000);

@@ -42,8 +42,17 @@ interface Handles {
 
 const handles = new WeakMap<Db, Handles>();
 
+/**
+ * A plain better-sqlite3 connection. `BETTER_SQLITE3_BINDING` points at a native build for another Node version
+ * (CI runs the suite on Node 24 too, with a binding built for it beside the Node 20 one).
+ */
+export function openSqlite(path: string, options: SQLite.Options = {}): SQLite.Database {
+	const nativeBinding = process.env.BETTER_SQLITE3_BINDING;
+	return new SQLite(path, nativeBinding ? { ...options, nativeBinding } : options);
+}
+
 function open(path: string): SQLite.Database {
-	const sqlite = new SQLite(path);
+	const sqlite = openSqlite(path);
 	sqlite.pragma('journal_mode = WAL');
 	sqlite.pragma('foreign_keys = ON');
 	// better-sqlite3 waits for a lock synchronously, which freezes every request of the process. We never let it

@@ -1,13 +1,12 @@
-import SQLite from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createDb, DatabaseBusyError, immediateTransaction, type Db } from '@db/client';
+import { createDb, DatabaseBusyError, immediateTransaction, openSqlite, type Db } from '@db/client';
 import { createTestDb } from './helpers/test-db';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Another process's writer, as far as SQLite can tell: its own connection holding the write lock for `ms`. */
 function holdWriteLock(path: string, ms: number): Promise<void> {
-	const other = new SQLite(path);
+	const other = openSqlite(path);
 	other.exec('BEGIN IMMEDIATE');
 	other.prepare("INSERT INTO rate_limit (key, window_start, count) VALUES ('foreign', '2026-01-01', 1)").run();
 	return sleep(ms).then(() => {

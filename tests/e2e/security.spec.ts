@@ -2,14 +2,13 @@
  * The shapes of the attacks from the hardening issue, replayed over HTTP against the built server. A server
  * of its own (its own database and settings), so the rate limits it trips never touch the other specs.
  */
-import SQLite from 'better-sqlite3';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDb, type Db } from '@db/client';
+import { createDb, openSqlite, type Db } from '@db/client';
 import { submitCorrection } from '@/modules/directory/directory.corrections';
 import { createUserWithSession } from '../helpers/auth';
 import { freePort, waitForHealth } from './global-setup';
@@ -61,7 +60,7 @@ describe.skipIf(skipBrowser)('Attacks from the hardening issue', () => {
 		dir = mkdtempSync(join(tmpdir(), 'vejviser-security-'));
 		dbPath = join(dir, 'security.db');
 		// A copy of the seeded network, so this server's limits and locks are its own.
-		const source = new SQLite(e2e.dbPath, { readonly: true });
+		const source = openSqlite(e2e.dbPath, { readonly: true });
 		source.exec(`VACUUM INTO '${dbPath}'`);
 		source.close();
 		port = await freePort();
@@ -104,7 +103,7 @@ describe.skipIf(skipBrowser)('Attacks from the hardening issue', () => {
 	});
 
 	it('answers a write that meets a long foreign lock with 503, Retry-After and what was typed; reads go on', async () => {
-		const other = new SQLite(dbPath);
+		const other = openSqlite(dbPath);
 		other.exec('BEGIN IMMEDIATE');
 		try {
 			const [write, health] = await Promise.all([
