@@ -8,12 +8,25 @@ export const e2e = inject('e2e');
 export const skipBrowser = e2e.skip;
 export const baseURL = e2e.baseURL;
 
+/** Every page a spec opened, so a failing test can leave screenshots of them (see screenshots.setup.ts). */
+export const openPages = new Set<Page>();
+
 /** Flags that keep Chromium quiet on a machine with no internet (see the env notes). */
 export async function launchBrowser(): Promise<Browser> {
-	return chromium.launch({
+	const browser = await chromium.launch({
 		executablePath: e2e.chromiumPath,
 		args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
 	});
+	const newContext = browser.newContext.bind(browser);
+	browser.newContext = async (options) => {
+		const context = await newContext(options);
+		context.on('page', (page) => {
+			openPages.add(page);
+			page.on('close', () => openPages.delete(page));
+		});
+		return context;
+	};
+	return browser;
 }
 
 export async function newPage(browser: Browser): Promise<Page> {
