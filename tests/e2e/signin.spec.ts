@@ -8,6 +8,7 @@ import type { Browser, BrowserContext } from 'playwright-core';
 import { createDb, type Db } from '@db/client';
 import { baseURL, expectAccessible, launchBrowser, openServerDb, skipBrowser } from './helpers';
 import { createTestUser, createUserWithSession, sessionCookieFor } from '../helpers/auth';
+import { savePerson } from '@/modules/directory/directory.writes';
 
 describe.skipIf(skipBrowser)('Accounts in the browser', () => {
 	let browser: Browser;
@@ -140,8 +141,22 @@ describe.skipIf(skipBrowser)('Accounts in the browser', () => {
 	});
 
 	it('registers a work e-mail on a member domain and shows the claimed directory entry', async () => {
-		const people = await db.selectFrom('person').leftJoin('user', 'user.person_id', 'person.id').select(['person.ref', 'person.email', 'person.first_name']).where('person.status', '=', 'active').where('user.id', 'is', null).where('person.email', 'is not', null).orderBy('person.id', 'desc').limit(1).execute();
-		const person = people[0];
+		// Its own directory entry on a member organisation's domain (never one another spec may have touched).
+		const unit = await db
+			.selectFrom('unit')
+			.innerJoin('organisation', 'organisation.id', 'unit.organisation_id')
+			.select(['unit.id', 'organisation.email_domains', 'organisation.municipality_code'])
+			.where('organisation.email_domains', '!=', '[]')
+			.orderBy('unit.id')
+			.executeTakeFirstOrThrow();
+		const domain = (JSON.parse(unit.email_domains) as string[])[0];
+		const ref = `R${Date.now().toString().slice(-6)}`;
+		const email = `registrering-${Date.now()}@${domain}`;
+		await savePerson(db, { label: 'e2e', userId: null }, {
+			ref, firstName: 'Rikke', lastName: 'Registrering', title: 'Psykolog', unitId: unit.id, municipalityCode: unit.municipality_code, phone: null, mobile: null, email,
+			hours: '', note: '', keyPerson: false, status: 'active', successorId: null, verifiedAt: null, topics: [], roles: [], ageGroups: [],
+		});
+		const person = { ref, email, first_name: 'Rikke' };
 		const page = await (await context()).newPage();
 		await page.goto('/registrer');
 		await expectAccessible(page);
