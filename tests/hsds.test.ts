@@ -1,0 +1,81 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { importDirectoryCsv } from '@/modules/directory/directory.import';
+import { hsdsId } from '@/modules/hsds/hsds.ids';
+import { hsdsExport, hsdsOrganisation, hsdsOrganisationsPage, hsdsService, hsdsServicesPage, pageOf, parsePaging } from '@/modules/hsds/hsds.feed';
+import { hsdsValidator } from './helpers/hsds-schemas';
+import { createTestDb } from './helpers/test-db';
+
+const base = 'https://vejviser.example.dk';
+
+describe('HSDS ids and paging', () => {
+	it('gives each entity a stable version-5 UUID of its own', () => {
+		expect(hsdsId('service', 7)).toBe(hsdsId('service', 7));
+		expect(hsdsId('service', 7)).not.toBe(hsdsId('organization', 7));
+		expect(hsdsId('service', 7)).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+	});
+
+	it('reads page and per_page, falling back on nonsense', () => {
+		expect(parsePaging(new URLSearchParams('page=3&per_page=10'))).toEqual({ page: 3, perPage: 10 });
+		expect(parsePaging(new URLSearchParams('page=-1&per_page=x'))).toEqual({ page: 1, perPage: 50 });
+		expect(parsePaging(new URLSearchParams('per_page=100000'))).toEqual({ page: 1, perPage: 500 });
+	});
+
+	it('describes a page as HSDS asks, also past the end', () => {
+		expect(pageOf([1, 2], 12, 2, 5)).toEqual({ total_items: 12, total_pages: 3, page_number: 2, size: 2, first_page: false, last_page: false, empty: false, contents: [1, 2] });
+		expect(pageOf([], 12, 9, 5)).toMatchObject({ size: 0, last_page: true, empty: true });
+	});
+});
+
+describe('The HSDS feed of the fixture network', () => {
+	let t: Awaited<ReturnType<typeof createTestDb>>;
+	const hsds = hsdsValidator();
+	beforeAll(async () => {
+		t = await createTestDb();
+		const result = await importDirectoryCsv(t.db, readFileSync(join(process.cwd(), 'tests', 'fixtures', 'directory.csv'), 'utf8'));
+		expect(result.ok).toBe(true);
+	});
+	afterAll(async () => t.cleanup());
+
+	it('validates every page, service and organisation against the HSDS 3.0 schemas', async () => {
+		// The validator itself can say no.
+		expect(hsds.validate('service.json', { id: 'not-a-uuid', name: 'x', status: 'bogus', phones: [{ id: hsdsId('phone', 1) }] }).length).toBeGreaterThanOrEqual(3);
+		const problems: string[] = [];
+		let services = 0;
+		for (let page = 1; ; page++) {
+			const result = await hsdsServicesPage(t.db, page, 40, base);
+			problems.push(...hsds.validate('page.json', result).map((p) => `services page ${page}: ${p}`));
+			for (const item of result.contents) {
+				problems.push(...hsds.validate('service.json', item).map((p) => `service ${item.id} (list): ${p}`));
+				const full = await hsdsService(t.db, String(item.id), base);
+				problems.push(...hsds.validate('service.json', full).map((p) => `service ${item.id}: ${p}`));
+				services++;
+			}
+			if (result.last_page) break;
+		}
+		const organisations = await hsdsOrganisationsPage(t.db, 1, 500, base);
+		problems.push(...hsds.validate('page.json', organisations));
+		for (const item of organisations.contents) {
+			problems.push(...hsds.validate('organization.json', item).map((p) => `organisation list ${item.id}: ${p}`));
+			problems.push(...hsds.validate('organization.json', await hsdsOrganisation(t.db, String(item.id), base)).map((p) => `organisation ${item.id}: ${p}`));
+		}
+		expect(problems).toEqual([]);
+		expect(services).toBeGreaterThan(50);
+	});
+
+	it('carries our confirmation date, omits empty fields and shows only public contact data', async () => {
+		const { services } = await hsdsExport(t.db, base);
+		const json = JSON.stringify(services);
+		expect(json).not.toContain(':null');
+		expect(json).not.toContain(':""');
+		expect(services.filter((s) => s.assured_date).length).toBeGreaterThan(services.length / 2);
+		const mobiles = await t.db.selectFrom('person').select('mobile').where('mobile', 'is not', null).where('mobile_visibility', '!=', 'public').execute();
+		for (const m of mobiles.slice(0, 50)) expect(json).not.toContain(m.mobile!);
+	});
+
+	it('answers unknown ids with nothing', async () => {
+		expect(await hsdsService(t.db, '00000000-0000-5000-8000-000000000000', base)).toBeUndefined();
+		expect(await hsdsOrganisation(t.db, 'x', base)).toBeUndefined();
+	});
+});
