@@ -55,15 +55,25 @@ const commands: Record<string, () => Promise<number>> = {
 		});
 	},
 	async export() {
-		const file = args.find((a) => !a.startsWith('--'));
-		if (!file) {
-			console.error('Brug: npm run db:export -- FIL.csv');
+		const formatAt = args.indexOf('--format');
+		const format = formatAt >= 0 ? args[formatAt + 1] : 'csv';
+		const target = args.find((a, i) => !a.startsWith('--') && i !== formatAt + 1);
+		if (!target || (format !== 'csv' && format !== 'hsds')) {
+			console.error('Brug: npm run db:export -- FIL.csv  ·  npm run db:export -- --format hsds MAPPE');
 			return 2;
+		}
+		if (format === 'hsds') {
+			const { exportHsdsFolder } = await import('../src/modules/hsds/hsds.export');
+			return withDb(async (db) => {
+				const counts = await exportHsdsFolder(db, resolve(target));
+				console.log(`Eksporterede ${counts.services} tilbud og ${counts.organizations} organisationer som HSDS 3.0 til ${target}.`);
+				return 0;
+			});
 		}
 		const { exportDirectoryFile } = await import('../src/modules/directory/directory.export');
 		return withDb(async (db) => {
-			const count = await exportDirectoryFile(db, resolve(file));
-			console.log(`Eksporterede ${count} personer til ${file}.`);
+			const count = await exportDirectoryFile(db, resolve(target));
+			console.log(`Eksporterede ${count} personer til ${target}.`);
 			return 0;
 		});
 	},
