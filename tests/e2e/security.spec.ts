@@ -188,6 +188,13 @@ describe.skipIf(skipBrowser)('Attacks from the hardening issue', () => {
 		expect((await send(`/api/people/${refs[1]}`, { headers: { cookie: cookie.header } })).status).toBe(200);
 	});
 
+	it('reports the migration level and the jobs on /api/health', async () => {
+		const health = JSON.parse((await send('/api/health')).body);
+		expect(health.status).toBe('ok');
+		expect(health.migration).toMatch(/^\d{4}_/);
+		expect(typeof health.jobs).toBe('object');
+	});
+
 	it('sends security headers: a script CSP without unsafe-inline, and compression when asked', async () => {
 		const page = await send('/', { headers: { 'accept-encoding': 'gzip' } });
 		const csp = String(page.headers['content-security-policy']);

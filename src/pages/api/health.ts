@@ -2,11 +2,27 @@ import type { APIRoute } from 'astro';
 import { sql } from 'kysely';
 import { getDb } from '@/lib/db';
 
+/**
+ * `GET /api/health` (contracts.md): `{"status":"ok"}` with 200 while the database answers, 503 otherwise; also the
+ * schema's migration level and when each scheduled job last ran well, for the operator's monitoring.
+ */
 export const GET: APIRoute = async () => {
+	const headers = { 'Cache-Control': 'no-store' };
 	try {
-		await sql`select 1`.execute(getDb());
-		return Response.json({ status: 'ok' }, { headers: { 'Cache-Control': 'no-store' } });
+		const db = getDb();
+		const [migration, jobs] = await Promise.all([
+			sql<{ name: string | null }>`SELECT max(name) AS name FROM kysely_migration`.execute(db),
+			sql<{ name: string; last_finished_at: string | null; last_ok: number | null }>`SELECT name, last_finished_at, last_ok FROM job_run ORDER BY name`.execute(db),
+		]);
+		return Response.json(
+			{
+				status: 'ok',
+				migration: migration.rows[0]?.name ?? null,
+				jobs: Object.fromEntries(jobs.rows.map((j) => [j.name, { lastRunAt: j.last_finished_at, ok: j.last_ok === 1 }])),
+			},
+			{ headers },
+		);
 	} catch {
-		return Response.json({ status: 'error' }, { status: 503, headers: { 'Cache-Control': 'no-store' } });
+		return Response.json({ status: 'error' }, { status: 503, headers });
 	}
 };
