@@ -2,9 +2,11 @@
  * `npm run db:*` and `user:add`. Thin: parses arguments, opens the database at DATABASE_PATH and calls
  * the module that owns the work. Exit code ≠ 0 on any failure.
  */
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { createDb, rawSqlite, type Db } from './client';
+import { createDb, type Db } from './client';
 import { migrateToLatest } from './migrate';
+import { backupDatabase, restoreDatabase } from './backup';
 
 const databasePath = resolve(process.env.DATABASE_PATH ?? 'data/vejviser.db');
 const [command, ...args] = process.argv.slice(2);
@@ -18,6 +20,22 @@ async function withDb<T>(fn: (db: Db) => Promise<T>): Promise<T> {
 		return await fn(db);
 	} finally {
 		await db.destroy();
+	}
+}
+
+/** The address of a server that answers on this database right now, if any (it records its address). */
+async function runningServer(): Promise<string | undefined> {
+	if (!existsSync(databasePath)) return undefined;
+	const { recalledServerAddress } = await import('../src/lib/base-url');
+	const db = createDb(databasePath, cliOptions);
+	const address = await recalledServerAddress(db).catch(() => undefined);
+	await db.destroy();
+	if (!address) return undefined;
+	try {
+		const res = await fetch(`${address}/api/health`, { signal: AbortSignal.timeout(1500) });
+		return res.ok ? address : undefined;
+	} catch {
+		return undefined;
 	}
 }
 
@@ -83,11 +101,29 @@ const commands: Record<string, () => Promise<number>> = {
 			console.error('Brug: npm run db:backup -- FIL');
 			return 2;
 		}
-		// SQLite's online backup API: consistent while the site keeps writing.
+		// SQLite's online backup API: consistent while the site keeps writing; checked before it counts.
 		const db = createDb(databasePath, cliOptions);
-		await rawSqlite(db).backup(resolve(file));
-		await db.destroy();
-		console.log(`Sikkerhedskopi skrevet til ${file}.`);
+		try {
+			await backupDatabase(db, resolve(file));
+		} finally {
+			await db.destroy();
+		}
+		console.log(`Sikkerhedskopi skrevet til ${file} (integritet kontrolleret).`);
+		return 0;
+	},
+	async restore() {
+		const file = args[0];
+		if (!file) {
+			console.error('Brug: npm run db:restore -- FIL   (stop serveren først)');
+			return 2;
+		}
+		const running = await runningServer();
+		if (running) {
+			console.error(`Serveren kører på ${running}. Stop den først (fx systemctl stop vejviser), og kør så kommandoen igen.`);
+			return 1;
+		}
+		await restoreDatabase(resolve(file), databasePath);
+		console.log(`Databasen ${databasePath} er gendannet fra ${file}. Start serveren igen.`);
 		return 0;
 	},
 	async 'user:add'() {

@@ -8,10 +8,12 @@ import { mailJob } from '@/modules/mail/mail.job';
 import { freshnessJob } from '@/modules/freshness/freshness.job';
 import { themeDayJob } from '@/modules/events/events.job';
 import { retentionJob } from '@/modules/privacy/privacy.retention';
+import { backupJob } from './jobs.backup';
 
 export function registerAllJobs(): void {
 	registerJob(freshnessJob);
 	registerJob(themeDayJob);
 	registerJob(retentionJob);
+	registerJob(backupJob);
 	registerJob(mailJob);
 }
