@@ -6,6 +6,8 @@ declare namespace App {
 		user: import('./modules/auth/auth.types').SessionUser | null;
 		/** The current session's id (for sign-out), or null. */
 		sessionId: string | null;
+		/** A short id of this request, for the log and the error pages (support can find the log line). */
+		requestId: string;
 		/** Seconds for the Retry-After header of the 429 and 503 pages. */
 		retryAfterSeconds?: number;
 		/** What a write that met a busy database sent, so the 503 page can offer to send it again. */

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { defineMiddleware } from 'astro:middleware';
 import { ensureDbReady, getDb } from '@/lib/db';
 import { MAIL_FROM, PUBLIC_HOSTNAME, SMTP_URL, TOKEN_SECRET } from 'astro:env/server';
@@ -28,6 +29,9 @@ export const onRequest = defineMiddleware(async (context, next) => {
 	if (!context.isPrerendered) startScheduler({ getDb, env: { SMTP_URL, MAIL_FROM, PUBLIC_BASE_URL, TOKEN_SECRET, NODE_ENV: import.meta.env.DEV ? 'development' : 'production' } });
 	context.locals.user = null;
 	context.locals.sessionId = null;
+	// One id per request: in the log line, in the X-Request-Id header and on the Danish error pages.
+	context.locals.requestId ??= randomUUID().slice(0, 8);
+	const started = performance.now();
 	const { request } = context;
 	const write = !SAFE_METHODS.has(request.method);
 
@@ -61,6 +65,7 @@ export const onRequest = defineMiddleware(async (context, next) => {
 	try {
 		response = await next();
 	} catch (error) {
+		logRequest(context.locals.requestId, request.method, context.url.pathname, 'error', started, error);
 		if (error instanceof BodyTooLargeError) response = await rewriteTo(context, '/fejl/413');
 		else if (error instanceof DatabaseBusyError) {
 			const values = formValuesOf(request);
@@ -72,6 +77,8 @@ export const onRequest = defineMiddleware(async (context, next) => {
 	// Pages for a signed-in user must not be kept by shared caches or the back-forward cache after sign-out.
 	if (context.locals.user && !response.headers.has('Cache-Control')) response.headers.set('Cache-Control', 'private, no-store');
 	if (!forSearchEngines(context.url.pathname)) response.headers.set('X-Robots-Tag', 'noindex, nofollow');
+	response.headers.set('X-Request-Id', context.locals.requestId);
+	logRequest(context.locals.requestId, request.method, context.url.pathname, response.status, started);
 	return withHeaders(response);
 });
 
@@ -86,6 +93,18 @@ const CSP = [
 	"base-uri 'self'",
 	"object-src 'none'",
 ].join('; ');
+
+/**
+ * Structured JSON log lines on stdout: every failed or slow request, and every request with LOG_REQUESTS=1.
+ * Paths only — never query strings or bodies (they may hold a sign-in token or what someone typed).
+ */
+function logRequest(id: string, method: string, path: string, status: number | 'error', started: number, error?: unknown): void {
+	const ms = Math.round(performance.now() - started);
+	if (status !== 'error' && status < 500 && ms < 1000 && process.env.LOG_REQUESTS !== '1') return;
+	const line: Record<string, unknown> = { t: new Date().toISOString(), level: status === 'error' || status >= 500 ? 'error' : 'info', requestId: id, method, path, status, ms };
+	if (error) line.error = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+	console.log(JSON.stringify(line));
+}
 
 function withHeaders(response: Response): Response {
 	const headers = response.headers;
