@@ -11,10 +11,11 @@
  */
 import type { Db } from '@db/client';
 import type { Actor } from '@/modules/audit/audit.repository';
+import { resolveInScope } from '@/lib/scope';
 import { findPersonById } from '@/modules/directory/directory.repository';
 import { countSeats, findEventById, findRegistrationByEmail, findRegistrationById, toRegistration, waitlistPosition } from './events.repository';
 import { ACTIVE_STATUSES, decideSeat, promotionAllowed, registrationOpen } from './events.rules';
-import { auditSync, immediate, issueToken, mailSync, raw, registrationIdForToken, stmt, type Raw } from './events.sync';
+import { auditSync, immediate, issueToken, mailSync, raw, registrationIdForToken, seatWrite, stmt, type Raw } from './events.sync';
 import { EventError, type Registration, type ThemeDay } from './events.types';
 import {
 	cancelledRegistrationMail,
@@ -169,7 +170,7 @@ export function registerForEvent(db: Db, eventId: number, input: RegistrationInp
 export async function registerMember(db: Db, eventId: number, user: { id: number; email: string; name: string; personId: number | null }, opts: SeatOptions = {}): Promise<RegisterResult> {
 	const person = user.personId ? await findPersonById(db, user.personId) : undefined;
 	const name = user.name?.trim() || (person ? `${person.firstName} ${person.lastName}` : user.email);
-	return registerForEvent(db, eventId, { name, email: user.email, organisation: person?.organisationName ?? '', jobTitle: person?.title ?? '' }, { ...opts, userId: user.id, emailVerified: true });
+	return seatWrite(db, () => registerForEvent(db, eventId, { name, email: user.email, organisation: person?.organisationName ?? '', jobTitle: person?.title ?? '' }, { ...opts, userId: user.id, emailVerified: true }));
 }
 
 export interface TokenView {
@@ -219,7 +220,22 @@ export function confirmRegistration(db: Db, token: string, opts: SeatOptions = {
 	});
 }
 
-export type CancelBy = { token: string } | { registrationId: number; actor: Actor; /** Only this user's own registration (Mine tilmeldinger). */ ownerUserId?: number; ownerEmail?: string };
+/**
+ * Whose registrations an id from a form may name: an organiser's theme day (the one on the admin page the
+ * permission was checked for) or the signed-in owner's own (Mine tilmeldinger). There is no unscoped form.
+ */
+export type RegistrationScope = { eventId: number } | { ownerUserId: number; ownerEmail: string };
+
+export type CancelBy = { token: string } | { registrationId: unknown; actor: Actor; scope: RegistrationScope };
+
+/** The registration an id from a form or URL names, only within `scope` (resolveInScope: else undefined). */
+export function registrationInScope(r: Raw, value: unknown, scope: RegistrationScope): Registration | undefined {
+	return resolveInScope(
+		value,
+		(id) => findRegistrationById(r, id),
+		(reg) => ('eventId' in scope ? reg.eventId === scope.eventId : (reg.userId !== null && reg.userId === scope.ownerUserId) || (!!scope.ownerEmail && reg.email === scope.ownerEmail.toLowerCase())),
+	);
+}
 
 export interface CancelResult {
 	registration: Registration;
@@ -239,12 +255,14 @@ export function cancelRegistration(db: Db, by: CancelBy, opts: SeatOptions = {})
 	const nowIso = now.toISOString();
 	const baseUrl = opts.baseUrl ?? defaultBaseUrl();
 	return immediate(db, (r) => {
-		const id = 'token' in by ? registrationIdForToken(r, by.token) : by.registrationId;
-		const before = id ? findRegistrationById(r, id) : undefined;
-		if (!before) throw new EventError('token', 'Linket er ugyldigt eller udløbet.');
-		if ('registrationId' in by && (by.ownerUserId !== undefined || by.ownerEmail !== undefined)) {
-			const own = (by.ownerUserId !== undefined && before.userId === by.ownerUserId) || (!!by.ownerEmail && before.email === by.ownerEmail.toLowerCase());
-			if (!own) throw new EventError('not_found', 'Tilmeldingen findes ikke.');
+		let before: Registration | undefined;
+		if ('token' in by) {
+			const id = registrationIdForToken(r, by.token);
+			before = id ? findRegistrationById(r, id) : undefined;
+			if (!before) throw new EventError('token', 'Linket er ugyldigt eller udløbet.');
+		} else {
+			before = registrationInScope(r, by.registrationId, by.scope);
+			if (!before) throw new EventError('not_found', 'Tilmeldingen findes ikke.');
 		}
 		const event = loadEvent(r, before.eventId);
 		if (before.status === 'cancelled') return { registration: before, event, promoted: [], organiserNotified: false };
@@ -314,18 +332,21 @@ export function promoteNext(db: Db, eventId: number, actor: Actor, opts: SeatOpt
 	});
 }
 
-/** Check-in at the door (`attended`), or undo it (`confirmed`), or mark `no_show` — seat holders only. */
-export function setAttendance(db: Db, registrationId: number, status: 'attended' | 'no_show' | 'confirmed', actor: Actor, opts: { now?: Date } = {}): Registration {
+/**
+ * Check-in at the door (`attended`), or undo it (`confirmed`), or mark `no_show` — seat holders of THIS
+ * theme day only (the id comes from a form: a registration of another theme day is "not found").
+ */
+export function setAttendance(db: Db, eventId: number, registrationId: unknown, status: 'attended' | 'no_show' | 'confirmed', actor: Actor, opts: { now?: Date } = {}): Registration {
 	const nowIso = (opts.now ?? new Date()).toISOString();
 	return immediate(db, (r) => {
-		const before = findRegistrationById(r, registrationId);
+		const before = registrationInScope(r, registrationId, { eventId });
 		if (!before) throw new EventError('not_found', 'Tilmeldingen findes ikke.');
 		if (!['confirmed', 'attended', 'no_show'].includes(before.status)) throw new EventError('state', 'Kun tilmeldte med plads kan tjekkes ind.');
 		if (before.status === status) return before;
-		stmt(r, 'UPDATE event_registration SET status = ?, checked_in_at = ?, updated_at = ? WHERE id = ?').run(status, status === 'attended' ? nowIso : null, nowIso, registrationId);
+		stmt(r, 'UPDATE event_registration SET status = ?, checked_in_at = ?, updated_at = ? WHERE id = ?').run(status, status === 'attended' ? nowIso : null, nowIso, before.id);
 		const event = loadEvent(r, before.eventId);
-		auditSync(r, { actor, entityType: 'registration', entityId: registrationId, entityLabel: label(before, event), action: status === 'attended' ? 'check_in' : status === 'no_show' ? 'no_show' : 'undo_attendance', changes: { status: [before.status, status] }, at: nowIso });
-		return reload(r, registrationId);
+		auditSync(r, { actor, entityType: 'registration', entityId: before.id, entityLabel: label(before, event), action: status === 'attended' ? 'check_in' : status === 'no_show' ? 'no_show' : 'undo_attendance', changes: { status: [before.status, status] }, at: nowIso });
+		return reload(r, before.id);
 	});
 }
 

@@ -10,6 +10,7 @@ import type SQLite from 'better-sqlite3';
 import { rawSqlite, type Db } from '@db/client';
 import type { Actor, Changes } from '@/modules/audit/audit.repository';
 import type { OutgoingMail } from '@/modules/mail/mail.repository';
+import { EventError } from './events.types';
 
 export type Raw = SQLite.Database;
 
@@ -17,10 +18,39 @@ export function raw(db: Db): Raw {
 	return rawSqlite(db);
 }
 
-/** Runs `fn` in a `BEGIN IMMEDIATE` transaction: the write lock is taken before anything is read. */
+/**
+ * Thrown instead of starting a seat write while another transaction is open on the connection. Kysely and
+ * these synchronous writes share ONE better-sqlite3 connection; while an asynchronous Kysely transaction is
+ * open (an edit awaiting between its statements), better-sqlite3 would turn our "BEGIN IMMEDIATE" into a
+ * SAVEPOINT inside it — and when that edit rolled back, the seat and its mail would vanish after the
+ * participant was told "tilmeldt". Pages use `seatWrite()`, which waits for the connection instead.
+ */
+export class SeatWriteBusy extends EventError {
+	constructor() {
+		super('busy', 'Systemet er optaget lige nu. Prøv igen om et øjeblik.');
+		this.name = 'SeatWriteBusy';
+	}
+}
+
+/**
+ * Runs `fn` in its own `BEGIN IMMEDIATE` transaction: the write lock is taken before anything is read.
+ * Never joins another transaction: throws SeatWriteBusy when one is open on the connection.
+ */
 export function immediate<T>(db: Db, fn: (r: Raw) => T): T {
 	const r = rawSqlite(db);
+	if (r.inTransaction) throw new SeatWriteBusy();
 	return r.transaction(() => fn(r)).immediate();
+}
+
+/**
+ * Runs a synchronous seat write (registerForEvent, cancelRegistration, …) as soon as the shared connection
+ * is free: at once when no transaction is open, else after the open Kysely transaction has committed or
+ * rolled back. Kysely hands its single SQLite connection to one holder at a time (a transaction keeps it
+ * until it ends), so inside `db.connection()` no Kysely transaction can be open.
+ */
+export async function seatWrite<T>(db: Db, fn: () => T): Promise<T> {
+	if (!rawSqlite(db).inTransaction) return fn();
+	return db.connection().execute(async () => fn());
 }
 
 const statementCache = new WeakMap<Raw, Map<string, SQLite.Statement>>();
