@@ -7,13 +7,37 @@
 import ical, { ICalCalendarMethod, ICalEventStatus } from 'ical-generator';
 import type { ThemeDay } from './events.types';
 
+/** Control characters (CR, LF, TAB, NUL, DEL, …, and the Unicode line/paragraph separators). */
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+
+/**
+ * One line of text for the calendar: control characters become spaces. Input validation rejects them
+ * (events.schema.ts), but rows saved before that rule existed may still hold them.
+ */
+export function icsLine(value: string): string {
+	return value.replace(CONTROL, ' ').replace(/ {2,}/g, ' ').trim();
+}
+
+/** Multi-line text (DESCRIPTION): line breaks kept (ical-generator escapes them), other control characters dropped. */
+function icsText(value: string): string {
+	return value.replace(/\r\n?/g, '\n').replace(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029]/g, ' ');
+}
+
+/**
+ * A TEXT value for the calendar-level NAME / X-WR-CALNAME / X-WR-CALDESC, which ical-generator 9 writes
+ * WITHOUT escaping: one line, with `\`, `;` and `,` escaped as RFC 5545 §3.3.11 asks.
+ */
+export function icsCalendarName(value: string): string {
+	return icsLine(value).replace(/[\\;,]/g, (c) => `\\${c}`);
+}
+
 export function eventUid(event: Pick<ThemeDay, 'id'>): string {
 	return `temadag-${event.id}@vejviser`;
 }
 
 function locationOf(event: ThemeDay): string {
 	const place = [event.placeName, event.placeAddress].filter(Boolean).join(', ');
-	return place || (event.onlineUrl ? `Online: ${event.onlineUrl}` : '');
+	return icsLine(place || (event.onlineUrl ? `Online: ${event.onlineUrl}` : ''));
 }
 
 function addEvent(cal: ReturnType<typeof ical>, event: ThemeDay, baseUrl: string) {
@@ -24,8 +48,8 @@ function addEvent(cal: ReturnType<typeof ical>, event: ThemeDay, baseUrl: string
 		stamp: new Date(event.updatedAt),
 		start: new Date(event.startsAt),
 		end: new Date(event.endsAt),
-		summary: event.status === 'cancelled' ? `AFLYST: ${event.title}` : event.title,
-		description: [event.summary, event.onlineUrl ? `Online: ${event.onlineUrl}` : '', `Se programmet: ${url}`].filter(Boolean).join('\n\n'),
+		summary: icsLine(event.status === 'cancelled' ? `AFLYST: ${event.title}` : event.title),
+		description: icsText([event.summary, event.onlineUrl ? `Online: ${icsLine(event.onlineUrl)}` : '', `Se programmet: ${url}`].filter(Boolean).join('\n\n')),
 		location: locationOf(event) || null,
 		url,
 		status: event.status === 'cancelled' ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED,
@@ -36,7 +60,7 @@ function addEvent(cal: ReturnType<typeof ical>, event: ThemeDay, baseUrl: string
 export function eventIcs(event: ThemeDay, baseUrl: string): string {
 	const cal = ical({
 		prodId: { company: 'Vejviser', product: 'Temadage', language: 'DA' },
-		name: event.title,
+		name: icsCalendarName(event.title),
 		method: event.status === 'cancelled' ? ICalCalendarMethod.CANCEL : ICalCalendarMethod.PUBLISH,
 	});
 	addEvent(cal, event, baseUrl);

@@ -108,9 +108,21 @@ function mailQueued(r: Raw, event: ThemeDay, reg: Registration, token: string, b
 }
 
 /**
+ * The "confirm your address" mail — at most ONE per address, theme day and (UTC) day, however often the
+ * form is sent: the form must not be a way to flood someone else's inbox. The earlier mail's link stays
+ * valid (tokens belong to the registration row, which is reused).
+ */
+function mailConfirmAddressOnce(r: Raw, event: ThemeDay, reg: Registration, baseUrl: string, nowIso: string): boolean {
+	const dedupeKey = `event-confirm-address:${event.id}:${reg.email}:${nowIso.slice(0, 10)}`;
+	if (stmt(r, 'SELECT 1 FROM mail_outbox WHERE dedupe_key = ?').get(dedupeKey)) return false;
+	const token = issueToken(r, reg.id, nowIso);
+	return mailSync(r, { ...confirmAddressMail(event, reg, token, baseUrl), dedupeKey }, nowIso);
+}
+
+/**
  * Registers a person (one registration per e-mail per theme day). Members (`emailVerified`) get a seat or a
  * waitlist place at once; others get `pending` and a mail with a confirmation link. Registering again with
- * a live registration changes nothing (`already`; a pending one gets its confirmation mail again).
+ * a live registration changes nothing (`already`; a pending one gets its confirmation mail again, at most once a day).
  * Throws EventError when registration is closed.
  */
 export function registerForEvent(db: Db, eventId: number, input: RegistrationInput, opts: RegisterOptions = {}): RegisterResult {
@@ -126,8 +138,7 @@ export function registerForEvent(db: Db, eventId: number, input: RegistrationInp
 
 		if (existing && ACTIVE_STATUSES.includes(existing.status) && !(existing.status === 'pending' && opts.emailVerified)) {
 			if (existing.status === 'pending') {
-				const token = issueToken(r, existing.id, nowIso);
-				mailSync(r, confirmAddressMail(event, existing, token, baseUrl), nowIso);
+				mailConfirmAddressOnce(r, event, existing, baseUrl, nowIso);
 				return { outcome: 'pending', registration: existing, position: null };
 			}
 			return { outcome: 'already', registration: existing, position: waitlistPosition(r, existing) };
@@ -154,10 +165,9 @@ export function registerForEvent(db: Db, eventId: number, input: RegistrationInp
 		}
 		if (opts.emailVerified) queue(r, event, id, nowIso);
 		const reg = reload(r, id);
-		const token = issueToken(r, id, nowIso);
 		let position: number | null = null;
-		if (reg.status === 'pending') mailSync(r, confirmAddressMail(event, reg, token, baseUrl), nowIso);
-		else position = mailQueued(r, event, reg, token, baseUrl, nowIso);
+		if (reg.status === 'pending') mailConfirmAddressOnce(r, event, reg, baseUrl, nowIso);
+		else position = mailQueued(r, event, reg, issueToken(r, id, nowIso), baseUrl, nowIso);
 		auditSync(r, { actor, entityType: 'registration', entityId: id, entityLabel: label(reg, event), action: existing ? 'reregister' : 'register', changes: { status: [existing?.status ?? null, reg.status] }, at: nowIso });
 		return { outcome: reg.status as RegisterOutcome, registration: reg, position };
 	});
