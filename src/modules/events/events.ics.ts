@@ -40,11 +40,13 @@ function locationOf(event: ThemeDay): string {
 	return icsLine(place || (event.onlineUrl ? `Online: ${event.onlineUrl}` : ''));
 }
 
-function addEvent(cal: ReturnType<typeof ical>, event: ThemeDay, baseUrl: string) {
+function addEvent(cal: ReturnType<typeof ical>, event: ThemeDay, baseUrl: string, withdrawn = false) {
 	const url = `${baseUrl}/temadage/${event.slug}`;
+	const cancelled = withdrawn || event.status === 'cancelled';
 	cal.createEvent({
 		id: eventUid(event),
-		sequence: event.sequence,
+		// A participant's own cancellation must win over the confirmation they hold (same UID, higher SEQUENCE).
+		sequence: withdrawn ? event.sequence + 1 : event.sequence,
 		stamp: new Date(event.updatedAt),
 		start: new Date(event.startsAt),
 		end: new Date(event.endsAt),
@@ -52,18 +54,23 @@ function addEvent(cal: ReturnType<typeof ical>, event: ThemeDay, baseUrl: string
 		description: icsText([event.summary, event.onlineUrl ? `Online: ${icsLine(event.onlineUrl)}` : '', `Se programmet: ${url}`].filter(Boolean).join('\n\n')),
 		location: locationOf(event) || null,
 		url,
-		status: event.status === 'cancelled' ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED,
+		status: cancelled ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED,
 	});
 }
 
-/** One theme day. A cancelled one is METHOD:CANCEL with STATUS:CANCELLED, so calendars remove it. */
-export function eventIcs(event: ThemeDay, baseUrl: string): string {
+/**
+ * One theme day. A cancelled one is METHOD:CANCEL with STATUS:CANCELLED, so calendars remove it.
+ * `participantCancelled`: the file for a participant who cancelled their own seat — also METHOD:CANCEL with
+ * the same UID and SEQUENCE one higher than the confirmation they received, so their calendar drops it.
+ */
+export function eventIcs(event: ThemeDay, baseUrl: string, opts: { participantCancelled?: boolean } = {}): string {
+	const withdrawn = !!opts.participantCancelled;
 	const cal = ical({
 		prodId: { company: 'Vejviser', product: 'Temadage', language: 'DA' },
 		name: icsCalendarName(event.title),
-		method: event.status === 'cancelled' ? ICalCalendarMethod.CANCEL : ICalCalendarMethod.PUBLISH,
+		method: withdrawn || event.status === 'cancelled' ? ICalCalendarMethod.CANCEL : ICalCalendarMethod.PUBLISH,
 	});
-	addEvent(cal, event, baseUrl);
+	addEvent(cal, event, baseUrl, withdrawn);
 	return cal.toString();
 }
 

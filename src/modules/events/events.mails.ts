@@ -67,12 +67,19 @@ export function promotedMail(event: ThemeDay, reg: Registration, token: string, 
 	};
 }
 
-export function cancelledRegistrationMail(event: ThemeDay, reg: Registration, baseUrl: string): OutgoingMail {
+/**
+ * "Afmeldt". Someone who had a seat received a calendar file; they get a METHOD:CANCEL file with the same UID
+ * (and a higher SEQUENCE), so the theme day leaves their calendar too.
+ */
+export function cancelledRegistrationMail(event: ThemeDay, reg: Registration, baseUrl: string, opts: { hadSeat?: boolean } = {}): OutgoingMail {
 	return {
 		to: reg.email,
 		kind: 'event-unregistered',
 		subject: `Afmeldt: ${event.title}`,
-		text: `Kære ${mailSafeText(reg.name)}\n\nDu er nu afmeldt temadagen "${event.title}" (${formatLongDate(event.startsAt)}). Du kan tilmelde dig igen, så længe der er åbent: ${baseUrl}/temadage/${event.slug}${SIGNATURE}`,
+		text: `Kære ${mailSafeText(reg.name)}\n\nDu er nu afmeldt temadagen "${event.title}" (${formatLongDate(event.startsAt)}).${opts.hadSeat ? ' Den vedhæftede kalenderfil fjerner aftalen fra din kalender.' : ''} Du kan tilmelde dig igen, så længe der er åbent: ${baseUrl}/temadage/${event.slug}${SIGNATURE}`,
+		attachments: opts.hadSeat
+			? [{ filename: `${event.slug}.ics`, content: eventIcs(event, baseUrl, { participantCancelled: true }), contentType: 'text/calendar; charset=utf-8; method=CANCEL' }]
+			: undefined,
 	};
 }
 

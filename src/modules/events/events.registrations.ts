@@ -254,6 +254,19 @@ export interface CancelResult {
 	promoted: Registration[];
 	/** True when the seat was freed after the cut-off and the organiser was told instead. */
 	organiserNotified: boolean;
+	/** The status before this cancellation (what to tell the person: seat freed, off the waitlist, …). */
+	previousStatus: Registration['status'];
+}
+
+/** What became of the place a cancellation freed, for the message shown to the person who cancelled. */
+export type FreedPlace = 'videre' | 'arrangoer' | 'ledig' | 'venteliste' | 'ubekraeftet' | 'allerede';
+
+export function freedPlace(result: CancelResult): FreedPlace {
+	if (result.previousStatus === 'cancelled') return 'allerede';
+	if (result.previousStatus === 'waitlisted') return 'venteliste';
+	if (result.previousStatus === 'pending') return 'ubekraeftet';
+	if (result.promoted.length > 0) return 'videre';
+	return result.organiserNotified ? 'arrangoer' : 'ledig';
 }
 
 /**
@@ -275,18 +288,18 @@ export function cancelRegistration(db: Db, by: CancelBy, opts: SeatOptions = {})
 			if (!before) throw new EventError('not_found', 'Tilmeldingen findes ikke.');
 		}
 		const event = loadEvent(r, before.eventId);
-		if (before.status === 'cancelled') return { registration: before, event, promoted: [], organiserNotified: false };
+		if (before.status === 'cancelled') return { registration: before, event, promoted: [], organiserNotified: false, previousStatus: before.status };
 		if (before.status === 'attended' || before.status === 'no_show') throw new EventError('state', 'Fremmødet er allerede registreret; tilmeldingen kan ikke afmeldes.');
 		if (now.getTime() >= new Date(event.startsAt).getTime()) throw new EventError('started', CLOSED_MESSAGES.started);
 		stmt(r, "UPDATE event_registration SET status = 'cancelled', cancelled_at = ?, updated_at = ? WHERE id = ?").run(nowIso, nowIso, before.id);
 		const reg = reload(r, before.id);
 		const actor: Actor = 'token' in by ? { label: reg.email, userId: reg.userId } : by.actor;
 		auditSync(r, { actor, entityType: 'registration', entityId: reg.id, entityLabel: label(reg, event), action: 'cancel', changes: { status: [before.status, 'cancelled'] }, at: nowIso });
-		if (before.status !== 'pending') mailSync(r, cancelledRegistrationMail(event, reg, baseUrl), nowIso);
+		if (before.status !== 'pending') mailSync(r, cancelledRegistrationMail(event, reg, baseUrl, { hadSeat: before.status === 'confirmed' }), nowIso);
 		let promoted: Registration[] = [];
 		let organiserNotified = false;
 		if (before.status === 'confirmed') ({ promoted, organiserNotified } = fillSeats(r, event, now, baseUrl, reg));
-		return { registration: reg, event, promoted, organiserNotified };
+		return { registration: reg, event, promoted, organiserNotified, previousStatus: before.status };
 	});
 }
 
