@@ -45,7 +45,7 @@ describe.skipIf(skipBrowser)('A nurse browses to a contact', () => {
 		const org = await findOrganisationByName(db, 'Hillerød Kommune');
 		unitId = (await ensureUnit(db, actor, org!.id, 'Ungecenter')).id;
 		// Names sort first in the unit so the cards are easy to find; the leaver hands over to Aaja.
-		const current = await savePerson(db, actor, input('E2E-BR-1', 'Aaja', 'Vejfinder'));
+		const current = await savePerson(db, actor, input('E2E-BR-1', 'Aaja', 'Vejfinder', { mobile: '+4522333444' }));
 		await savePerson(db, actor, input('E2E-BR-2', 'Aage', 'Fratrædt', { status: 'left', successorId: current.id }));
 		await savePerson(db, actor, input('E2E-BR-3', 'Aase', 'Forældet', { verifiedAt: longAgo, keyPerson: false }));
 		await patchPerson(db, actor, current.id, { deputy_id: null });
@@ -76,9 +76,11 @@ describe.skipIf(skipBrowser)('A nurse browses to a contact', () => {
 		expect(body).toContain('Ungerådgiver');
 		expect(body).toContain('Unge (13–17 år)');
 		expect(body).toContain('Udskrivning');
-		// Anonymous: the direct number is held back, the unit's shared number and the public e-mail are links.
+		// Anonymous: the work phone is public by default (a direct number to call), the mobile is held back;
+		// the unit's shared number and the public e-mail are links too.
 		expect(body).toContain('Direkte numre vises for medlemmer');
-		await expect(page.locator('main a[href="tel:+4548222222"]').count()).resolves.toBe(0);
+		await expect(page.locator('main a[href="tel:+4548222222"]').count()).resolves.toBe(1);
+		await expect(page.locator('main a[href="tel:+4522333444"]').count()).resolves.toBe(0);
 		await expect(page.locator('main a[href="mailto:aaja.vejfinder@hilleroed.example"]').count()).resolves.toBe(1);
 		await expect(page.locator('main .unit-contacts a[href^="tel:+45"]').count()).resolves.toBeGreaterThan(0);
 		await expect(page.locator('main .members-note a').getAttribute('href')).resolves.toBe('/log-ind?next=%2Fpersoner%2FE2E-BR-1');
