@@ -133,14 +133,16 @@ describe.skipIf(skipBrowser)('A nurse browses to a contact', () => {
 		expect(card).toContain('FN:Aaja Vejfinder');
 		expect(card).toContain('ORG:Hillerød Kommune;Ungecenter');
 		expect(card).toContain('EMAIL;TYPE=INTERNET,WORK:aaja.vejfinder@hilleroed.example');
-		expect(card).not.toContain('TEL');
+		// The work phone is public by default; the mobile is members-only.
+		expect(card).toContain('TEL;TYPE=WORK,VOICE:+4548222222');
+		expect(card).not.toContain('CELL');
 	});
 
 	it('serves the people API as in the contract', async () => {
 		const res = await fetch(`${baseURL}/api/people/E2E-BR-1`);
 		expect(res.headers.get('content-type')).toMatch(/^application\/json/);
 		const json = await res.json();
-		expect(json).toMatchObject({ ref: 'E2E-BR-1', firstName: 'Aaja', lastName: 'Vejfinder', unit: 'Ungecenter', organisation: 'Hillerød Kommune', municipalityCode: '219', phone: null, keyPerson: true, status: 'active', successorRef: null, verifiedAt: today, url: '/personer/E2E-BR-1' });
+		expect(json).toMatchObject({ ref: 'E2E-BR-1', firstName: 'Aaja', lastName: 'Vejfinder', unit: 'Ungecenter', organisation: 'Hillerød Kommune', municipalityCode: '219', phone: '+4548222222', mobile: null, keyPerson: true, status: 'active', successorRef: null, verifiedAt: today, url: '/personer/E2E-BR-1' });
 		expect((await (await fetch(`${baseURL}/api/people/E2E-BR-2`)).json()).successorRef).toBe('E2E-BR-1');
 		const missing = await fetch(`${baseURL}/api/people/DOES-NOT-EXIST`);
 		expect(missing.status).toBe(404);
