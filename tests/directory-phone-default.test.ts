@@ -38,7 +38,7 @@ describe('The work phone is public by default', () => {
 		await savePerson(db, actor, input('N1'));
 		const page = await loadPersonPage(db, 'N1', { signedIn: false });
 		expect(page!.contact).toMatchObject({ phone: '+4547781234', mobile: null, email: 'n1@halsnaes.example' });
-		const card = buildVCard({ ref: 'N1', firstName: 'Nøgle', lastName: 'N1', title: 'Nøgleperson', organisationName: 'Halsnæs Kommune', unitName: 'Ungecenter', phone: page!.contact.phone, mobile: page!.contact.mobile, email: page!.contact.email, hours: null, status: 'active', successorName: null, url: 'http://x/personer/N1', updatedAt: '2026-10-01T00:00:00Z' });
+		const card = buildVCard({ ref: 'N1', firstName: 'Nøgle', lastName: 'N1', title: 'Nøgleperson', organisationName: 'Halsnæs Kommune', unitName: 'Ungecenter', phone: page!.contact.phone, mobile: page!.contact.mobile, email: page!.contact.email, hours: '', status: 'active', successorName: null, url: 'http://x/personer/N1', updatedAt: '2026-10-01T00:00:00Z' });
 		expect(card).toContain('TEL;TYPE=WORK,VOICE:+4547781234');
 		expect(card).not.toContain('CELL');
 	});

@@ -5,7 +5,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '@db/client';
 import { createTestDb } from './helpers/test-db';
-import { BASE, admin, makeEvent, person } from './events-helpers';
+import { BASE, makeEvent, person } from './events-helpers';
 import { registerForEvent } from '@/modules/events/events.registrations';
 import { eventSchema, registrationSchema } from '@/modules/events/events.schema';
 import { checkRegistrationLimits, EVENT_LIMITS } from '@/modules/events/events.limits';
