@@ -42,6 +42,23 @@ describe('Cancelling one\'s own seat', () => {
 		expect(mail.text_body).toContain('fjerner aftalen fra din kalender');
 	});
 
+	it('keeps the calendar order when the person registers again after cancelling: each file outranks the last', async () => {
+		const event = makeEvent(db);
+		const seqs: number[] = [];
+		const lastIcs = async () => JSON.parse((await lastMail('deltager1@kommune.example')).attachments)[0].content as string;
+		for (let round = 0; round < 2; round++) {
+			registerForEvent(db, event.id, person(1), { ...opts, emailVerified: true });
+			seqs.push(Number(field(await lastIcs(), 'SEQUENCE')));
+			cancelRegistration(db, { token: await tokenMailedTo('deltager1@kommune.example') }, opts);
+			const ics = await lastIcs();
+			expect(field(ics, 'METHOD')).toBe('CANCEL');
+			seqs.push(Number(field(ics, 'SEQUENCE')));
+		}
+		registerForEvent(db, event.id, person(1), { ...opts, emailVerified: true });
+		seqs.push(Number(field(await lastIcs(), 'SEQUENCE')));
+		for (let i = 1; i < seqs.length; i++) expect(seqs[i], seqs.join(' → ')).toBeGreaterThan(seqs[i - 1]);
+	});
+
 	it('sends no calendar file to someone who only stood on the waitlist', async () => {
 		const event = makeEvent(db, { capacity: 1 });
 		registerForEvent(db, event.id, person(1), { ...opts, emailVerified: true });

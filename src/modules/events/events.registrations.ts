@@ -15,7 +15,7 @@ import { resolveInScope } from '@/lib/scope';
 import { findPersonById } from '@/modules/directory/directory.repository';
 import { countSeats, findEventById, findRegistrationByEmail, findRegistrationById, toRegistration, waitlistPosition } from './events.repository';
 import { ACTIVE_STATUSES, decideSeat, promotionAllowed, registrationOpen } from './events.rules';
-import { auditSync, immediate, issueToken, mailSync, raw, registrationIdForToken, seatWrite, stmt, type Raw } from './events.sync';
+import { auditSync, calendarFor, immediate, issueToken, mailSync, raw, registrationIdForToken, seatWrite, stmt, type Raw } from './events.sync';
 import { EventError, type Registration, type ThemeDay } from './events.types';
 import {
 	cancelledRegistrationMail,
@@ -99,7 +99,7 @@ function queue(r: Raw, event: ThemeDay, regId: number, nowIso: string): 'confirm
 
 function mailQueued(r: Raw, event: ThemeDay, reg: Registration, token: string, baseUrl: string, nowIso: string): number | null {
 	if (reg.status === 'confirmed') {
-		mailSync(r, confirmedMail(event, reg, token, baseUrl), nowIso);
+		mailSync(r, confirmedMail(calendarFor(r, event, reg.id), reg, token, baseUrl), nowIso);
 		return null;
 	}
 	const position = waitlistPosition(r, reg) ?? 1;
@@ -294,8 +294,9 @@ export function cancelRegistration(db: Db, by: CancelBy, opts: SeatOptions = {})
 		stmt(r, "UPDATE event_registration SET status = 'cancelled', cancelled_at = ?, updated_at = ? WHERE id = ?").run(nowIso, nowIso, before.id);
 		const reg = reload(r, before.id);
 		const actor: Actor = 'token' in by ? { label: reg.email, userId: reg.userId } : by.actor;
+		const calendar = calendarFor(r, event, reg.id); // before this cancellation is counted: its file is that + 1
 		auditSync(r, { actor, entityType: 'registration', entityId: reg.id, entityLabel: label(reg, event), action: 'cancel', changes: { status: [before.status, 'cancelled'] }, at: nowIso });
-		if (before.status !== 'pending') mailSync(r, cancelledRegistrationMail(event, reg, baseUrl, { hadSeat: before.status === 'confirmed' }), nowIso);
+		if (before.status !== 'pending') mailSync(r, cancelledRegistrationMail(calendar, reg, baseUrl, { hadSeat: before.status === 'confirmed' }), nowIso);
 		let promoted: Registration[] = [];
 		let organiserNotified = false;
 		if (before.status === 'confirmed') ({ promoted, organiserNotified } = fillSeats(r, event, now, baseUrl, reg));
@@ -330,7 +331,7 @@ export function fillSeats(r: Raw, event: ThemeDay, now: Date, baseUrl: string, f
 		stmt(r, "UPDATE event_registration SET status = 'confirmed', promoted_at = ?, updated_at = ? WHERE id = ?").run(nowIso, nowIso, reg.id);
 		const after = reload(r, reg.id);
 		const token = issueToken(r, reg.id, nowIso);
-		mailSync(r, promotedMail(event, after, token, baseUrl), nowIso);
+		mailSync(r, promotedMail(calendarFor(r, event, reg.id), after, token, baseUrl), nowIso);
 		auditSync(r, { actor: opts.actor ?? { label: 'system:waitlist', userId: null }, entityType: 'registration', entityId: reg.id, entityLabel: label(reg, event), action: 'promote', changes: { status: ['waitlisted', 'confirmed'] }, at: nowIso });
 		promoted.push(after);
 	}

@@ -87,6 +87,18 @@ export function mailSync(r: Raw, mail: OutgoingMail, now: string): boolean {
 	return result.changes > 0;
 }
 
+/**
+ * The theme day as one participant's calendar knows it. Cancelling one's seat mails a METHOD:CANCEL with
+ * SEQUENCE one above the confirmation; a later re-registration must then carry a higher SEQUENCE still, or
+ * the calendar ignores it. So each of the participant's earlier cancellations (audit log) adds 2 to the
+ * SEQUENCE of every calendar file they are sent: confirmation s → cancel s+1 → confirmation again s+2 → …
+ * (an organiser's change adds 1 for everyone and keeps the order).
+ */
+export function calendarFor<E extends { sequence: number }>(r: Raw, event: E, registrationId: number): E {
+	const row = stmt(r, "SELECT count(*) AS n FROM audit_log WHERE entity_type = 'registration' AND entity_id = ? AND action = 'cancel'").get(registrationId) as { n: number };
+	return row.n > 0 ? { ...event, sequence: event.sequence + 2 * row.n } : event;
+}
+
 export function hashToken(token: string): string {
 	return createHash('sha256').update(token, 'utf8').digest('hex');
 }
