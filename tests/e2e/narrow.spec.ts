@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { baseURL, launchBrowser, openServerDb, skipBrowser } from './helpers';
+import { baseURL, expectAccessible, launchBrowser, openServerDb, skipBrowser } from './helpers';
 import { createUserWithSession } from '../helpers/auth';
 
 const WIDTH = 390;
@@ -79,6 +79,7 @@ describe.skipIf(skipBrowser)('Pages on a 390 px phone', () => {
 			expect(response?.status(), path).toBe(200);
 			const { width, culprits } = await overflow(page);
 			if (width > WIDTH) failures.push(`${path}: ${width}px (${culprits.join(', ')})`);
+			await expectAccessible(page); // also at this width (a table that scrolls must stay usable)
 		}
 		await context.close();
 		expect(failures).toEqual([]);
@@ -94,6 +95,7 @@ describe.skipIf(skipBrowser)('Pages on a 390 px phone', () => {
 			expect(response?.status(), path).toBe(200);
 			const { width, culprits } = await overflow(page);
 			if (width > WIDTH) failures.push(`${path}: ${width}px (${culprits.join(', ')})`);
+			await expectAccessible(page);
 		}
 		await context.close();
 		expect(failures).toEqual([]);

@@ -179,6 +179,33 @@ describe.skipIf(skipBrowser)('Theme days in the browser', () => {
 		}
 	});
 
+	it('does not let the admin page of one theme day cancel or check in a registration of another', async () => {
+		const db = openServerDb();
+		const { cookie } = await createUserWithSession(db, { role: 'admin' });
+		const dayB = createEvent(db, {
+			title: `Temadag B ${stamp}`, summary: '', description: '', date: nextMonth(), startTime: '13:00', endTime: '15:00',
+			placeName: 'Testhuset', placeAddress: '', onlineUrl: null, organisationId: null, organiserEmail: null,
+			targetGroup: '', priceText: 'Gratis', capacity: 5, deadlineDate: null, deadlineTime: null, promotionCutoffHours: 48, materials: '', hours: 2, topics: [],
+		}, actor);
+		const vera = listRegistrations(db, eventId).find((r) => r.email === waiting)!;
+		const mailsBefore = (await db.selectFrom('mail_outbox').select('id').where('to_address', '=', waiting).execute()).length;
+		await db.destroy();
+		const context = await browser.newContext({ baseURL, locale: 'da-DK' });
+		await context.addCookies([cookie.playwright(baseURL)]);
+		const post = (path: string, form: Record<string, string>) => context.request.post(path, { form, headers: { Origin: baseURL }, maxRedirects: 0 });
+		const cancel = await post(`/temadage/${dayB.slug}/admin/deltagere`, { action: 'cancel', registration: String(vera.id) });
+		expect(cancel.status()).toBe(422);
+		expect(await cancel.text()).toContain('Tilmeldingen findes ikke.');
+		const checkIn = await post(`/temadage/${dayB.slug}/admin/indtjekning`, { action: 'checkin', registration: String(vera.id) });
+		expect(checkIn.status()).toBe(422);
+		await context.close();
+		const check = openServerDb();
+		const after = listRegistrations(check, eventId).find((r) => r.email === waiting)!;
+		expect([after.status, after.checkedInAt]).toEqual(['confirmed', null]);
+		expect((await check.selectFrom('mail_outbox').select('id').where('to_address', '=', waiting).execute()).length).toBe(mailsBefore);
+		await check.destroy();
+	});
+
 	it('lets an organiser export the participant list as CSV', async () => {
 		const db = openServerDb();
 		const { cookie } = await createUserWithSession(db, { role: 'admin' });
