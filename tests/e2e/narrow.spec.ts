@@ -99,5 +99,5 @@ describe.skipIf(skipBrowser)('Pages on a 390 px phone', () => {
 		}
 		await context.close();
 		expect(failures).toEqual([]);
-	});
+	}, 180_000);
 });
