@@ -48,7 +48,8 @@ export function immediate<T>(db: Db, fn: (r: Raw) => T): T {
  * rolled back. Kysely hands its single SQLite connection to one holder at a time (a transaction keeps it
  * until it ends), so inside `db.connection()` no Kysely transaction can be open.
  */
-export async function seatWrite<T>(db: Db, fn: () => T): Promise<T> {
+export async function seatWrite<T>(db: Db, fn: () => T extends PromiseLike<unknown> ? never : T): Promise<T> {
+	// `fn` must be synchronous: awaiting a Kysely query while holding the connection would wait for ourselves.
 	if (!rawSqlite(db).inTransaction) return fn();
 	return db.connection().execute(async () => fn());
 }
