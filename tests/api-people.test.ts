@@ -78,11 +78,17 @@ describe('GET /api/people/{ref} data', () => {
 		});
 	});
 
-	it('sets members-only numbers to null for an anonymous caller', async () => {
+	it('shows an anonymous caller the work phone and e-mail by default, never the mobile', async () => {
 		const json = await loadPersonJson(db, 'C1', { signedIn: false });
-		expect(json!.phone).toBeNull();
+		expect(json!.phone).toBe('+4548201234');
 		expect(json!.mobile).toBeNull();
 		expect(json!.email).toBe('c1@hilleroed.example');
+	});
+
+	it('sets a work phone its owner restricted to null for an anonymous caller', async () => {
+		await savePerson(db, actor, person('R1', { phoneVisibility: 'members' }));
+		expect(await loadPersonJson(db, 'R1', { signedIn: false })).toMatchObject({ phone: null, mobile: null });
+		expect(await loadPersonJson(db, 'R1', { signedIn: true })).toMatchObject({ phone: '+4548201234', mobile: '+4520304050' });
 	});
 
 	it('follows each field’s own visibility', async () => {

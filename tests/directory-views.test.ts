@@ -47,7 +47,7 @@ beforeAll(async () => {
 	const akut = (await ensureUnit(db, actor, region.id, 'Akutmodtagelse')).id; // lists no municipality: serves all
 	const radgivning = (await ensureUnit(db, actor, frivillig.id, 'Rådgivning')).id;
 	await saveUnitContact(db, actor, { unitId: radgivning, label: 'Rådgivningslinjen', phone: '+4533000000', email: null, hours: null });
-	await savePerson(db, actor, person('K-B', ppr, { municipalityCode: '219' }));
+	await savePerson(db, actor, person('K-B', ppr, { municipalityCode: '219', mobile: '+4520304050' })); // the mobile is members-only
 	await savePerson(db, actor, person('K-A', ppr, { municipalityCode: '219', keyPerson: true }));
 	await savePerson(db, actor, person('K-LEFT', ppr, { municipalityCode: '219', status: 'left' }));
 	await savePerson(db, actor, person('G-1', gribskovPpr, { municipalityCode: '270' }));

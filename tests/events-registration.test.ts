@@ -184,7 +184,7 @@ describe('Organiser changes', () => {
 		const a = registerForEvent(db, event.id, person(1), { ...opts, emailVerified: true }).registration;
 		registerForEvent(db, event.id, person(2), { ...opts, emailVerified: true });
 		expect(() => markNoShows(db, event.id, admin, opts)).toThrow(/begyndt/);
-		expect(setAttendance(db, a.id, 'attended', admin, { now: new Date('2030-06-13T07:05:00Z') }).status).toBe('attended');
+		expect(setAttendance(db, event.id, a.id, 'attended', admin, { now: new Date('2030-06-13T07:05:00Z') }).status).toBe('attended');
 		expect(markNoShows(db, event.id, admin, { now: new Date('2030-06-13T14:00:00Z') })).toBe(1);
 		expect(listRegistrations(db, event.id).map((r) => r.status).sort()).toEqual(['attended', 'no_show']);
 	});

@@ -45,7 +45,7 @@ describe.skipIf(skipBrowser)('A nurse browses to a contact', () => {
 		const org = await findOrganisationByName(db, 'Hillerød Kommune');
 		unitId = (await ensureUnit(db, actor, org!.id, 'Ungecenter')).id;
 		// Names sort first in the unit so the cards are easy to find; the leaver hands over to Aaja.
-		const current = await savePerson(db, actor, input('E2E-BR-1', 'Aaja', 'Vejfinder'));
+		const current = await savePerson(db, actor, input('E2E-BR-1', 'Aaja', 'Vejfinder', { mobile: '+4522333444' }));
 		await savePerson(db, actor, input('E2E-BR-2', 'Aage', 'Fratrædt', { status: 'left', successorId: current.id }));
 		await savePerson(db, actor, input('E2E-BR-3', 'Aase', 'Forældet', { verifiedAt: longAgo, keyPerson: false }));
 		await patchPerson(db, actor, current.id, { deputy_id: null });
@@ -76,9 +76,11 @@ describe.skipIf(skipBrowser)('A nurse browses to a contact', () => {
 		expect(body).toContain('Ungerådgiver');
 		expect(body).toContain('Unge (13–17 år)');
 		expect(body).toContain('Udskrivning');
-		// Anonymous: the direct number is held back, the unit's shared number and the public e-mail are links.
+		// Anonymous: the work phone is public by default (a direct number to call), the mobile is held back;
+		// the unit's shared number and the public e-mail are links too.
 		expect(body).toContain('Direkte numre vises for medlemmer');
-		await expect(page.locator('main a[href="tel:+4548222222"]').count()).resolves.toBe(0);
+		await expect(page.locator('main a[href="tel:+4548222222"]').count()).resolves.toBe(1);
+		await expect(page.locator('main a[href="tel:+4522333444"]').count()).resolves.toBe(0);
 		await expect(page.locator('main a[href="mailto:aaja.vejfinder@hilleroed.example"]').count()).resolves.toBe(1);
 		await expect(page.locator('main .unit-contacts a[href^="tel:+45"]').count()).resolves.toBeGreaterThan(0);
 		await expect(page.locator('main .members-note a').getAttribute('href')).resolves.toBe('/log-ind?next=%2Fpersoner%2FE2E-BR-1');
@@ -131,14 +133,16 @@ describe.skipIf(skipBrowser)('A nurse browses to a contact', () => {
 		expect(card).toContain('FN:Aaja Vejfinder');
 		expect(card).toContain('ORG:Hillerød Kommune;Ungecenter');
 		expect(card).toContain('EMAIL;TYPE=INTERNET,WORK:aaja.vejfinder@hilleroed.example');
-		expect(card).not.toContain('TEL');
+		// The work phone is public by default; the mobile is members-only.
+		expect(card).toContain('TEL;TYPE=WORK,VOICE:+4548222222');
+		expect(card).not.toContain('CELL');
 	});
 
 	it('serves the people API as in the contract', async () => {
 		const res = await fetch(`${baseURL}/api/people/E2E-BR-1`);
 		expect(res.headers.get('content-type')).toMatch(/^application\/json/);
 		const json = await res.json();
-		expect(json).toMatchObject({ ref: 'E2E-BR-1', firstName: 'Aaja', lastName: 'Vejfinder', unit: 'Ungecenter', organisation: 'Hillerød Kommune', municipalityCode: '219', phone: null, keyPerson: true, status: 'active', successorRef: null, verifiedAt: today, url: '/personer/E2E-BR-1' });
+		expect(json).toMatchObject({ ref: 'E2E-BR-1', firstName: 'Aaja', lastName: 'Vejfinder', unit: 'Ungecenter', organisation: 'Hillerød Kommune', municipalityCode: '219', phone: '+4548222222', mobile: null, keyPerson: true, status: 'active', successorRef: null, verifiedAt: today, url: '/personer/E2E-BR-1' });
 		expect((await (await fetch(`${baseURL}/api/people/E2E-BR-2`)).json()).successorRef).toBe('E2E-BR-1');
 		const missing = await fetch(`${baseURL}/api/people/DOES-NOT-EXIST`);
 		expect(missing.status).toBe(404);

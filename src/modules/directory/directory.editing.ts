@@ -5,6 +5,7 @@
  * deputy exist, may the user move someone to that unit) answer here with Danish field messages.
  */
 import { sql, type Kysely, type Transaction } from 'kysely';
+import { resolveInScopeAsync } from '@/lib/scope';
 import type { Db } from '@db/client';
 import type { Database } from '@db/schema';
 import type { FieldErrors } from '@/lib/forms';
@@ -304,14 +305,16 @@ export async function updateUnit(db: Db, ctx: EditContext, unitId: number, input
 	return { ok: true, changed: outcome.action !== 'unchanged' };
 }
 
+/** A shared contact id from the form, only when it belongs to the unit being edited (resolveInScope). */
+function contactOfUnit(db: Db, contactId: unknown, unitId: number) {
+	return resolveInScopeAsync(contactId, (id) => db.selectFrom('unit_contact').select(['id', 'unit_id']).where('id', '=', id).executeTakeFirst(), (c) => c.unit_id === unitId);
+}
+
 /** Adds (contactId null) or changes a team phone / shared mailbox of the unit. */
 export async function saveSharedContact(db: Db, ctx: EditContext, unitId: number, input: UnitContactEditInput): Promise<EditOutcome<{ id: number }>> {
 	const unit = await findUnitById(db, unitId);
 	if (!unit || !ctx.perms.canEditUnit({ id: unit.id, organisationId: unit.organisationId })) throw new EditDenied();
-	if (input.contactId !== null) {
-		const existing = await db.selectFrom('unit_contact').select('unit_id').where('id', '=', input.contactId).executeTakeFirst();
-		if (!existing || existing.unit_id !== unitId) throw new EditDenied('Kontakten hører ikke til denne enhed.');
-	}
+	if (input.contactId !== null && !(await contactOfUnit(db, input.contactId, unitId))) throw new EditDenied('Kontakten hører ikke til denne enhed.');
 	const outcome = await db.transaction().execute((trx) =>
 		saveUnitContact(trx, ctx.actor, { unitId, label: input.label, phone: input.phone, email: input.email, hours: input.hours, note: input.note }, input.contactId ?? undefined),
 	);
@@ -321,8 +324,7 @@ export async function saveSharedContact(db: Db, ctx: EditContext, unitId: number
 export async function removeSharedContact(db: Db, ctx: EditContext, unitId: number, contactId: number): Promise<void> {
 	const unit = await findUnitById(db, unitId);
 	if (!unit || !ctx.perms.canEditUnit({ id: unit.id, organisationId: unit.organisationId })) throw new EditDenied();
-	const existing = await db.selectFrom('unit_contact').select('unit_id').where('id', '=', contactId).executeTakeFirst();
-	if (!existing || existing.unit_id !== unitId) throw new EditDenied('Kontakten hører ikke til denne enhed.');
+	if (!(await contactOfUnit(db, contactId, unitId))) throw new EditDenied('Kontakten hører ikke til denne enhed.');
 	await db.transaction().execute((trx) => deleteUnitContact(trx, ctx.actor, contactId));
 }
 

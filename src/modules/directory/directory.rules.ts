@@ -6,6 +6,14 @@ import { daysBetween } from '@/lib/dates';
 export const STALE_AFTER_DAYS = 365;
 
 /** May this viewer see a field with this visibility? Editors of the entry always may (pass `isEditor`). */
+/**
+ * Who sees a new person's contact fields until they choose otherwise (README Decisions, "Per-field
+ * visibility defaults"): the work phone and work e-mail are public, as in a municipality's own staff
+ * directory, so a hospital nurse without an account can call a key person directly; the mobile is
+ * members-only. Each person may restrict any field.
+ */
+export const DEFAULT_VISIBILITY = { phone: 'public', mobile: 'members', email: 'public' } as const satisfies Record<string, Visibility>;
+
 export function canSeeField(visibility: Visibility, viewer: { signedIn: boolean; isEditor?: boolean }): boolean {
 	if (viewer.isEditor) return true;
 	if (visibility === 'public') return true;

@@ -8,6 +8,7 @@ import { normalisePhone } from '@/lib/phone';
 import { normaliseEmail } from '@/lib/email';
 import { isIsoDate } from '@/lib/dates';
 import type { Visibility } from '@db/schema';
+import { DEFAULT_VISIBILITY } from './directory.rules';
 
 // ---------- building blocks ----------
 
@@ -117,9 +118,9 @@ const personFields = {
 	roles: slugList('roller'),
 	topics: slugList('emner'),
 	ageGroups: slugList('aldersgrupper'),
-	phoneVisibility: visibility().default('members'),
-	mobileVisibility: visibility().default('members'),
-	emailVisibility: visibility().default('public'),
+	phoneVisibility: visibility().default(DEFAULT_VISIBILITY.phone),
+	mobileVisibility: visibility().default(DEFAULT_VISIBILITY.mobile),
+	emailVisibility: visibility().default(DEFAULT_VISIBILITY.email),
 };
 
 const awayRefine = (v: { awayFrom: string | null; awayUntil: string | null }, ctx: z.RefinementCtx) => {

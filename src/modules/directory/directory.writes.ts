@@ -8,6 +8,7 @@ import { nowIso } from '@/lib/dates';
 import { slugify } from '@/lib/text';
 import { diff, insertAuditEntry, type Actor, type Changes } from '@/modules/audit/audit.repository';
 import type { PersonInput } from './directory.types';
+import { DEFAULT_VISIBILITY } from './directory.rules';
 
 type Executor = Kysely<Database> | Transaction<Database>;
 
@@ -213,12 +214,14 @@ export async function savePerson(db: Executor, actor: Actor, input: PersonInput,
 		: await db.selectFrom('person').selectAll().where('ref', '=', input.ref).executeTakeFirst();
 
 	if (!existing) {
+		// A new entry gets the documented visibility defaults unless the input chose (DEFAULT_VISIBILITY).
+		const created = { phone_visibility: DEFAULT_VISIBILITY.phone, mobile_visibility: DEFAULT_VISIBILITY.mobile, email_visibility: DEFAULT_VISIBILITY.email, ...columns };
 		const row = await db
 			.insertInto('person')
-			.values({ ...columns, left_at: input.status === 'left' ? now : null, created_at: now, updated_at: now })
+			.values({ ...created, left_at: input.status === 'left' ? now : null, created_at: now, updated_at: now })
 			.returning('id')
 			.executeTakeFirstOrThrow();
-		const changes = diff(null, { ...columns, ...tags });
+		const changes = diff(null, { ...created, ...tags });
 		await writeTags(db, row.id, changes, input);
 		await insertAuditEntry(db, { actor, entityType: 'person', entityId: row.id, entityLabel: label, action: 'create', changes, at: now });
 		return { id: row.id, action: 'created', changes };

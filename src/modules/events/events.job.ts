@@ -8,7 +8,7 @@ import type { Db } from '@db/client';
 import type { Job } from '@/modules/jobs/jobs.registry';
 import { publicBaseUrl } from '@/modules/jobs/jobs.env';
 import { listEvents } from './events.repository';
-import { auditSync, immediate, issueToken, mailSync, stmt } from './events.sync';
+import { auditSync, calendarFor, immediate, issueToken, mailSync, seatWrite, stmt } from './events.sync';
 import { reminderMail } from './events.mails';
 import { toRegistration } from './events.repository';
 
@@ -27,7 +27,7 @@ export function sendThemeDayReminders(db: Db, now: Date, baseUrl: string): { rem
 				const probe = stmt(r, 'SELECT 1 FROM mail_outbox WHERE dedupe_key = ?').get(`event-reminder:${event.id}:${reg.id}:${event.startsAt}`);
 				if (probe) continue;
 				const token = issueToken(r, reg.id, nowIso);
-				if (mailSync(r, reminderMail(event, reg, token, baseUrl), nowIso)) n++;
+				if (mailSync(r, reminderMail(calendarFor(r, event, reg.id), reg, token, baseUrl), nowIso)) n++;
 			}
 			return n;
 		});
@@ -48,7 +48,8 @@ export const themeDayJob: Job = {
 	name: 'theme-days',
 	intervalMinutes: 60,
 	async run(db, now) {
-		const { reminded, purged } = sendThemeDayReminders(db, now, publicBaseUrl());
+		// Through seatWrite: waits for any asynchronous transaction open on the shared connection (never joins it).
+		const { reminded, purged } = await seatWrite(db, () => sendThemeDayReminders(db, now, publicBaseUrl()));
 		return `${reminded} påmindelser om temadage, ${purged} ubekræftede tilmeldinger slettet`;
 	},
 };

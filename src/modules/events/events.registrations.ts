@@ -11,10 +11,11 @@
  */
 import type { Db } from '@db/client';
 import type { Actor } from '@/modules/audit/audit.repository';
+import { resolveInScope } from '@/lib/scope';
 import { findPersonById } from '@/modules/directory/directory.repository';
 import { countSeats, findEventById, findRegistrationByEmail, findRegistrationById, toRegistration, waitlistPosition } from './events.repository';
 import { ACTIVE_STATUSES, decideSeat, promotionAllowed, registrationOpen } from './events.rules';
-import { auditSync, immediate, issueToken, mailSync, raw, registrationIdForToken, stmt, type Raw } from './events.sync';
+import { auditSync, calendarFor, immediate, issueToken, mailSync, raw, registrationIdForToken, seatWrite, stmt, type Raw } from './events.sync';
 import { EventError, type Registration, type ThemeDay } from './events.types';
 import {
 	cancelledRegistrationMail,
@@ -98,7 +99,7 @@ function queue(r: Raw, event: ThemeDay, regId: number, nowIso: string): 'confirm
 
 function mailQueued(r: Raw, event: ThemeDay, reg: Registration, token: string, baseUrl: string, nowIso: string): number | null {
 	if (reg.status === 'confirmed') {
-		mailSync(r, confirmedMail(event, reg, token, baseUrl), nowIso);
+		mailSync(r, confirmedMail(calendarFor(r, event, reg.id), reg, token, baseUrl), nowIso);
 		return null;
 	}
 	const position = waitlistPosition(r, reg) ?? 1;
@@ -107,9 +108,21 @@ function mailQueued(r: Raw, event: ThemeDay, reg: Registration, token: string, b
 }
 
 /**
+ * The "confirm your address" mail — at most ONE per address, theme day and (UTC) day, however often the
+ * form is sent: the form must not be a way to flood someone else's inbox. The earlier mail's link stays
+ * valid (tokens belong to the registration row, which is reused).
+ */
+function mailConfirmAddressOnce(r: Raw, event: ThemeDay, reg: Registration, baseUrl: string, nowIso: string): boolean {
+	const dedupeKey = `event-confirm-address:${event.id}:${reg.email}:${nowIso.slice(0, 10)}`;
+	if (stmt(r, 'SELECT 1 FROM mail_outbox WHERE dedupe_key = ?').get(dedupeKey)) return false;
+	const token = issueToken(r, reg.id, nowIso);
+	return mailSync(r, { ...confirmAddressMail(event, reg, token, baseUrl), dedupeKey }, nowIso);
+}
+
+/**
  * Registers a person (one registration per e-mail per theme day). Members (`emailVerified`) get a seat or a
  * waitlist place at once; others get `pending` and a mail with a confirmation link. Registering again with
- * a live registration changes nothing (`already`; a pending one gets its confirmation mail again).
+ * a live registration changes nothing (`already`; a pending one gets its confirmation mail again, at most once a day).
  * Throws EventError when registration is closed.
  */
 export function registerForEvent(db: Db, eventId: number, input: RegistrationInput, opts: RegisterOptions = {}): RegisterResult {
@@ -125,8 +138,7 @@ export function registerForEvent(db: Db, eventId: number, input: RegistrationInp
 
 		if (existing && ACTIVE_STATUSES.includes(existing.status) && !(existing.status === 'pending' && opts.emailVerified)) {
 			if (existing.status === 'pending') {
-				const token = issueToken(r, existing.id, nowIso);
-				mailSync(r, confirmAddressMail(event, existing, token, baseUrl), nowIso);
+				mailConfirmAddressOnce(r, event, existing, baseUrl, nowIso);
 				return { outcome: 'pending', registration: existing, position: null };
 			}
 			return { outcome: 'already', registration: existing, position: waitlistPosition(r, existing) };
@@ -153,10 +165,9 @@ export function registerForEvent(db: Db, eventId: number, input: RegistrationInp
 		}
 		if (opts.emailVerified) queue(r, event, id, nowIso);
 		const reg = reload(r, id);
-		const token = issueToken(r, id, nowIso);
 		let position: number | null = null;
-		if (reg.status === 'pending') mailSync(r, confirmAddressMail(event, reg, token, baseUrl), nowIso);
-		else position = mailQueued(r, event, reg, token, baseUrl, nowIso);
+		if (reg.status === 'pending') mailConfirmAddressOnce(r, event, reg, baseUrl, nowIso);
+		else position = mailQueued(r, event, reg, issueToken(r, id, nowIso), baseUrl, nowIso);
 		auditSync(r, { actor, entityType: 'registration', entityId: id, entityLabel: label(reg, event), action: existing ? 'reregister' : 'register', changes: { status: [existing?.status ?? null, reg.status] }, at: nowIso });
 		return { outcome: reg.status as RegisterOutcome, registration: reg, position };
 	});
@@ -169,7 +180,7 @@ export function registerForEvent(db: Db, eventId: number, input: RegistrationInp
 export async function registerMember(db: Db, eventId: number, user: { id: number; email: string; name: string; personId: number | null }, opts: SeatOptions = {}): Promise<RegisterResult> {
 	const person = user.personId ? await findPersonById(db, user.personId) : undefined;
 	const name = user.name?.trim() || (person ? `${person.firstName} ${person.lastName}` : user.email);
-	return registerForEvent(db, eventId, { name, email: user.email, organisation: person?.organisationName ?? '', jobTitle: person?.title ?? '' }, { ...opts, userId: user.id, emailVerified: true });
+	return seatWrite(db, () => registerForEvent(db, eventId, { name, email: user.email, organisation: person?.organisationName ?? '', jobTitle: person?.title ?? '' }, { ...opts, userId: user.id, emailVerified: true }));
 }
 
 export interface TokenView {
@@ -219,7 +230,22 @@ export function confirmRegistration(db: Db, token: string, opts: SeatOptions = {
 	});
 }
 
-export type CancelBy = { token: string } | { registrationId: number; actor: Actor; /** Only this user's own registration (Mine tilmeldinger). */ ownerUserId?: number; ownerEmail?: string };
+/**
+ * Whose registrations an id from a form may name: an organiser's theme day (the one on the admin page the
+ * permission was checked for) or the signed-in owner's own (Mine tilmeldinger). There is no unscoped form.
+ */
+export type RegistrationScope = { eventId: number } | { ownerUserId: number; ownerEmail: string };
+
+export type CancelBy = { token: string } | { registrationId: unknown; actor: Actor; scope: RegistrationScope };
+
+/** The registration an id from a form or URL names, only within `scope` (resolveInScope: else undefined). */
+export function registrationInScope(r: Raw, value: unknown, scope: RegistrationScope): Registration | undefined {
+	return resolveInScope(
+		value,
+		(id) => findRegistrationById(r, id),
+		(reg) => ('eventId' in scope ? reg.eventId === scope.eventId : (reg.userId !== null && reg.userId === scope.ownerUserId) || (!!scope.ownerEmail && reg.email === scope.ownerEmail.toLowerCase())),
+	);
+}
 
 export interface CancelResult {
 	registration: Registration;
@@ -228,6 +254,19 @@ export interface CancelResult {
 	promoted: Registration[];
 	/** True when the seat was freed after the cut-off and the organiser was told instead. */
 	organiserNotified: boolean;
+	/** The status before this cancellation (what to tell the person: seat freed, off the waitlist, …). */
+	previousStatus: Registration['status'];
+}
+
+/** What became of the place a cancellation freed, for the message shown to the person who cancelled. */
+export type FreedPlace = 'videre' | 'arrangoer' | 'ledig' | 'venteliste' | 'ubekraeftet' | 'allerede';
+
+export function freedPlace(result: CancelResult): FreedPlace {
+	if (result.previousStatus === 'cancelled') return 'allerede';
+	if (result.previousStatus === 'waitlisted') return 'venteliste';
+	if (result.previousStatus === 'pending') return 'ubekraeftet';
+	if (result.promoted.length > 0) return 'videre';
+	return result.organiserNotified ? 'arrangoer' : 'ledig';
 }
 
 /**
@@ -239,26 +278,29 @@ export function cancelRegistration(db: Db, by: CancelBy, opts: SeatOptions = {})
 	const nowIso = now.toISOString();
 	const baseUrl = opts.baseUrl ?? defaultBaseUrl();
 	return immediate(db, (r) => {
-		const id = 'token' in by ? registrationIdForToken(r, by.token) : by.registrationId;
-		const before = id ? findRegistrationById(r, id) : undefined;
-		if (!before) throw new EventError('token', 'Linket er ugyldigt eller udløbet.');
-		if ('registrationId' in by && (by.ownerUserId !== undefined || by.ownerEmail !== undefined)) {
-			const own = (by.ownerUserId !== undefined && before.userId === by.ownerUserId) || (!!by.ownerEmail && before.email === by.ownerEmail.toLowerCase());
-			if (!own) throw new EventError('not_found', 'Tilmeldingen findes ikke.');
+		let before: Registration | undefined;
+		if ('token' in by) {
+			const id = registrationIdForToken(r, by.token);
+			before = id ? findRegistrationById(r, id) : undefined;
+			if (!before) throw new EventError('token', 'Linket er ugyldigt eller udløbet.');
+		} else {
+			before = registrationInScope(r, by.registrationId, by.scope);
+			if (!before) throw new EventError('not_found', 'Tilmeldingen findes ikke.');
 		}
 		const event = loadEvent(r, before.eventId);
-		if (before.status === 'cancelled') return { registration: before, event, promoted: [], organiserNotified: false };
+		if (before.status === 'cancelled') return { registration: before, event, promoted: [], organiserNotified: false, previousStatus: before.status };
 		if (before.status === 'attended' || before.status === 'no_show') throw new EventError('state', 'Fremmødet er allerede registreret; tilmeldingen kan ikke afmeldes.');
 		if (now.getTime() >= new Date(event.startsAt).getTime()) throw new EventError('started', CLOSED_MESSAGES.started);
 		stmt(r, "UPDATE event_registration SET status = 'cancelled', cancelled_at = ?, updated_at = ? WHERE id = ?").run(nowIso, nowIso, before.id);
 		const reg = reload(r, before.id);
 		const actor: Actor = 'token' in by ? { label: reg.email, userId: reg.userId } : by.actor;
+		const calendar = calendarFor(r, event, reg.id); // before this cancellation is counted: its file is that + 1
 		auditSync(r, { actor, entityType: 'registration', entityId: reg.id, entityLabel: label(reg, event), action: 'cancel', changes: { status: [before.status, 'cancelled'] }, at: nowIso });
-		if (before.status !== 'pending') mailSync(r, cancelledRegistrationMail(event, reg, baseUrl), nowIso);
+		if (before.status !== 'pending') mailSync(r, cancelledRegistrationMail(calendar, reg, baseUrl, { hadSeat: before.status === 'confirmed' }), nowIso);
 		let promoted: Registration[] = [];
 		let organiserNotified = false;
 		if (before.status === 'confirmed') ({ promoted, organiserNotified } = fillSeats(r, event, now, baseUrl, reg));
-		return { registration: reg, event, promoted, organiserNotified };
+		return { registration: reg, event, promoted, organiserNotified, previousStatus: before.status };
 	});
 }
 
@@ -289,7 +331,7 @@ export function fillSeats(r: Raw, event: ThemeDay, now: Date, baseUrl: string, f
 		stmt(r, "UPDATE event_registration SET status = 'confirmed', promoted_at = ?, updated_at = ? WHERE id = ?").run(nowIso, nowIso, reg.id);
 		const after = reload(r, reg.id);
 		const token = issueToken(r, reg.id, nowIso);
-		mailSync(r, promotedMail(event, after, token, baseUrl), nowIso);
+		mailSync(r, promotedMail(calendarFor(r, event, reg.id), after, token, baseUrl), nowIso);
 		auditSync(r, { actor: opts.actor ?? { label: 'system:waitlist', userId: null }, entityType: 'registration', entityId: reg.id, entityLabel: label(reg, event), action: 'promote', changes: { status: ['waitlisted', 'confirmed'] }, at: nowIso });
 		promoted.push(after);
 	}
@@ -314,18 +356,21 @@ export function promoteNext(db: Db, eventId: number, actor: Actor, opts: SeatOpt
 	});
 }
 
-/** Check-in at the door (`attended`), or undo it (`confirmed`), or mark `no_show` — seat holders only. */
-export function setAttendance(db: Db, registrationId: number, status: 'attended' | 'no_show' | 'confirmed', actor: Actor, opts: { now?: Date } = {}): Registration {
+/**
+ * Check-in at the door (`attended`), or undo it (`confirmed`), or mark `no_show` — seat holders of THIS
+ * theme day only (the id comes from a form: a registration of another theme day is "not found").
+ */
+export function setAttendance(db: Db, eventId: number, registrationId: unknown, status: 'attended' | 'no_show' | 'confirmed', actor: Actor, opts: { now?: Date } = {}): Registration {
 	const nowIso = (opts.now ?? new Date()).toISOString();
 	return immediate(db, (r) => {
-		const before = findRegistrationById(r, registrationId);
+		const before = registrationInScope(r, registrationId, { eventId });
 		if (!before) throw new EventError('not_found', 'Tilmeldingen findes ikke.');
 		if (!['confirmed', 'attended', 'no_show'].includes(before.status)) throw new EventError('state', 'Kun tilmeldte med plads kan tjekkes ind.');
 		if (before.status === status) return before;
-		stmt(r, 'UPDATE event_registration SET status = ?, checked_in_at = ?, updated_at = ? WHERE id = ?').run(status, status === 'attended' ? nowIso : null, nowIso, registrationId);
+		stmt(r, 'UPDATE event_registration SET status = ?, checked_in_at = ?, updated_at = ? WHERE id = ?').run(status, status === 'attended' ? nowIso : null, nowIso, before.id);
 		const event = loadEvent(r, before.eventId);
-		auditSync(r, { actor, entityType: 'registration', entityId: registrationId, entityLabel: label(before, event), action: status === 'attended' ? 'check_in' : status === 'no_show' ? 'no_show' : 'undo_attendance', changes: { status: [before.status, status] }, at: nowIso });
-		return reload(r, registrationId);
+		auditSync(r, { actor, entityType: 'registration', entityId: before.id, entityLabel: label(before, event), action: status === 'attended' ? 'check_in' : status === 'no_show' ? 'no_show' : 'undo_attendance', changes: { status: [before.status, status] }, at: nowIso });
+		return reload(r, before.id);
 	});
 }
 

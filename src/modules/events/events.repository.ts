@@ -6,6 +6,7 @@ import type { Db } from '@db/client';
 import type { RegistrationStatus } from '@db/schema';
 import { raw, stmt, type Raw } from './events.sync';
 import type { ProgrammeItem, Registration, ThemeDay } from './events.types';
+import { defaultRegistrationDeadline } from './events.rules';
 
 export const NETWORK_NAME = 'Netværket';
 
@@ -36,7 +37,7 @@ function toEvent(c: Raw, row: any): ThemeDay {
 		targetGroup: row.target_group,
 		priceText: row.price_text,
 		capacity: row.capacity,
-		registrationDeadline: row.registration_deadline && row.registration_deadline < row.starts_at ? row.registration_deadline : row.starts_at,
+		registrationDeadline: row.registration_deadline ? (row.registration_deadline < row.starts_at ? row.registration_deadline : row.starts_at) : defaultRegistrationDeadline(row.starts_at, row.created_at),
 		deadlineSet: !!row.registration_deadline,
 		promotionCutoffHours: row.promotion_cutoff_hours,
 		status: row.status,

@@ -19,6 +19,23 @@ export function decideSeat(capacity: number, seatsTaken: number, waiting: number
 	return seatsTaken < capacity && waiting === 0 ? 'confirmed' : 'waitlisted';
 }
 
+/** Days before the start, and the Danish wall-clock time, of the registration deadline when none is set. */
+export const DEFAULT_DEADLINE = { daysBefore: 2, time: '12:00' } as const;
+
+/**
+ * The registration deadline of a theme day whose organiser set none (README Decisions, "Default
+ * registration deadline"): two days before the start date at 12:00 Danish time — organisers need a final
+ * list for catering and name badges, and the waitlist then still has time to move. A theme day created
+ * after that moment (at short notice) stays open until its start instead, so it is never born closed.
+ */
+export function defaultRegistrationDeadline(startsAt: string, createdAt: string): string {
+	const start = utcToLocal(startsAt);
+	const [y, m, d] = start.date.split('-').map(Number);
+	const day = new Date(Date.UTC(y, m - 1, d - DEFAULT_DEADLINE.daysBefore)).toISOString().slice(0, 10);
+	const deadline = localToUtc(day, DEFAULT_DEADLINE.time);
+	return deadline > createdAt ? deadline : startsAt;
+}
+
 /** Registration is open until the deadline (or the start, whichever is earlier). */
 export function registrationOpen(event: { status: string; startsAt: string; registrationDeadline: string }, now: Date): { open: true } | { open: false; reason: 'not_open' | 'cancelled' | 'deadline' | 'started' } {
 	if (event.status === 'cancelled') return { open: false, reason: 'cancelled' };

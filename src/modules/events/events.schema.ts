@@ -4,9 +4,15 @@ import { isIsoDate } from '@/lib/dates';
 import { normaliseEmail } from '@/lib/email';
 import { asArray } from '@/lib/forms';
 import type { EventInput, ProgrammeInput } from './events.writes';
+import { hasControlChars, looksLikeUrl, NAME_MAX } from './events.text';
 
 const text = (max: number, message = 'Teksten er for lang.') => z.string().trim().max(max, message);
 const required = (label: string, max = 200) => z.string({ required_error: `Skriv ${label}.` }).trim().min(1, `Skriv ${label}.`).max(max, 'Teksten er for lang.');
+/** Single-line fields never hold line breaks or other control characters (they end up in mails and .ics files). */
+const ONE_LINE = 'Skriv teksten på én linje uden linjeskift eller andre styretegn.';
+const oneLine = (schema: z.ZodString) => schema.refine((v) => !hasControlChars(v), ONE_LINE);
+/** A person's name: one line of plausible length, no links (it is the greeting of the mails we send). */
+const personName = oneLine(z.string({ required_error: 'Skriv dit navn.' }).trim().min(1, 'Skriv dit navn.').max(NAME_MAX, `Navnet må højst være ${NAME_MAX} tegn.`)).refine((v) => !looksLikeUrl(v), 'Skriv kun dit navn — uden links eller webadresser.');
 const email = (label: string) =>
 	z
 		.string({ required_error: `Skriv ${label}.` })
@@ -27,26 +33,26 @@ const optionalUrl = z
 
 /** Anyone who is not signed in: name, work e-mail, organisation, job title (+ optional needs and a question). */
 export const registrationSchema = z.object({
-	name: required('dit navn'),
+	name: personName,
 	email: email('din arbejdsmail'),
-	organisation: required('din arbejdsplads'),
-	job_title: required('din stilling'),
-	dietary_needs: text(300).optional().default(''),
-	accessibility_needs: text(300).optional().default(''),
+	organisation: oneLine(required('din arbejdsplads')),
+	job_title: oneLine(required('din stilling')),
+	dietary_needs: oneLine(text(300)).optional().default(''),
+	accessibility_needs: oneLine(text(300)).optional().default(''),
 	question: text(1000).optional().default(''),
 });
 export type RegistrationForm = z.infer<typeof registrationSchema>;
 
 export const eventSchema = z
 	.object({
-		title: required('en titel', 150),
+		title: oneLine(required('en titel', 150)),
 		summary: text(400).default(''),
 		description: text(20_000).default(''),
 		date: date('en dato'),
 		start_time: time('starttidspunktet'),
 		end_time: time('sluttidspunktet'),
-		place_name: text(200).default(''),
-		place_address: text(300).default(''),
+		place_name: oneLine(text(200)).default(''),
+		place_address: oneLine(text(300)).default(''),
 		online_url: optionalUrl.default(''),
 		organisation_id: z
 			.string()
@@ -60,8 +66,8 @@ export const eventSchema = z
 			.superRefine((value, ctx) => {
 				if (value && !normaliseEmail(value).ok) ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'Skriv en gyldig e-mailadresse til arrangøren.' });
 			}),
-		target_group: text(300).default(''),
-		price_text: text(100).default('Gratis'),
+		target_group: oneLine(text(300)).default(''),
+		price_text: oneLine(text(100)).default('Gratis'),
 		capacity: z.coerce.number({ invalid_type_error: 'Skriv antal pladser som et tal.' }).int('Skriv et helt antal pladser.').min(1, 'Der skal være mindst én plads.').max(5000, 'Højst 5000 pladser.'),
 		deadline_date: z.string().trim().default('').refine((v) => v === '' || isIsoDate(v), 'Vælg en gyldig dato for tilmeldingsfristen.'),
 		deadline_time: z.string().trim().default('').refine((v) => v === '' || /^([01]\d|2[0-3])[:.][0-5]\d$/.test(v), 'Skriv fristens klokkeslæt som tt:mm.'),
@@ -117,6 +123,7 @@ export function parseProgramme(values: Record<string, string | string[]>): { ok:
 		if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(start)) errors[`start_time.${i}`] = 'Skriv tidspunktet som tt:mm, fx 09:30.';
 		if (end && !/^([01]\d|2[0-3]):[0-5]\d$/.test(end)) errors[`end_time.${i}`] = 'Skriv sluttidspunktet som tt:mm.';
 		if (!title) errors[`title.${i}`] = 'Skriv en titel på punktet.';
+		else if (hasControlChars(title)) errors[`title.${i}`] = ONE_LINE;
 		items.push({ startTime: start, endTime: end || null, title, speakerName: (names[i] ?? '').trim(), speakerAffiliation: (affiliations[i] ?? '').trim() });
 	}
 	return Object.keys(errors).length ? { ok: false, errors } : { ok: true, items };
@@ -124,7 +131,7 @@ export function parseProgramme(values: Record<string, string | string[]>): { ok:
 
 export const mailSchema = z.object({
 	audience: z.enum(['confirmed', 'waitlisted', 'all'], { errorMap: () => ({ message: 'Vælg modtagere.' }) }),
-	subject: required('et emne', 150),
+	subject: oneLine(required('et emne', 150)),
 	body: required('en besked', 5000),
 });
 

@@ -105,7 +105,7 @@ export async function seedThemeDays(db: Db, opts: { now?: Date } = {}): Promise<
 				{ name: `${first} ${last}`, email: `${first}.${last}.${event.id}.${i}@deltager.example`.toLowerCase().replace(/ø/g, 'oe'), organisation: WORKPLACES[i % WORKPLACES.length], jobTitle: i % 3 ? 'Psykolog' : 'Socialrådgiver', dietaryNeeds: i % 9 === 0 ? 'Vegetar' : '' },
 				{ now: createdAt, emailVerified: true, baseUrl: 'http://localhost:4321' },
 			);
-			if (demo.days < 0 && i % 6 !== 5) setAttendance(db, registration.id, 'attended', actor, { now: new Date(event.startsAt) });
+			if (demo.days < 0 && i % 6 !== 5) setAttendance(db, event.id, registration.id, 'attended', actor, { now: new Date(event.startsAt) });
 		}
 		n++;
 	}

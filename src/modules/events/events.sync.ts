@@ -7,9 +7,10 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type SQLite from 'better-sqlite3';
-import { rawSqlite, type Db } from '@db/client';
+import { immediateTransaction, rawSqlite, type Db } from '@db/client';
 import type { Actor, Changes } from '@/modules/audit/audit.repository';
 import type { OutgoingMail } from '@/modules/mail/mail.repository';
+import { EventError } from './events.types';
 
 export type Raw = SQLite.Database;
 
@@ -17,17 +18,55 @@ export function raw(db: Db): Raw {
 	return rawSqlite(db);
 }
 
-/** Runs `fn` in a `BEGIN IMMEDIATE` transaction: the write lock is taken before anything is read. */
+/**
+ * Thrown instead of starting a seat write while another transaction is open on the connection. Kysely and
+ * these synchronous writes share ONE better-sqlite3 connection; while an asynchronous Kysely transaction is
+ * open (an edit awaiting between its statements), better-sqlite3 would turn our "BEGIN IMMEDIATE" into a
+ * SAVEPOINT inside it — and when that edit rolled back, the seat and its mail would vanish after the
+ * participant was told "tilmeldt". Pages use `seatWrite()`, which waits for the connection instead.
+ */
+export class SeatWriteBusy extends EventError {
+	constructor() {
+		super('busy', 'Systemet er optaget lige nu. Prøv igen om et øjeblik.');
+		this.name = 'SeatWriteBusy';
+	}
+}
+
+/**
+ * Runs `fn` in its own `BEGIN IMMEDIATE` transaction: the write lock is taken before anything is read.
+ * Never joins another transaction: throws SeatWriteBusy when one is open on the connection.
+ */
 export function immediate<T>(db: Db, fn: (r: Raw) => T): T {
 	const r = rawSqlite(db);
-	// TODO(async seat writes): until these writes go through immediateTransaction() (async lock wait), they
-	// wait for the lock synchronously like before.
+	// Inside seatWrite() the write lock is already ours: this is a savepoint of our own transaction.
+	if (seatWriteDepth > 0) return r.transaction(() => fn(r))();
+	if (r.inTransaction) throw new SeatWriteBusy();
+	// Direct synchronous callers (seed, CLI, tests) wait for the lock synchronously; the server goes through
+	// seatWrite(), which waits without blocking the event loop.
 	r.pragma('busy_timeout = 5000');
 	try {
 		return r.transaction(() => fn(r)).immediate();
 	} finally {
 		r.pragma('busy_timeout = 0');
 	}
+}
+
+let seatWriteDepth = 0;
+
+/**
+ * Runs a synchronous seat write (registerForEvent, cancelRegistration, …) in its own `BEGIN IMMEDIATE`
+ * transaction on the connection that never holds a Kysely transaction, waiting for the write lock without
+ * blocking the event loop (db/client.ts immediateTransaction). `fn` must be synchronous.
+ */
+export function seatWrite<T>(db: Db, fn: () => T extends PromiseLike<unknown> ? never : T): Promise<T> {
+	return immediateTransaction(db, () => {
+		seatWriteDepth++;
+		try {
+			return fn();
+		} finally {
+			seatWriteDepth--;
+		}
+	});
 }
 
 const statementCache = new WeakMap<Raw, Map<string, SQLite.Statement>>();
@@ -62,6 +101,18 @@ export function mailSync(r: Raw, mail: OutgoingMail, now: string): boolean {
 		 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING`,
 	).run(mail.to, mail.subject, mail.text, mail.html ?? null, JSON.stringify(mail.attachments ?? []), mail.kind ?? 'general', mail.dedupeKey ?? null, now, now);
 	return result.changes > 0;
+}
+
+/**
+ * The theme day as one participant's calendar knows it. Cancelling one's seat mails a METHOD:CANCEL with
+ * SEQUENCE one above the confirmation; a later re-registration must then carry a higher SEQUENCE still, or
+ * the calendar ignores it. So each of the participant's earlier cancellations (audit log) adds 2 to the
+ * SEQUENCE of every calendar file they are sent: confirmation s → cancel s+1 → confirmation again s+2 → …
+ * (an organiser's change adds 1 for everyone and keeps the order).
+ */
+export function calendarFor<E extends { sequence: number }>(r: Raw, event: E, registrationId: number): E {
+	const row = stmt(r, "SELECT count(*) AS n FROM audit_log WHERE entity_type = 'registration' AND entity_id = ? AND action = 'cancel'").get(registrationId) as { n: number };
+	return row.n > 0 ? { ...event, sequence: event.sequence + 2 * row.n } : event;
 }
 
 export function hashToken(token: string): string {

@@ -95,7 +95,7 @@ export const EVENT_STATUS_LABEL: Record<EventStatus, string> = {
 /** A rule broken by a request (deadline passed, event full…): the message is Danish and shown as-is. */
 export class EventError extends Error {
 	constructor(
-		public readonly code: 'not_found' | 'not_open' | 'deadline' | 'started' | 'cancelled' | 'invalid' | 'token' | 'state' | 'slug_taken',
+		public readonly code: 'not_found' | 'not_open' | 'deadline' | 'started' | 'cancelled' | 'invalid' | 'token' | 'state' | 'slug_taken' | 'busy',
 		message: string,
 	) {
 		super(message);

@@ -9,7 +9,7 @@ import { diff, type Actor } from '@/modules/audit/audit.repository';
 import { slugify } from '@/lib/text';
 import { countSeats, findEventById, listProgramme, slugExists, toRegistration } from './events.repository';
 import { localToUtc, RESERVED_SLUGS, utcToLocal } from './events.rules';
-import { auditSync, immediate, mailSync, stmt, type Raw } from './events.sync';
+import { auditSync, calendarFor, immediate, mailSync, stmt, type Raw } from './events.sync';
 import { EventError, type ThemeDay } from './events.types';
 import { defaultBaseUrl, eventCancelledMail, eventChangedMail, organiserMessageMail } from './events.mails';
 import { fillSeats } from './events.registrations';
@@ -171,7 +171,7 @@ export function updateEvent(db: Db, eventId: number, input: EventInput, actor: A
 		const calendarChanged = CALENDAR_FIELDS.filter((f) => f in changes);
 		if (after.status === 'published' && calendarChanged.some((f) => f !== 'summary')) {
 			const what = [...new Set(calendarChanged.filter((f) => f !== 'summary').map((f) => CHANGE_WORDS[f]))];
-			for (const reg of participants(r, eventId, ['confirmed', 'waitlisted'])) mailSync(r, eventChangedMail(after, reg, what, baseUrl), nowIso);
+			for (const reg of participants(r, eventId, ['confirmed', 'waitlisted'])) mailSync(r, eventChangedMail(calendarFor(r, after, reg.id), reg, what, baseUrl), nowIso);
 		}
 		if (values.capacity > before.capacity) fillSeats(r, after, now, baseUrl);
 		return findEventById(r, eventId)!;
@@ -209,7 +209,7 @@ export function cancelEvent(db: Db, eventId: number, reason: string, actor: Acto
 		const event = findEventById(r, eventId)!;
 		auditEvent(r, actor, event, 'cancel', { status: [before.status, 'cancelled'], reason: [null, reason] }, nowIso);
 		let mailed = 0;
-		if (before.status === 'published') for (const reg of participants(r, eventId, ['confirmed', 'waitlisted'])) mailed += mailSync(r, eventCancelledMail(event, reg, reason.trim(), baseUrl), nowIso) ? 1 : 0;
+		if (before.status === 'published') for (const reg of participants(r, eventId, ['confirmed', 'waitlisted'])) mailed += mailSync(r, eventCancelledMail(calendarFor(r, event, reg.id), reg, reason.trim(), baseUrl), nowIso) ? 1 : 0;
 		return { event, mailed };
 	});
 }
