@@ -89,6 +89,12 @@ export function rawSqlite(db: Db): SQLite.Database {
 	return h.autocommit;
 }
 
+/** Whether this process has a Kysely transaction open (it holds the write lock until it ends). */
+export function ownTransactionOpen(db: Db): boolean {
+	const h = handles.get(db);
+	return !!h && h.transactions !== h.autocommit && h.transactions.inTransaction;
+}
+
 function isBusy(error: unknown): boolean {
 	const code = (error as { code?: unknown } | null)?.code;
 	return typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code === 'SQLITE_LOCKED');

@@ -7,7 +7,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type SQLite from 'better-sqlite3';
-import { immediateTransaction, rawSqlite, type Db } from '@db/client';
+import { immediateTransaction, ownTransactionOpen, rawSqlite, type Db } from '@db/client';
 import type { Actor, Changes } from '@/modules/audit/audit.repository';
 import type { OutgoingMail } from '@/modules/mail/mail.repository';
 import { EventError } from './events.types';
@@ -40,7 +40,8 @@ export function immediate<T>(db: Db, fn: (r: Raw) => T): T {
 	const r = rawSqlite(db);
 	// Inside seatWrite() the write lock is already ours: this is a savepoint of our own transaction.
 	if (seatWriteDepth > 0) return r.transaction(() => fn(r))();
-	if (r.inTransaction) throw new SeatWriteBusy();
+	// Our own open transaction holds the write lock: waiting synchronously for it would wait for ourselves.
+	if (r.inTransaction || ownTransactionOpen(db)) throw new SeatWriteBusy();
 	// Direct synchronous callers (seed, CLI, tests) wait for the lock synchronously; the server goes through
 	// seatWrite(), which waits without blocking the event loop.
 	r.pragma('busy_timeout = 5000');
