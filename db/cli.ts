@@ -75,7 +75,7 @@ const commands: Record<string, () => Promise<number>> = {
 	async export() {
 		const formatAt = args.indexOf('--format');
 		const format = formatAt >= 0 ? args[formatAt + 1] : 'csv';
-		const target = args.find((a, i) => !a.startsWith('--') && i !== formatAt + 1);
+		const target = args.find((a, i) => !a.startsWith('--') && !(formatAt >= 0 && i === formatAt + 1));
 		if (!target || (format !== 'csv' && format !== 'hsds')) {
 			console.error('Brug: npm run db:export -- FIL.csv  ·  npm run db:export -- --format hsds MAPPE');
 			return 2;
