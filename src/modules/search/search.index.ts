@@ -5,9 +5,16 @@
 import { allowedEdits, editDistance, indexTerms, tokenize } from './search.normalise';
 import type { ConceptKind, ParsedQuery, QueryPart, SearchDocument, SearchFilters, SearchHit, Thesaurus, WordForms } from './search.types';
 
-const TAG_PREFIX: Record<ConceptKind, string> = { municipality: '§m:', topic: '§t:', age_group: '§a:', role: '§r:', sector: '§s:' };
-/** How much each kind of part counts: where and what matter most, then age and situation. */
-const PART_WEIGHT: Record<QueryPart['kind'], number> = { municipality: 3, topic: 3, age_group: 1.5, role: 1.5, sector: 1, text: 2 };
+const TAG_PREFIX: Record<ConceptKind, string> = { municipality: '§m:', topic: '§t:', age_group: '§a:', role: '§r:', sector: '§s:', organisation: '§o:', unit: '§u:' };
+/**
+ * How much each kind of part counts: where and what matter most, then age and situation. A named sector,
+ * organisation or unit ("BUC", "hospitalet", "regionen") outweighs the place: who is asked for comes first.
+ */
+const PART_WEIGHT: Record<QueryPart['kind'], number> = { municipality: 3, topic: 3, age_group: 1.5, role: 1.5, sector: 3.5, organisation: 4, unit: 4, text: 2 };
+/** What a context sector (see search.thesaurus.ts) adds to the score of people it fits, without being required. */
+const CONTEXT_BONUS = 1.5;
+/** With no age in the query, people who serve children under 18 (the network's core) come first among equals. */
+const CHILD_PRIOR = 0.2;
 /** A part counts as matched from this quality up (a weak tag — a region unit serving the municipality — does not). */
 const MATCHED = 0.25;
 const WEAK_TAG = 0.2;
@@ -52,9 +59,10 @@ export class SearchIndex {
 	private boostOf: number[] = [];
 	private verifiedOf: number[] = [];
 	private typeOf: string[] = [];
+	private servesChildren: number[] = [];
 	/** Per-text cache of index terms and alias additions (unit, organisation and title texts repeat a lot). */
 	private termCache = new Map<string, { terms: Array<{ term: string; exact: boolean }>; extra: string[] }>();
-	private buffers = { score: new Float64Array(0), count: new Uint8Array(0), part: new Float32Array(0), nameHit: new Uint8Array(0), mark: new Uint8Array(0) };
+	private buffers = { score: new Float64Array(0), count: new Uint8Array(0), part: new Float32Array(0), nameHit: new Uint8Array(0), mark: new Uint8Array(0), steer: new Uint8Array(0) };
 
 	constructor(private readonly thesaurus: Thesaurus) {}
 
@@ -118,6 +126,8 @@ export class SearchIndex {
 		this.boostOf.push(doc.boost ?? 0);
 		this.verifiedOf.push(Number.isNaN(verifiedMs) ? -1 : verifiedMs);
 		this.typeOf.push(doc.type);
+		const childAges = this.thesaurus.ageRanges.filter((r) => r.max < 18).map((r) => r.slug);
+		this.servesChildren.push((doc.tags?.age_group ?? []).some((a) => childAges.includes(a)) ? 1 : 0);
 		this.byRef.set(`${doc.type}:${doc.ref}`, idx);
 		if (doc.entityId !== undefined) this.byEntity.set(`${doc.type}:${doc.entityId}`, idx);
 		this.aliveCount++;
@@ -156,6 +166,18 @@ export class SearchIndex {
 		this.alive[i] = 0;
 		this.byRef.delete(key);
 		this.aliveCount--;
+	}
+
+	/** Removes the document of an entity (a deleted unit or organisation). */
+	removeEntity(type: string, entityId: number): void {
+		const i = this.byEntity.get(`${type}:${entityId}`);
+		const doc = i === undefined ? null : this.docs[i];
+		if (doc) this.remove(type, doc.ref);
+	}
+
+	/** Removes every document of a type (an add-on source reloaded whole). */
+	removeType(type: string): void {
+		for (const doc of this.docs) if (doc && doc.type === type) this.remove(type, doc.ref);
 	}
 
 	private addVocab(key: string): void {
@@ -210,7 +232,7 @@ export class SearchIndex {
 		const n = this.docs.length;
 		if (this.buffers.score.length >= n) return;
 		const size = Math.max(1024, Math.ceil(n * 1.25));
-		this.buffers = { score: new Float64Array(size), count: new Uint8Array(size), part: new Float32Array(size), nameHit: new Uint8Array(size), mark: new Uint8Array(size) };
+		this.buffers = { score: new Float64Array(size), count: new Uint8Array(size), part: new Float32Array(size), nameHit: new Uint8Array(size), mark: new Uint8Array(size), steer: new Uint8Array(size) };
 	}
 
 	/** Resolves the successor chain of someone who left to the active holder of the job (or -1). */
@@ -227,24 +249,39 @@ export class SearchIndex {
 
 	search(parsed: ParsedQuery, opts: IndexSearchOptions = {}): { hits: SearchHit[]; total: number; liveParts: number; deadParts: QueryPart[] } {
 		this.ensureBuffers();
-		const { score, count, part, nameHit, mark } = this.buffers;
+		const { score, count, part, nameHit, mark, steer } = this.buffers;
 		const now = opts.now ?? Date.now();
 		const touched: number[] = [];
 		let liveParts = 0;
 		const deadParts: QueryPart[] = [];
 
-		for (const p of parsed.parts) {
+		// A sector, organisation or unit part names whom to find; a place then also holds for a regional or
+		// volunteer service that serves it (its weak tag) or carries the place in its name ("Ambulatorium
+		// Hillerød"). Those parts are scored first, so the place part knows which documents they matched.
+		// A context sector in a need (see search.thesaurus.ts) only adds to the score of matching documents.
+		const kinds = new Set(parsed.parts.map((p) => p.kind));
+		const isNeed = kinds.has('municipality') && (kinds.has('topic') || kinds.has('role') || kinds.has('age_group'));
+		const isContext = (p: QueryPart) => p.kind === 'sector' && isNeed && p.slugs.every((slug) => this.thesaurus.contextSectors.has(slug));
+		const isSteering = (p: QueryPart) => p.kind === 'organisation' || p.kind === 'unit' || (p.kind === 'sector' && p.slugs.some((slug) => slug !== 'kommune'));
+		const requiredParts = parsed.parts.filter((p) => !isContext(p));
+		const ordered = [...requiredParts.filter(isSteering), ...requiredParts.filter((p) => !isSteering(p))];
+		const context = parsed.parts.filter(isContext);
+		let steered = false;
+
+		for (const p of ordered) {
 			const partTouched: number[] = [];
-			const addPosting = (posting: Posting, q: number, markNames: boolean) => {
+			const addPosting = (posting: Posting, q: number, markNames: boolean, steeredOnly = false) => {
 				const ids = posting.ids;
 				const ws = posting.w;
 				for (let j = 0; j < ids.length; j++) {
 					const i = ids[j];
+					if (steeredOnly && steer[i] === 0) continue;
 					let w = ws[j];
 					if (w >= NAME_FLAG) {
 						w -= NAME_FLAG;
 						if (markNames) nameHit[i] = 1;
 					}
+					if (steeredOnly) w = 1;
 					const v = q * w;
 					if (part[i] === 0) partTouched.push(i);
 					if (v > part[i]) part[i] = v;
@@ -253,12 +290,20 @@ export class SearchIndex {
 			if (p.kind !== 'text') {
 				for (const slug of p.slugs) {
 					const posting = this.postings.get(TAG_PREFIX[p.kind] + slug);
-					if (posting) addPosting(posting, p.confidence, false);
+					if (!posting) continue;
+					addPosting(posting, p.confidence, false);
+					if (p.kind === 'municipality' && steered) addPosting(posting, p.confidence * 0.8, false, true);
 				}
+				if (p.kind === 'municipality' && steered)
+					for (const t of tokenize(p.source)) {
+						const posting = this.postings.get(t.key);
+						if (posting) addPosting(posting, p.confidence, false, true);
+					}
 			}
 			for (const w of p.words) for (const [term, q] of this.matchWord(w, !!p.open)) addPosting(this.postings.get(term)!, q, q >= 0.6);
 			let any = false;
 			const weight = PART_WEIGHT[p.kind];
+			const steers = isSteering(p);
 			for (let k = 0; k < partTouched.length; k++) {
 				const i = partTouched[k];
 				const q = part[i];
@@ -266,6 +311,10 @@ export class SearchIndex {
 				if (q >= MATCHED) {
 					count[i]++;
 					any = true;
+					if (steers) {
+						steer[i] = 1;
+						steered = true;
+					}
 				}
 				score[i] += weight * q;
 				if (mark[i] === 0) {
@@ -276,6 +325,15 @@ export class SearchIndex {
 			if (any) liveParts++;
 			else deadParts.push(p);
 		}
+		for (const p of context) {
+			const bonus = new Set<number>();
+			for (const slug of p.slugs) {
+				const posting = this.postings.get(TAG_PREFIX.sector + slug);
+				if (posting) for (let j = 0; j < posting.ids.length; j++) if (posting.w[j] >= 1 && mark[posting.ids[j]] === 1) bonus.add(posting.ids[j]);
+			}
+			for (const i of bonus) score[i] += CONTEXT_BONUS * p.confidence;
+		}
+		const childPrior = kinds.has('age_group') ? 0 : CHILD_PRIOR;
 
 		// Hard filters: a mask over the documents that carry every chosen tag.
 		const f = opts.filters ?? {};
@@ -298,11 +356,11 @@ export class SearchIndex {
 					mark[i] = 1;
 					touched.push(i);
 				}
-		const { alive, isPerson, isLeft, hasSuccessor, boostOf, verifiedOf, typeOf } = this;
+		const { alive, isPerson, isLeft, hasSuccessor, boostOf, verifiedOf, typeOf, servesChildren } = this;
 		const type = opts.type;
 
 		const prior = (i: number): number => {
-			let b = boostOf[i];
+			let b = boostOf[i] + (servesChildren[i] === 1 ? childPrior : 0);
 			const v = verifiedOf[i];
 			if (v >= 0) {
 				const age = now - v;
@@ -345,6 +403,7 @@ export class SearchIndex {
 			count[i] = 0;
 			nameHit[i] = 0;
 			mark[i] = 0;
+			steer[i] = 0;
 			if (alive[i] === 0) continue;
 			if (type && typeOf[i] !== type) continue;
 			const left = isLeft[i] === 1;
