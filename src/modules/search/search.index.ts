@@ -15,6 +15,8 @@ const PART_WEIGHT: Record<QueryPart['kind'], number> = { municipality: 3, topic:
 const CONTEXT_BONUS = 1.5;
 /** With no age in the query, people who serve children under 18 (the network's core) come first among equals. */
 const CHILD_PRIOR = 0.2;
+/** Ranking key offset of partial matches outside the place the query names (below every partial match in it). */
+const ELSEWHERE = -500;
 /** A part counts as matched from this quality up (a weak tag — a region unit serving the municipality — does not). */
 const MATCHED = 0.25;
 const WEAK_TAG = 0.2;
@@ -60,9 +62,10 @@ export class SearchIndex {
 	private verifiedOf: number[] = [];
 	private typeOf: string[] = [];
 	private servesChildren: number[] = [];
+	private typeCount = new Map<string, number>();
 	/** Per-text cache of index terms and alias additions (unit, organisation and title texts repeat a lot). */
 	private termCache = new Map<string, { terms: Array<{ term: string; exact: boolean }>; extra: string[] }>();
-	private buffers = { score: new Float64Array(0), count: new Uint8Array(0), part: new Float32Array(0), nameHit: new Uint8Array(0), mark: new Uint8Array(0), steer: new Uint8Array(0) };
+	private buffers = { score: new Float64Array(0), count: new Uint8Array(0), part: new Float32Array(0), nameHit: new Uint8Array(0), mark: new Uint8Array(0), steer: new Uint8Array(0), place: new Uint8Array(0) };
 
 	constructor(private readonly thesaurus: Thesaurus) {}
 
@@ -78,6 +81,11 @@ export class SearchIndex {
 	/** Drops build-time caches once every source is loaded. */
 	finishBuild(): void {
 		this.termCache.clear();
+	}
+
+	/** The result types that have at least one document (the results page hides the others' filter). */
+	typesPresent(): string[] {
+		return [...this.typeCount].filter(([, n]) => n > 0).map(([t]) => t);
 	}
 
 	isName(key: string): boolean {
@@ -128,6 +136,7 @@ export class SearchIndex {
 		this.typeOf.push(doc.type);
 		const childAges = this.thesaurus.ageRanges.filter((r) => r.max < 18).map((r) => r.slug);
 		this.servesChildren.push((doc.tags?.age_group ?? []).some((a) => childAges.includes(a)) ? 1 : 0);
+		this.typeCount.set(doc.type, (this.typeCount.get(doc.type) ?? 0) + 1);
 		this.byRef.set(`${doc.type}:${doc.ref}`, idx);
 		if (doc.entityId !== undefined) this.byEntity.set(`${doc.type}:${doc.entityId}`, idx);
 		this.aliveCount++;
@@ -162,6 +171,7 @@ export class SearchIndex {
 		if (i === undefined) return;
 		const doc = this.docs[i];
 		if (doc?.entityId !== undefined && this.byEntity.get(`${type}:${doc.entityId}`) === i) this.byEntity.delete(`${type}:${doc.entityId}`);
+		if (doc) this.typeCount.set(doc.type, (this.typeCount.get(doc.type) ?? 1) - 1);
 		this.docs[i] = null;
 		this.alive[i] = 0;
 		this.byRef.delete(key);
@@ -232,7 +242,7 @@ export class SearchIndex {
 		const n = this.docs.length;
 		if (this.buffers.score.length >= n) return;
 		const size = Math.max(1024, Math.ceil(n * 1.25));
-		this.buffers = { score: new Float64Array(size), count: new Uint8Array(size), part: new Float32Array(size), nameHit: new Uint8Array(size), mark: new Uint8Array(size), steer: new Uint8Array(size) };
+		this.buffers = { score: new Float64Array(size), count: new Uint8Array(size), part: new Float32Array(size), nameHit: new Uint8Array(size), mark: new Uint8Array(size), steer: new Uint8Array(size), place: new Uint8Array(size) };
 	}
 
 	/** Resolves the successor chain of someone who left to the active holder of the job (or -1). */
@@ -249,7 +259,7 @@ export class SearchIndex {
 
 	search(parsed: ParsedQuery, opts: IndexSearchOptions = {}): { hits: SearchHit[]; total: number; liveParts: number; deadParts: QueryPart[] } {
 		this.ensureBuffers();
-		const { score, count, part, nameHit, mark, steer } = this.buffers;
+		const { score, count, part, nameHit, mark, steer, place } = this.buffers;
 		const now = opts.now ?? Date.now();
 		const touched: number[] = [];
 		let liveParts = 0;
@@ -311,6 +321,7 @@ export class SearchIndex {
 				if (q >= MATCHED) {
 					count[i]++;
 					any = true;
+					if (p.kind === 'municipality') place[i] = 1;
 					if (steers) {
 						steer[i] = 1;
 						steered = true;
@@ -380,10 +391,16 @@ export class SearchIndex {
 		const transfers = new Map<number, { key: number; complete: boolean; from: number }>();
 		// Only documents matching about as many parts as the best ones can reach the page: find the lowest
 		// part count still needed to fill it, and skip scoring the rest (they are only counted).
-		const histogram = new Array<number>(parsed.parts.length + 2).fill(0);
+		// Three tiers, in this order: complete matches, partial matches in the place asked for (or all partial
+		// ones when no place was named), partial matches elsewhere ("Andre kommuner"). A document's level orders
+		// tiers first, then the number of parts matched.
+		const hasPlace = requiredParts.some((p) => p.kind === 'municipality');
+		const span = parsed.parts.length + 2;
+		const levelOf = (c: number, inPlace: boolean) => (c >= liveParts ? 2 * span : hasPlace && !inPlace ? c : span + c);
+		const histogram = new Array<number>(2 * span + 1).fill(0);
 		for (let k = 0; k < touched.length; k++) {
 			const i = touched[k];
-			if (alive[i] === 1 && (!type || typeOf[i] === type) && (!allowed || allowed.has(i))) histogram[count[i]]++;
+			if (alive[i] === 1 && (!type || typeOf[i] === type) && (!allowed || allowed.has(i))) histogram[levelOf(count[i], place[i] === 1)]++;
 		}
 		let floor = 0;
 		for (let c = histogram.length - 1, seen = 0; c >= 0; c--) {
@@ -399,6 +416,8 @@ export class SearchIndex {
 			const s = score[i];
 			const c = count[i];
 			const named = nameHit[i] === 1;
+			const inPlace = place[i] === 1;
+			place[i] = 0;
 			score[i] = 0;
 			count[i] = 0;
 			nameHit[i] = 0;
@@ -408,13 +427,13 @@ export class SearchIndex {
 			if (type && typeOf[i] !== type) continue;
 			const left = isLeft[i] === 1;
 			if (left && !named && hasSuccessor[i] === 1) continue;
-			if (c < floor) {
+			if (levelOf(c, inPlace) < floor) {
 				if (!allowed || allowed.has(i)) total++;
 				continue;
 			}
 			const complete = c >= liveParts;
 			let idx = i;
-			let key = (complete ? 1000 : 0) + c * 10 + s;
+			let key = (complete ? 1000 : hasPlace && !inPlace ? ELSEWHERE : 0) + c * 10 + s;
 			if (left) {
 				const successor = this.currentSuccessor(i);
 				if (successor >= 0) {
@@ -440,7 +459,8 @@ export class SearchIndex {
 			// A person can arrive on their own and in place of a predecessor: keep the better one.
 			const best = new Map<number, number>();
 			for (const c of list) if ((best.get(c.idx) ?? -Infinity) < c.key) best.set(c.idx, c.key);
-			return [...best].map(([idx, key]) => ({ idx, key })).sort((a, b) => b.key - a.key);
+			// Equal keys in document order: the same query orders the same way whatever the limit.
+			return [...best].map(([idx, key]) => ({ idx, key })).sort((a, b) => b.key - a.key || a.idx - b.idx);
 		};
 		const completePeople = byKey(people.items());
 		const completeOthers = byKey(others.items());
@@ -452,7 +472,9 @@ export class SearchIndex {
 		const hits = arranged.slice(0, limit).map((c) => {
 			const t = transfers.get(c.idx);
 			const transferred = t && t.key >= c.key - 1e-9 ? t : undefined;
-			return this.toHit(c.idx, c.key, c.key >= 1000, transferred?.from, now);
+			const hit = this.toHit(c.idx, c.key, c.key >= 1000, transferred?.from, now);
+			if (c.key < ELSEWHERE / 2) hit.elsewhere = true;
+			return hit;
 		});
 		return { hits, total, liveParts, deadParts };
 	}
@@ -508,7 +530,7 @@ class TopK {
 			this.idx.push(idx);
 			this.key.push(key);
 			this.up(n);
-		} else if (key > this.key[0]) {
+		} else if (key > this.key[0] || (key === this.key[0] && idx < this.idx[0])) {
 			this.idx[0] = idx;
 			this.key[0] = key;
 			this.down(0);
@@ -516,6 +538,10 @@ class TopK {
 	}
 	items(): Array<{ idx: number; key: number }> {
 		return this.idx.map((idx, i) => ({ idx, key: this.key[i] }));
+	}
+	/** Heap order: the smaller key, and on equal keys the later document (evicted first). */
+	private less(a: number, b: number): boolean {
+		return this.key[a] < this.key[b] || (this.key[a] === this.key[b] && this.idx[a] > this.idx[b]);
 	}
 	private swap(a: number, b: number) {
 		const i = this.idx[a];
@@ -528,7 +554,7 @@ class TopK {
 	private up(i: number) {
 		while (i > 0) {
 			const parent = (i - 1) >> 1;
-			if (this.key[parent] <= this.key[i]) break;
+			if (!this.less(i, parent)) break;
 			this.swap(parent, i);
 			i = parent;
 		}
@@ -539,8 +565,8 @@ class TopK {
 			const l = 2 * i + 1;
 			const r = l + 1;
 			let m = i;
-			if (l < n && this.key[l] < this.key[m]) m = l;
-			if (r < n && this.key[r] < this.key[m]) m = r;
+			if (l < n && this.less(l, m)) m = l;
+			if (r < n && this.less(r, m)) m = r;
 			if (m === i) return;
 			this.swap(m, i);
 			i = m;

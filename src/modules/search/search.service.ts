@@ -288,6 +288,11 @@ export interface SearchOptions {
 	now?: number;
 }
 
+/** The result types the index holds documents of (a filter for an empty type is hidden). */
+export async function searchTypesPresent(db: Db): Promise<Set<string>> {
+	return new Set((await getSearchState(db)).index.typesPresent());
+}
+
 /** Parses a query with the current thesaurus (for chips on the results page). */
 export async function understandQuery(db: Db, q: string): Promise<ParsedQuery> {
 	const state = await getSearchState(db);
@@ -309,7 +314,7 @@ function showDeputiesFirst(index: SearchIndex, hits: SearchHit[], now?: number):
 		if (existing >= 0 && existing < i) continue;
 		if (existing > i) hits.splice(existing, 1);
 		const until = card.awayUntil ? ` til ${formatDate(card.awayUntil)}` : '';
-		hits.splice(i, 0, { ...deputy, score: hits[i].score, complete: hits[i].complete, subtitle: `${deputy.subtitle} · stedfortræder for ${card.name}, der er fraværende${until}` });
+		hits.splice(i, 0, { ...deputy, score: hits[i].score, complete: hits[i].complete, elsewhere: hits[i].elsewhere, subtitle: `${deputy.subtitle} · stedfortræder for ${card.name}, der er fraværende${until}` });
 		i++;
 	}
 }

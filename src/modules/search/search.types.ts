@@ -142,6 +142,8 @@ export interface SearchHit {
 	stale: boolean;
 	/** Shown in place of someone who left: who that was. */
 	takenOverFrom?: { ref: string; name: string };
+	/** A partial match outside the municipality the query names (the results page's "Andre kommuner"). */
+	elsewhere?: boolean;
 	data?: unknown;
 }
 
