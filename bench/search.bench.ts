@@ -107,10 +107,13 @@ async function rebuildStall(db: Db): Promise<void> {
 	await measureStall(db, 'unit edit (in place)', async () => {
 		await saveUnit(db, systemActor('bench'), { organisationId: unit.organisationId, name: `${unit.name} Omdøbt` }, unit.id);
 	}, async () => (await search(db, 'omdøbt', { type: 'unit', log: false })).hits.some((h) => h.title.endsWith('Omdøbt')));
-	await measureStall(db, 'thesaurus edit (full rebuild)', async () => {
-		raw.prepare("INSERT INTO search_term (term, kind, target, note, created_at) VALUES ('benchord', 'topic', 'angst', '', ?)").run(new Date().toISOString());
+	await measureStall(db, 'thesaurus edit (in place)', async () => {
+		raw.prepare("INSERT INTO search_term (term, kind, target, note, created_at) VALUES ('benchord', 'alias', 'Familiebehandling', '', ?)").run(new Date().toISOString());
 		raw.prepare("INSERT INTO audit_log (at, actor, entity_type, entity_id, action) VALUES (?, 'system:bench', 'search_term', 0, 'create')").run(new Date().toISOString());
-	}, async () => (await search(db, 'benchord', { log: false })).parsed.parts[0]?.kind === 'topic');
+	}, async () => (await search(db, 'benchord', { log: false })).hits.length > 0);
+	await measureStall(db, 'import (full rebuild)', async () => {
+		raw.prepare("INSERT INTO audit_log (at, actor, entity_type, entity_id, action) VALUES (?, 'system:bench', 'import', 0, 'import')").run(new Date().toISOString());
+	}, async () => true);
 }
 
 async function measureStall(db: Db, label: string, edit: () => Promise<void>, check: () => Promise<boolean>): Promise<void> {

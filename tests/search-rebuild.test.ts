@@ -67,18 +67,31 @@ describe('index rebuild', () => {
 		expect(await getSearchState(db)).toBe(before);
 	});
 
-	it('answers from the previous index while a thesaurus edit rebuilds it, then from the new one', async () => {
+	it('answers from the previous index while a full rebuild runs (an import it cannot follow), then from the new one', async () => {
 		configureSearchIndex({ freshWaitMs: 0 });
 		const before = await getSearchState(db);
-		expect((await addThesaurusTerm(db, actor, { term: 'snurreflip', kind: 'topic', target: 'sorg', note: '' })).ok).toBe(true);
-		const during = await search(db, 'snurreflip', { log: false });
-		// Not awaited: the old index (and its thesaurus) answered at once.
-		expect(during.parsed.parts[0]?.kind).toBe('text');
+		const raw = rawSqlite(db);
+		const unitId = (raw.prepare("SELECT id FROM unit WHERE name = 'SSP' LIMIT 1").get() as { id: number }).id;
+		const now = new Date().toISOString();
+		raw.prepare("INSERT INTO person (ref, first_name, last_name, title, unit_id, status, created_at, updated_at) VALUES ('IMP1', 'Ingolf', 'Importsen', 'Mentor', ?, 'active', ?, ?)").run(unitId, now, now);
+		raw.prepare("INSERT INTO audit_log (at, actor, entity_type, entity_id, action) VALUES (?, 'system:import', 'import', 0, 'import')").run(now);
+		const during = await search(db, 'Ingolf Importsen', { type: 'person', log: false });
+		expect(during.hits.some((h) => h.ref === 'IMP1')).toBe(false);
 		await searchIndexSettled(db);
-		const after = await search(db, 'snurreflip', { type: 'person', log: false });
-		expect(after.parsed.parts[0]).toMatchObject({ kind: 'topic', slugs: ['sorg'] });
-		expect(after.hits.length).toBeGreaterThan(0);
+		const after = await search(db, 'Ingolf Importsen', { type: 'person', log: false });
+		expect(after.hits[0].ref).toBe('IMP1');
 		expect(await getSearchState(db)).not.toBe(before);
+	});
+
+	it('applies a thesaurus edit in place: queries, and the people whose text an alias touches', async () => {
+		const before = await getSearchState(db);
+		expect((await search(db, 'bfmx hillerød', { type: 'person', log: false })).confidence).not.toBe('ok');
+		expect((await addThesaurusTerm(db, actor, { term: 'bfmx', kind: 'alias', target: 'Børn og Familie, myndighed', note: '' })).ok).toBe(true);
+		await searchIndexSettled(db);
+		const result = await search(db, 'bfmx hillerød', { type: 'person', log: false });
+		expect(result.hits.length).toBeGreaterThan(3);
+		expect(result.hits.slice(0, 5).every((h) => h.complete && h.subtitle.includes('Børn og Familie, myndighed'))).toBe(true);
+		expect(await getSearchState(db)).toBe(before);
 	});
 
 	it('shows a thesaurus edit in the next search when the small directory rebuilds within the short wait', async () => {

@@ -67,7 +67,28 @@ export class SearchIndex {
 	private termCache = new Map<string, { terms: Array<{ term: string; exact: boolean }>; extra: string[] }>();
 	private buffers = { score: new Float64Array(0), count: new Uint8Array(0), part: new Float32Array(0), nameHit: new Uint8Array(0), mark: new Uint8Array(0), steer: new Uint8Array(0), place: new Uint8Array(0) };
 
-	constructor(private readonly thesaurus: Thesaurus) {}
+	constructor(private thesaurus: Thesaurus) {}
+
+	/**
+	 * Swaps the thesaurus (an admin taught a word). Documents indexed before keep their alias words: the
+	 * service re-adds those an alias change touches (entitiesWithWord) and every unit, organisation and topic.
+	 */
+	setThesaurus(thesaurus: Thesaurus): void {
+		this.thesaurus = thesaurus;
+		this.termCache.clear();
+	}
+
+	/** Entity ids of the live documents of a type whose text has this exact word key. */
+	entitiesWithWord(type: string, key: string): number[] {
+		const posting = this.postings.get(key);
+		if (!posting) return [];
+		const out: number[] = [];
+		for (const i of posting.ids) {
+			const doc = this.docs[i];
+			if (doc && doc.type === type && doc.entityId !== undefined) out.push(doc.entityId);
+		}
+		return out;
+	}
 
 	get size(): number {
 		return this.aliveCount;

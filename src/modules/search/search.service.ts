@@ -122,26 +122,33 @@ interface ChangePlan {
 	organisations: Set<number>;
 	/** Add-on sources (theme days…) to reload whole. */
 	sources: Set<string>;
+	/** The thesaurus changed (a search term, or a synonym in a reference table). */
+	thesaurus: boolean;
 }
 
 /** What changed since the index was built, or null when only a full rebuild will do (the thesaurus, many changes). */
 function planChanges(db: Db, state: State): ChangePlan | null {
 	const entries = auditEntriesAfter(db, state.auditId, INCREMENTAL_LIMIT, [...IGNORED_ENTITY_TYPES]);
 	if (entries.length > INCREMENTAL_LIMIT) return null;
-	const plan: ChangePlan = { people: new Set(), units: new Set(), organisations: new Set(), sources: new Set() };
+	const plan: ChangePlan = { people: new Set(), units: new Set(), organisations: new Set(), sources: new Set(), thesaurus: false };
 	const addOns = new Set(listSearchSources().map((s) => s.type).filter((t) => !BUILT_IN_TYPES.has(t)));
 	for (const e of entries) {
 		if (e.entityType === 'person') plan.people.add(e.entityId);
 		else if (e.entityType === 'unit') plan.units.add(e.entityId);
 		else if (e.entityType === 'organisation') plan.organisations.add(e.entityId);
 		else if (addOns.has(e.entityType)) plan.sources.add(e.entityType);
-		// The thesaurus (search_term) changes how every text is indexed; anything unknown is rebuilt to be safe.
+		else if (e.entityType === 'search_term') plan.thesaurus = true;
+		// Anything unknown is rebuilt to be safe.
 		else return null;
 	}
 	return plan;
 }
 
 const BUILT_IN_TYPES = new Set(['person', 'unit', 'organisation', 'topic']);
+
+function aliasKey(alias: Thesaurus['aliases'][number]): string {
+	return `${alias.from.map((w) => w.key).join(' ')}=>${alias.to.map((w) => w.key).join(' ')}`;
+}
 
 /** Applies changed people in place; false when one was deleted (its document is found through a rebuild). */
 function applyPeople(db: Db, state: State, ids: Iterable<number>): boolean {
@@ -158,8 +165,31 @@ function applyPeople(db: Db, state: State, ids: Iterable<number>): boolean {
 async function applyStructural(db: Db, state: State, plan: ChangePlan, latest: number): Promise<State> {
 	const pace = createPacer();
 	const started = performance.now();
-	const { index, thesaurus } = state;
-	const municipalityNames = new Map(loadThesaurusRows(db).municipalities.map((m) => [m.code, m.name]));
+	const { index } = state;
+	const rows = loadThesaurusRows(db);
+	const municipalityNames = new Map(rows.municipalities.map((m) => [m.code, m.name]));
+	let thesaurus = state.thesaurus;
+	const people = new Set(plan.people);
+	if (plan.thesaurus) {
+		// A new word changes how queries are read, and the tags of units, organisations, topics and theme days
+		// (found in their names); of the people, only those whose text holds a changed alias's words.
+		const fresh = buildThesaurus(rows);
+		if (JSON.stringify(fresh.ageRanges) !== JSON.stringify(thesaurus.ageRanges)) return build(db);
+		const before = new Set(thesaurus.aliases.map(aliasKey));
+		const after = new Set(fresh.aliases.map(aliasKey));
+		for (const alias of [...thesaurus.aliases, ...fresh.aliases]) {
+			if (before.has(aliasKey(alias)) && after.has(aliasKey(alias))) continue;
+			for (const words of [alias.from, alias.to]) for (const id of index.entitiesWithWord('person', words[0].key)) people.add(id);
+		}
+		index.setThesaurus(fresh);
+		state.thesaurus = thesaurus = fresh;
+		state.fingerprint = thesaurusFingerprint(db);
+		state.fingerprintCheckedAt = Date.now();
+		for (const u of loadUnits(db)) if (!plan.units.has(u.id)) index.add(unitDocument(u, thesaurus, municipalityNames));
+		for (const o of loadOrganisations(db)) index.add(organisationDocument(o, thesaurus));
+		for (const source of listSearchSources()) if (source.type !== 'person' && source.type !== 'unit' && source.type !== 'organisation') plan.sources.add(source.type);
+		await pace();
+	}
 	const organisations = loadOrganisations(db).filter((o) => plan.organisations.has(o.id));
 	for (const o of organisations) index.add(organisationDocument(o, thesaurus));
 	for (const id of plan.organisations) if (!organisations.some((o) => o.id === id)) index.removeEntity('organisation', id);
@@ -177,7 +207,11 @@ async function applyStructural(db: Db, state: State, plan: ChangePlan, latest: n
 		}
 	}
 	// A deleted person's document is found through a full rebuild (rare): the next search starts one.
-	if (plan.people.size > 0 && !applyPeople(db, state, plan.people)) state.rebuildNext = true;
+	const ids = [...people];
+	for (let i = 0; i < ids.length; i += 200) {
+		if (!applyPeople(db, state, ids.slice(i, i + 200))) state.rebuildNext = true;
+		await pace();
+	}
 	for (const type of plan.sources) {
 		const source = listSearchSources().find((s) => s.type === type);
 		if (!source) continue;
@@ -247,14 +281,17 @@ export async function getSearchState(db: Db): Promise<State> {
 	if (!needsBuild && latest !== state.auditId) {
 		const plan = planChanges(db, state);
 		if (!plan) needsBuild = true;
-		else if (plan.units.size || plan.organisations.size || plan.sources.size) return freshOrPrevious(startJob(db, () => applyStructural(db, state, plan, latest)), state);
+		else if (plan.units.size || plan.organisations.size || plan.sources.size || plan.thesaurus) return freshOrPrevious(startJob(db, () => applyStructural(db, state, plan, latest)), state);
 		else if (applyPeople(db, state, plan.people)) state.auditId = latest;
 		else needsBuild = true;
 	}
 	if (!needsBuild && state.index.garbage > Math.max(1000, state.index.size * 0.2)) needsBuild = true;
 	if (!needsBuild && now - state.fingerprintCheckedAt > THESAURUS_CHECK_MS) {
 		state.fingerprintCheckedAt = now;
-		if (thesaurusFingerprint(db) !== state.fingerprint) needsBuild = true;
+		if (thesaurusFingerprint(db) !== state.fingerprint) {
+			const plan: ChangePlan = { people: new Set(), units: new Set(), organisations: new Set(), sources: new Set(), thesaurus: true };
+			return freshOrPrevious(startJob(db, () => applyStructural(db, state, plan, state.auditId)), state);
+		}
 	}
 	if (!needsBuild) return state;
 	return freshOrPrevious(startBuild(db), state);
