@@ -86,6 +86,13 @@ describe('the results page', () => {
 		}
 	});
 
+	it('labels the chip of an organisation word', async () => {
+		const p = await page(searchUrl({ q: 'buc hillerød' }));
+		expect(p.chips.map((c) => c.label)).toEqual(expect.arrayContaining(['Sektor: Børne- og ungdomspsykiatrien', 'Kommune: Hillerød']));
+		expect(p.chips.some((c) => c.label.startsWith('Organisation: Børne- og Ungdomspsykiatrisk Center'))).toBe(true);
+		expect(p.chips.every((c) => !c.label.startsWith('undefined'))).toBe(true);
+	});
+
 	it('still suggests while the last word is being typed', async () => {
 		const { body } = await searchApi(db, new URLSearchParams({ q: 'kirst', limit: '8', suggest: '1' }));
 		expect((body as { results: Array<{ title: string }> }).results.some((r) => /Kirst/.test(r.title))).toBe(true);

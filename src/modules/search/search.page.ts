@@ -132,7 +132,7 @@ export async function resultsPage(db: Db, url: URL, viewer: { signedIn: boolean 
 	const result = searched ? await search(db, q, { filters, type: type || undefined, limit: limit + 1 }) : null;
 	const hits = result?.hits ?? [];
 
-	const kindLabel: Record<string, string> = { municipality: 'Kommune', topic: 'Emne', age_group: 'Alder', role: 'Situation', sector: 'Sektor', text: 'Ord' };
+	const kindLabel: Record<string, string> = { municipality: 'Kommune', topic: 'Emne', age_group: 'Alder', role: 'Situation', sector: 'Sektor', organisation: 'Organisation', unit: 'Enhed', text: 'Ord' };
 	const chips: Chip[] = (result?.parsed.parts ?? []).map((p, i) => ({
 		label: `${kindLabel[p.kind]}: ${p.kind === 'text' ? p.source : p.label}`,
 		href: href(withoutPart(result!.parsed, i), filters, type),
