@@ -77,11 +77,10 @@ export function loadPeople(db: Db, ids?: number[]): PersonRecord[] {
 	return toRecords(raw, rows, tagWhere, ids ?? [], loadServed(db));
 }
 
-/** The people of some units (an edited unit or organisation is re-indexed with its people). */
-export function loadPeopleOfUnits(db: Db, unitIds: number[]): PersonRecord[] {
+/** The ids of the people of some units (an edited unit or organisation is re-indexed with its people). */
+export function personIdsOfUnits(db: Db, unitIds: number[]): number[] {
 	if (unitIds.length === 0) return [];
-	const ids = (rawSqlite(db).prepare(`SELECT id FROM person WHERE unit_id IN (${unitIds.map(() => '?').join(',')})`).all(...unitIds) as Array<{ id: number }>).map((r) => r.id);
-	return loadPeople(db, ids);
+	return (rawSqlite(db).prepare(`SELECT id FROM person WHERE unit_id IN (${unitIds.map(() => '?').join(',')})`).all(...unitIds) as Array<{ id: number }>).map((r) => r.id);
 }
 
 /** Municipalities each unit serves (read once per rebuild, shared by every page of people). */

@@ -16,7 +16,7 @@
 import type { Db } from '@db/client';
 import { SearchIndex } from './search.index';
 import { parseQuery } from './search.parser';
-import { auditEntriesAfter, latestAuditIdSync, loadOrganisations, loadPeople, loadPeopleOfUnits, loadThesaurusRows, loadUnits, logSearch, thesaurusFingerprint, unitIdsOfOrganisations } from './search.repository';
+import { auditEntriesAfter, latestAuditIdSync, loadOrganisations, loadPeople, loadThesaurusRows, personIdsOfUnits, loadUnits, logSearch, thesaurusFingerprint, unitIdsOfOrganisations } from './search.repository';
 import { listSearchSources, searchSourcesVersion } from './search.registry';
 import { organisationDocument, personDocument, registerBuiltInSources, unitDocument } from './search.sources';
 import { buildThesaurus } from './search.thesaurus';
@@ -145,6 +145,8 @@ function planChanges(db: Db, state: State): ChangePlan | null {
 }
 
 const BUILT_IN_TYPES = new Set(['person', 'unit', 'organisation', 'topic']);
+/** People re-read per statement when the index is updated in place (a few milliseconds each). */
+const PEOPLE_CHUNK = 100;
 
 function aliasKey(alias: Thesaurus['aliases'][number]): string {
 	return `${alias.from.map((w) => w.key).join(' ')}=>${alias.to.map((w) => w.key).join(' ')}`;
@@ -185,8 +187,14 @@ async function applyStructural(db: Db, state: State, plan: ChangePlan, latest: n
 		state.thesaurus = thesaurus = fresh;
 		state.fingerprint = thesaurusFingerprint(db);
 		state.fingerprintCheckedAt = Date.now();
-		for (const u of loadUnits(db)) if (!plan.units.has(u.id)) index.add(unitDocument(u, thesaurus, municipalityNames));
-		for (const o of loadOrganisations(db)) index.add(organisationDocument(o, thesaurus));
+		for (const u of loadUnits(db)) {
+			if (!plan.units.has(u.id)) index.add(unitDocument(u, thesaurus, municipalityNames));
+			await pace();
+		}
+		for (const o of loadOrganisations(db)) {
+			index.add(organisationDocument(o, thesaurus));
+			await pace();
+		}
 		for (const source of listSearchSources()) if (source.type !== 'person' && source.type !== 'unit' && source.type !== 'organisation') plan.sources.add(source.type);
 		await pace();
 	}
@@ -199,17 +207,13 @@ async function applyStructural(db: Db, state: State, plan: ChangePlan, latest: n
 		const [unit] = loadUnits(db, [id]);
 		if (unit) index.add(unitDocument(unit, thesaurus, municipalityNames));
 		else index.removeEntity('unit', id);
+		for (const personId of personIdsOfUnits(db, [id])) people.add(personId);
 		await pace();
-		const people = loadPeopleOfUnits(db, [id]);
-		for (let i = 0; i < people.length; i++) {
-			index.add(personDocument(people[i]));
-			if ((i & 63) === 63) await pace();
-		}
 	}
 	// A deleted person's document is found through a full rebuild (rare): the next search starts one.
 	const ids = [...people];
-	for (let i = 0; i < ids.length; i += 200) {
-		if (!applyPeople(db, state, ids.slice(i, i + 200))) state.rebuildNext = true;
+	for (let i = 0; i < ids.length; i += PEOPLE_CHUNK) {
+		if (!applyPeople(db, state, ids.slice(i, i + PEOPLE_CHUNK))) state.rebuildNext = true;
 		await pace();
 	}
 	for (const type of plan.sources) {
