@@ -52,7 +52,11 @@ describe.skipIf(skipBrowser)('A hospital nurse in her first ten minutes', () => 
 				continue;
 			}
 			const link = page.locator(`a[href="${href.replace(/"/g, '\\"')}"]`).first();
-			const [response] = await Promise.all([page.waitForNavigation().catch(() => null), link.click()]);
+			const [response] = await Promise.all([
+				page.waitForResponse((r) => r.request().isNavigationRequest() && r.request().frame() === page.mainFrame(), { timeout: 20_000 }).catch(() => null),
+				link.click(),
+			]);
+			await page.waitForLoadState();
 			if (response) expect(response.status(), href).toBeLessThan(400);
 			const main = (await page.locator('main').innerText()).trim();
 			expect(main.length, `empty page after ${href}`).toBeGreaterThan(40);
