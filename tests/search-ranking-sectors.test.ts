@@ -43,6 +43,7 @@ beforeEach(async () => {
 		'hil-bf': (await ensureUnit(db, actor, hil.id, 'Børn og Familie')).id,
 		'hal-socpsyk': (await ensureUnit(db, actor, hal.id, 'Socialpsykiatri')).id,
 		'hal-bf': (await ensureUnit(db, actor, hal.id, 'Børn og Familie, myndighed')).id,
+		'hal-kui': (await ensureUnit(db, actor, hal.id, 'Kommunal ungeindsats (KUI)')).id,
 		'buc-hil': (await ensureUnit(db, actor, buc.id, 'Ambulatorium Hillerød')).id,
 		'buc-bisp': (await ensureUnit(db, actor, buc.id, 'Akutmodtagelse Bispebjerg')).id,
 		'pcn-amb': (await ensureUnit(db, actor, pcn.id, 'Ambulatorium for unge voksne')).id,
@@ -61,6 +62,7 @@ afterEach(async () => ctx.cleanup());
 describe('sector and organisation words steer the ranking', () => {
 	it('"psykiatri udskrivning <kommune>": the municipality’s children’s discharge contact, not adult social psychiatry', async () => {
 		await person('ADULT', 'hal-socpsyk', { title: 'Bostøtte', roles: ['udskrivning'], ageGroups: ['18-25'], topics: ['psykose'], keyPerson: true });
+		await person('YOUTH', 'hal-kui', { title: 'Uddannelsesvejleder', roles: ['udskrivning'], ageGroups: ['13-17', '18-25'], topics: ['mistrivsel'], keyPerson: true });
 		await person('CHILD', 'hal-bf', { title: 'Socialrådgiver', roles: ['udskrivning'], ageGroups: ['6-12', '13-17'], topics: ['selvskade'], keyPerson: true });
 		await person('PSYCH', 'pcn-amb', { title: 'Sygeplejerske', roles: ['udskrivning'], ageGroups: ['18-25'], topics: ['psykose'] });
 		for (const q of ['psykiatri udskrivning halsnæs', 'udskrivning fra psykiatrien til Halsnæs', 'udskrives fra hospitalet halsnæs']) {

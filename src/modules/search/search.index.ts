@@ -13,7 +13,7 @@ const TAG_PREFIX: Record<ConceptKind, string> = { municipality: '§m:', topic: '
 const PART_WEIGHT: Record<QueryPart['kind'], number> = { municipality: 3, topic: 3, age_group: 1.5, role: 1.5, sector: 3.5, organisation: 4, unit: 4, text: 2 };
 /** What a context sector (see search.thesaurus.ts) adds to the score of people it fits, without being required. */
 const CONTEXT_BONUS = 1.5;
-/** With no age in the query, people who serve children under 18 (the network's core) come first among equals. */
+/** With no age in the query, people who serve children under 18 (the network's core) come first among equals (× share). */
 const CHILD_PRIOR = 0.2;
 /** Ranking key offset of partial matches outside the place the query names (below every partial match in it). */
 const ELSEWHERE = -500;
@@ -155,8 +155,10 @@ export class SearchIndex {
 		this.boostOf.push(doc.boost ?? 0);
 		this.verifiedOf.push(Number.isNaN(verifiedMs) ? -1 : verifiedMs);
 		this.typeOf.push(doc.type);
+		// The share of the person's age groups that are under 18 (1 for a children's worker, ½ for 13–25).
+		const ages = doc.tags?.age_group ?? [];
 		const childAges = this.thesaurus.ageRanges.filter((r) => r.max < 18).map((r) => r.slug);
-		this.servesChildren.push((doc.tags?.age_group ?? []).some((a) => childAges.includes(a)) ? 1 : 0);
+		this.servesChildren.push(ages.length ? ages.filter((a) => childAges.includes(a)).length / ages.length : 0);
 		this.typeCount.set(doc.type, (this.typeCount.get(doc.type) ?? 0) + 1);
 		this.byRef.set(`${doc.type}:${doc.ref}`, idx);
 		if (doc.entityId !== undefined) this.byEntity.set(`${doc.type}:${doc.entityId}`, idx);
@@ -392,7 +394,7 @@ export class SearchIndex {
 		const type = opts.type;
 
 		const prior = (i: number): number => {
-			let b = boostOf[i] + (servesChildren[i] === 1 ? childPrior : 0);
+			let b = boostOf[i] + servesChildren[i] * childPrior;
 			const v = verifiedOf[i];
 			if (v >= 0) {
 				const age = now - v;
