@@ -1,5 +1,7 @@
 /**
- * As-you-type suggestions on every `[data-search-input]` (ARIA 1.2 combobox with a listbox popup).
+ * As-you-type suggestions on every `[data-search-input]` (ARIA 1.2 combobox with a listbox popup). The input is
+ * `type="text"` with `inputmode="search"`/`enterkeyhint="search"`: role=combobox is not allowed on type=search.
+ * The suggestions come from /api/search?suggest=1, which orders a query exactly as the results page does.
  * Progressive enhancement: without this script the input is a plain GET form field that submits to /sog.
  *
  * Keys: ↓/↑ move through suggestions, Enter opens the highlighted one (or submits the search), Escape closes,
@@ -37,6 +39,8 @@ function enhance(input: HTMLInputElement): void {
 	status.setAttribute('aria-live', 'polite');
 	container.append(list, status);
 
+	// ARIA in HTML allows role=combobox on a text input, not on type=search (the markup uses text + inputmode).
+	if (input.type === 'search') input.type = 'text';
 	input.setAttribute('role', 'combobox');
 	input.setAttribute('aria-autocomplete', 'list');
 	input.setAttribute('aria-expanded', 'false');

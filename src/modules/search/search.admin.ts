@@ -6,13 +6,15 @@ import { z } from 'astro/zod';
 import type { Db } from '@db/client';
 import { insertAuditEntry, type Actor } from '@/modules/audit/audit.repository';
 import { listAgeGroups, listMunicipalities, listRoles, listTopics } from '@/modules/directory/directory.repository';
-import { deleteSearchTerm, insertSearchTerm, listSearchTerms } from './search.repository';
+import { deleteSearchTerm, insertSearchTerm, listSearchTerms, loadThesaurusRows } from './search.repository';
 
 export const TERM_KINDS = {
 	topic: 'Emne',
 	role: 'Situation/rolle',
 	age_group: 'Aldersgruppe',
 	municipality: 'Kommune',
+	organisation: 'Organisation',
+	unit: 'Enhed',
 	alias: 'Forkortelse/andet navn',
 } as const;
 export type TermKind = keyof typeof TERM_KINDS;
@@ -28,11 +30,15 @@ export type TermInput = z.infer<typeof termSchema>;
 /** What a term can point to, per kind (alias targets are free text: the words the term stands for). */
 export async function termTargets(db: Db): Promise<Record<Exclude<TermKind, 'alias'>, Array<{ value: string; label: string }>>> {
 	const [topics, roles, ages, municipalities] = await Promise.all([listTopics(db), listRoles(db), listAgeGroups(db), listMunicipalities(db)]);
+	const rows = loadThesaurusRows(db);
 	return {
 		topic: topics.map((t) => ({ value: t.slug, label: t.label })),
 		role: roles.map((r) => ({ value: r.slug, label: r.label })),
 		age_group: ages.map((a) => ({ value: a.slug, label: a.label })),
 		municipality: municipalities.map((m) => ({ value: m.code, label: m.name })),
+		// A word for one organisation ("børnepsykiatri" → the child and adolescent psychiatric centre) or unit.
+		organisation: (rows.organisations ?? []).map((o) => ({ value: o.slug, label: o.name })),
+		unit: (rows.units ?? []).map((u) => ({ value: u.ref, label: u.name })),
 	};
 }
 

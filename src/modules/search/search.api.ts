@@ -15,6 +15,17 @@ export interface ApiResult {
 	verifiedAt: string | null;
 }
 
+/**
+ * As-you-type suggestions order a query exactly as the results page does: the same search first; only when it
+ * finds nothing that matches every part is the last word read as still being typed (a prefix: "kirs" → Kirsten).
+ */
+async function suggest(db: Db, q: string, type: string | undefined, limit: number) {
+	const asTyped = await search(db, q, { type, limit, log: false });
+	if (asTyped.confidence === 'ok') return asTyped;
+	const typing = await search(db, q, { type, limit, typing: true });
+	return typing.confidence === 'ok' || asTyped.hits.length === 0 ? typing : asTyped;
+}
+
 export async function searchApi(db: Db, params: URLSearchParams): Promise<{ status: number; body: { query: string; results: ApiResult[] } | { error: string } }> {
 	const q = (params.get('q') ?? '').slice(0, 200);
 	const type = params.get('type') || undefined;
@@ -24,7 +35,7 @@ export async function searchApi(db: Db, params: URLSearchParams): Promise<{ stat
 	const limit = limitParam === null || limitParam === '' ? 10 : Number(limitParam);
 	if (!Number.isInteger(limit) || limit < 1) return { status: 400, body: { error: 'limit skal være et helt tal fra 1 til 100.' } };
 	const typing = params.get('suggest') === '1';
-	const result = await search(db, q, { type, limit: Math.min(limit, 100), typing });
+	const result = typing ? await suggest(db, q, type, Math.min(limit, 100)) : await search(db, q, { type, limit: Math.min(limit, 100) });
 	return {
 		status: 200,
 		body: {

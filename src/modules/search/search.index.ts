@@ -5,9 +5,18 @@
 import { allowedEdits, editDistance, indexTerms, tokenize } from './search.normalise';
 import type { ConceptKind, ParsedQuery, QueryPart, SearchDocument, SearchFilters, SearchHit, Thesaurus, WordForms } from './search.types';
 
-const TAG_PREFIX: Record<ConceptKind, string> = { municipality: '§m:', topic: '§t:', age_group: '§a:', role: '§r:', sector: '§s:' };
-/** How much each kind of part counts: where and what matter most, then age and situation. */
-const PART_WEIGHT: Record<QueryPart['kind'], number> = { municipality: 3, topic: 3, age_group: 1.5, role: 1.5, sector: 1, text: 2 };
+const TAG_PREFIX: Record<ConceptKind, string> = { municipality: '§m:', topic: '§t:', age_group: '§a:', role: '§r:', sector: '§s:', organisation: '§o:', unit: '§u:' };
+/**
+ * How much each kind of part counts: where and what matter most, then age and situation. A named sector,
+ * organisation or unit ("BUC", "hospitalet", "regionen") outweighs the place: who is asked for comes first.
+ */
+const PART_WEIGHT: Record<QueryPart['kind'], number> = { municipality: 3, topic: 3, age_group: 1.5, role: 1.5, sector: 3.5, organisation: 4, unit: 4, text: 2 };
+/** What a context sector (see search.thesaurus.ts) adds to the score of people it fits, without being required. */
+const CONTEXT_BONUS = 1.5;
+/** With no age in the query, people who serve children under 18 (the network's core) come first among equals (× share). */
+const CHILD_PRIOR = 0.2;
+/** Ranking key offset of partial matches outside the place the query names (below every partial match in it). */
+const ELSEWHERE = -500;
 /** A part counts as matched from this quality up (a weak tag — a region unit serving the municipality — does not). */
 const MATCHED = 0.25;
 const WEAK_TAG = 0.2;
@@ -52,11 +61,34 @@ export class SearchIndex {
 	private boostOf: number[] = [];
 	private verifiedOf: number[] = [];
 	private typeOf: string[] = [];
+	private servesChildren: number[] = [];
+	private typeCount = new Map<string, number>();
 	/** Per-text cache of index terms and alias additions (unit, organisation and title texts repeat a lot). */
 	private termCache = new Map<string, { terms: Array<{ term: string; exact: boolean }>; extra: string[] }>();
-	private buffers = { score: new Float64Array(0), count: new Uint8Array(0), part: new Float32Array(0), nameHit: new Uint8Array(0), mark: new Uint8Array(0) };
+	private buffers = { score: new Float64Array(0), count: new Uint8Array(0), part: new Float32Array(0), nameHit: new Uint8Array(0), mark: new Uint8Array(0), steer: new Uint8Array(0), place: new Uint8Array(0) };
 
-	constructor(private readonly thesaurus: Thesaurus) {}
+	constructor(private thesaurus: Thesaurus) {}
+
+	/**
+	 * Swaps the thesaurus (an admin taught a word). Documents indexed before keep their alias words: the
+	 * service re-adds those an alias change touches (entitiesWithWord) and every unit, organisation and topic.
+	 */
+	setThesaurus(thesaurus: Thesaurus): void {
+		this.thesaurus = thesaurus;
+		this.termCache.clear();
+	}
+
+	/** Entity ids of the live documents of a type whose text has this exact word key. */
+	entitiesWithWord(type: string, key: string): number[] {
+		const posting = this.postings.get(key);
+		if (!posting) return [];
+		const out: number[] = [];
+		for (const i of posting.ids) {
+			const doc = this.docs[i];
+			if (doc && doc.type === type && doc.entityId !== undefined) out.push(doc.entityId);
+		}
+		return out;
+	}
 
 	get size(): number {
 		return this.aliveCount;
@@ -70,6 +102,11 @@ export class SearchIndex {
 	/** Drops build-time caches once every source is loaded. */
 	finishBuild(): void {
 		this.termCache.clear();
+	}
+
+	/** The result types that have at least one document (the results page hides the others' filter). */
+	typesPresent(): string[] {
+		return [...this.typeCount].filter(([, n]) => n > 0).map(([t]) => t);
 	}
 
 	isName(key: string): boolean {
@@ -118,6 +155,11 @@ export class SearchIndex {
 		this.boostOf.push(doc.boost ?? 0);
 		this.verifiedOf.push(Number.isNaN(verifiedMs) ? -1 : verifiedMs);
 		this.typeOf.push(doc.type);
+		// The share of the person's age groups that are under 18 (1 for a children's worker, ½ for 13–25).
+		const ages = doc.tags?.age_group ?? [];
+		const childAges = this.thesaurus.ageRanges.filter((r) => r.max < 18).map((r) => r.slug);
+		this.servesChildren.push(ages.length ? ages.filter((a) => childAges.includes(a)).length / ages.length : 0);
+		this.typeCount.set(doc.type, (this.typeCount.get(doc.type) ?? 0) + 1);
 		this.byRef.set(`${doc.type}:${doc.ref}`, idx);
 		if (doc.entityId !== undefined) this.byEntity.set(`${doc.type}:${doc.entityId}`, idx);
 		this.aliveCount++;
@@ -152,10 +194,23 @@ export class SearchIndex {
 		if (i === undefined) return;
 		const doc = this.docs[i];
 		if (doc?.entityId !== undefined && this.byEntity.get(`${type}:${doc.entityId}`) === i) this.byEntity.delete(`${type}:${doc.entityId}`);
+		if (doc) this.typeCount.set(doc.type, (this.typeCount.get(doc.type) ?? 1) - 1);
 		this.docs[i] = null;
 		this.alive[i] = 0;
 		this.byRef.delete(key);
 		this.aliveCount--;
+	}
+
+	/** Removes the document of an entity (a deleted unit or organisation). */
+	removeEntity(type: string, entityId: number): void {
+		const i = this.byEntity.get(`${type}:${entityId}`);
+		const doc = i === undefined ? null : this.docs[i];
+		if (doc) this.remove(type, doc.ref);
+	}
+
+	/** Removes every document of a type (an add-on source reloaded whole). */
+	removeType(type: string): void {
+		for (const doc of this.docs) if (doc && doc.type === type) this.remove(type, doc.ref);
 	}
 
 	private addVocab(key: string): void {
@@ -210,7 +265,7 @@ export class SearchIndex {
 		const n = this.docs.length;
 		if (this.buffers.score.length >= n) return;
 		const size = Math.max(1024, Math.ceil(n * 1.25));
-		this.buffers = { score: new Float64Array(size), count: new Uint8Array(size), part: new Float32Array(size), nameHit: new Uint8Array(size), mark: new Uint8Array(size) };
+		this.buffers = { score: new Float64Array(size), count: new Uint8Array(size), part: new Float32Array(size), nameHit: new Uint8Array(size), mark: new Uint8Array(size), steer: new Uint8Array(size), place: new Uint8Array(size) };
 	}
 
 	/** Resolves the successor chain of someone who left to the active holder of the job (or -1). */
@@ -227,24 +282,39 @@ export class SearchIndex {
 
 	search(parsed: ParsedQuery, opts: IndexSearchOptions = {}): { hits: SearchHit[]; total: number; liveParts: number; deadParts: QueryPart[] } {
 		this.ensureBuffers();
-		const { score, count, part, nameHit, mark } = this.buffers;
+		const { score, count, part, nameHit, mark, steer, place } = this.buffers;
 		const now = opts.now ?? Date.now();
 		const touched: number[] = [];
 		let liveParts = 0;
 		const deadParts: QueryPart[] = [];
 
-		for (const p of parsed.parts) {
+		// A sector, organisation or unit part names whom to find; a place then also holds for a regional or
+		// volunteer service that serves it (its weak tag) or carries the place in its name ("Ambulatorium
+		// Hillerød"). Those parts are scored first, so the place part knows which documents they matched.
+		// A context sector in a need (see search.thesaurus.ts) only adds to the score of matching documents.
+		const kinds = new Set(parsed.parts.map((p) => p.kind));
+		const isNeed = kinds.has('municipality') && (kinds.has('topic') || kinds.has('role') || kinds.has('age_group'));
+		const isContext = (p: QueryPart) => p.kind === 'sector' && isNeed && p.slugs.every((slug) => this.thesaurus.contextSectors.has(slug));
+		const isSteering = (p: QueryPart) => p.kind === 'organisation' || p.kind === 'unit' || (p.kind === 'sector' && p.slugs.some((slug) => slug !== 'kommune'));
+		const requiredParts = parsed.parts.filter((p) => !isContext(p));
+		const ordered = [...requiredParts.filter(isSteering), ...requiredParts.filter((p) => !isSteering(p))];
+		const context = parsed.parts.filter(isContext);
+		let steered = false;
+
+		for (const p of ordered) {
 			const partTouched: number[] = [];
-			const addPosting = (posting: Posting, q: number, markNames: boolean) => {
+			const addPosting = (posting: Posting, q: number, markNames: boolean, steeredOnly = false) => {
 				const ids = posting.ids;
 				const ws = posting.w;
 				for (let j = 0; j < ids.length; j++) {
 					const i = ids[j];
+					if (steeredOnly && steer[i] === 0) continue;
 					let w = ws[j];
 					if (w >= NAME_FLAG) {
 						w -= NAME_FLAG;
 						if (markNames) nameHit[i] = 1;
 					}
+					if (steeredOnly) w = 1;
 					const v = q * w;
 					if (part[i] === 0) partTouched.push(i);
 					if (v > part[i]) part[i] = v;
@@ -253,12 +323,20 @@ export class SearchIndex {
 			if (p.kind !== 'text') {
 				for (const slug of p.slugs) {
 					const posting = this.postings.get(TAG_PREFIX[p.kind] + slug);
-					if (posting) addPosting(posting, p.confidence, false);
+					if (!posting) continue;
+					addPosting(posting, p.confidence, false);
+					if (p.kind === 'municipality' && steered) addPosting(posting, p.confidence * 0.8, false, true);
 				}
+				if (p.kind === 'municipality' && steered)
+					for (const t of tokenize(p.source)) {
+						const posting = this.postings.get(t.key);
+						if (posting) addPosting(posting, p.confidence, false, true);
+					}
 			}
 			for (const w of p.words) for (const [term, q] of this.matchWord(w, !!p.open)) addPosting(this.postings.get(term)!, q, q >= 0.6);
 			let any = false;
 			const weight = PART_WEIGHT[p.kind];
+			const steers = isSteering(p);
 			for (let k = 0; k < partTouched.length; k++) {
 				const i = partTouched[k];
 				const q = part[i];
@@ -266,6 +344,11 @@ export class SearchIndex {
 				if (q >= MATCHED) {
 					count[i]++;
 					any = true;
+					if (p.kind === 'municipality') place[i] = 1;
+					if (steers) {
+						steer[i] = 1;
+						steered = true;
+					}
 				}
 				score[i] += weight * q;
 				if (mark[i] === 0) {
@@ -276,6 +359,15 @@ export class SearchIndex {
 			if (any) liveParts++;
 			else deadParts.push(p);
 		}
+		for (const p of context) {
+			const bonus = new Set<number>();
+			for (const slug of p.slugs) {
+				const posting = this.postings.get(TAG_PREFIX.sector + slug);
+				if (posting) for (let j = 0; j < posting.ids.length; j++) if (posting.w[j] >= 1 && mark[posting.ids[j]] === 1) bonus.add(posting.ids[j]);
+			}
+			for (const i of bonus) score[i] += CONTEXT_BONUS * p.confidence;
+		}
+		const childPrior = kinds.has('age_group') ? 0 : CHILD_PRIOR;
 
 		// Hard filters: a mask over the documents that carry every chosen tag.
 		const f = opts.filters ?? {};
@@ -298,11 +390,11 @@ export class SearchIndex {
 					mark[i] = 1;
 					touched.push(i);
 				}
-		const { alive, isPerson, isLeft, hasSuccessor, boostOf, verifiedOf, typeOf } = this;
+		const { alive, isPerson, isLeft, hasSuccessor, boostOf, verifiedOf, typeOf, servesChildren } = this;
 		const type = opts.type;
 
 		const prior = (i: number): number => {
-			let b = boostOf[i];
+			let b = boostOf[i] + servesChildren[i] * childPrior;
 			const v = verifiedOf[i];
 			if (v >= 0) {
 				const age = now - v;
@@ -322,10 +414,16 @@ export class SearchIndex {
 		const transfers = new Map<number, { key: number; complete: boolean; from: number }>();
 		// Only documents matching about as many parts as the best ones can reach the page: find the lowest
 		// part count still needed to fill it, and skip scoring the rest (they are only counted).
-		const histogram = new Array<number>(parsed.parts.length + 2).fill(0);
+		// Three tiers, in this order: complete matches, partial matches in the place asked for (or all partial
+		// ones when no place was named), partial matches elsewhere ("Andre kommuner"). A document's level orders
+		// tiers first, then the number of parts matched.
+		const hasPlace = requiredParts.some((p) => p.kind === 'municipality');
+		const span = parsed.parts.length + 2;
+		const levelOf = (c: number, inPlace: boolean) => (c >= liveParts ? 2 * span : hasPlace && !inPlace ? c : span + c);
+		const histogram = new Array<number>(2 * span + 1).fill(0);
 		for (let k = 0; k < touched.length; k++) {
 			const i = touched[k];
-			if (alive[i] === 1 && (!type || typeOf[i] === type) && (!allowed || allowed.has(i))) histogram[count[i]]++;
+			if (alive[i] === 1 && (!type || typeOf[i] === type) && (!allowed || allowed.has(i))) histogram[levelOf(count[i], place[i] === 1)]++;
 		}
 		let floor = 0;
 		for (let c = histogram.length - 1, seen = 0; c >= 0; c--) {
@@ -341,21 +439,24 @@ export class SearchIndex {
 			const s = score[i];
 			const c = count[i];
 			const named = nameHit[i] === 1;
+			const inPlace = place[i] === 1;
+			place[i] = 0;
 			score[i] = 0;
 			count[i] = 0;
 			nameHit[i] = 0;
 			mark[i] = 0;
+			steer[i] = 0;
 			if (alive[i] === 0) continue;
 			if (type && typeOf[i] !== type) continue;
 			const left = isLeft[i] === 1;
 			if (left && !named && hasSuccessor[i] === 1) continue;
-			if (c < floor) {
+			if (levelOf(c, inPlace) < floor) {
 				if (!allowed || allowed.has(i)) total++;
 				continue;
 			}
 			const complete = c >= liveParts;
 			let idx = i;
-			let key = (complete ? 1000 : 0) + c * 10 + s;
+			let key = (complete ? 1000 : hasPlace && !inPlace ? ELSEWHERE : 0) + c * 10 + s;
 			if (left) {
 				const successor = this.currentSuccessor(i);
 				if (successor >= 0) {
@@ -381,7 +482,8 @@ export class SearchIndex {
 			// A person can arrive on their own and in place of a predecessor: keep the better one.
 			const best = new Map<number, number>();
 			for (const c of list) if ((best.get(c.idx) ?? -Infinity) < c.key) best.set(c.idx, c.key);
-			return [...best].map(([idx, key]) => ({ idx, key })).sort((a, b) => b.key - a.key);
+			// Equal keys in document order: the same query orders the same way whatever the limit.
+			return [...best].map(([idx, key]) => ({ idx, key })).sort((a, b) => b.key - a.key || a.idx - b.idx);
 		};
 		const completePeople = byKey(people.items());
 		const completeOthers = byKey(others.items());
@@ -393,7 +495,9 @@ export class SearchIndex {
 		const hits = arranged.slice(0, limit).map((c) => {
 			const t = transfers.get(c.idx);
 			const transferred = t && t.key >= c.key - 1e-9 ? t : undefined;
-			return this.toHit(c.idx, c.key, c.key >= 1000, transferred?.from, now);
+			const hit = this.toHit(c.idx, c.key, c.key >= 1000, transferred?.from, now);
+			if (c.key < ELSEWHERE / 2) hit.elsewhere = true;
+			return hit;
 		});
 		return { hits, total, liveParts, deadParts };
 	}
@@ -449,7 +553,7 @@ class TopK {
 			this.idx.push(idx);
 			this.key.push(key);
 			this.up(n);
-		} else if (key > this.key[0]) {
+		} else if (key > this.key[0] || (key === this.key[0] && idx < this.idx[0])) {
 			this.idx[0] = idx;
 			this.key[0] = key;
 			this.down(0);
@@ -457,6 +561,10 @@ class TopK {
 	}
 	items(): Array<{ idx: number; key: number }> {
 		return this.idx.map((idx, i) => ({ idx, key: this.key[i] }));
+	}
+	/** Heap order: the smaller key, and on equal keys the later document (evicted first). */
+	private less(a: number, b: number): boolean {
+		return this.key[a] < this.key[b] || (this.key[a] === this.key[b] && this.idx[a] > this.idx[b]);
 	}
 	private swap(a: number, b: number) {
 		const i = this.idx[a];
@@ -469,7 +577,7 @@ class TopK {
 	private up(i: number) {
 		while (i > 0) {
 			const parent = (i - 1) >> 1;
-			if (this.key[parent] <= this.key[i]) break;
+			if (!this.less(i, parent)) break;
 			this.swap(parent, i);
 			i = parent;
 		}
@@ -480,8 +588,8 @@ class TopK {
 			const l = 2 * i + 1;
 			const r = l + 1;
 			let m = i;
-			if (l < n && this.key[l] < this.key[m]) m = l;
-			if (r < n && this.key[r] < this.key[m]) m = r;
+			if (l < n && this.less(l, m)) m = l;
+			if (r < n && this.less(r, m)) m = r;
 			if (m === i) return;
 			this.swap(m, i);
 			i = m;

@@ -8,14 +8,33 @@ import { formatDate } from '@/lib/dates';
 import { canSeeField } from '@/modules/directory/directory.rules';
 import { withoutPart } from './search.parser';
 import { loadThesaurusRows } from './search.repository';
-import { search } from './search.service';
+import { search, searchTypesPresent } from './search.service';
 import type { PersonCard } from './search.sources';
 import type { SearchFilters, SearchHit } from './search.types';
 
 /** The page's query parameters (Danish, as they show in the address bar). */
 export const FILTER_PARAMS = { municipality: 'kommune', sector: 'sektor', topic: 'emne', ageGroup: 'alder', role: 'rolle' } as const;
 const TYPE_LABELS: Record<string, string> = { person: 'Personer', unit: 'Enheder', organisation: 'Organisationer', topic: 'Emner', event: 'Temadage', group: 'Supervisionsgrupper', article: 'Artikler' };
+const TYPE_SINGULAR: Record<string, string> = { person: 'Person', unit: 'Enhed', organisation: 'Organisation', topic: 'Emne', event: 'Temadag', group: 'Supervisionsgruppe', article: 'Artikel' };
 const SECTORS: Array<[string, string]> = [['kommune', 'Kommune'], ['region', 'Region'], ['frivillig', 'Frivillig organisation'], ['andet', 'Andet']];
+
+/** Results per page, and the last page one can reach (the best 200 are plenty to choose a contact from). */
+export const PAGE_SIZE = 20;
+const MAX_PAGE = 10;
+
+/** One result in the page's order: a person card, or a line for a unit, organisation, topic, theme day… */
+export interface ResultItem {
+	hit: SearchHit;
+	person: PersonResult | null;
+	typeLabel: string;
+}
+
+/** Complete matches, then "Passer delvist", then "Andre kommuner" (the index orders hits in these tiers). */
+export interface ResultSection {
+	key: 'complete' | 'partial' | 'elsewhere';
+	heading: string | null;
+	items: ResultItem[];
+}
 
 export interface Chip {
 	label: string;
@@ -43,32 +62,45 @@ export interface ResultsPage {
 	filterChips: Chip[];
 	people: PersonResult[];
 	others: Array<{ label: string; hits: SearchHit[] }>;
+	/** The hits of this page in the search's order, split where the tier changes. */
+	sections: ResultSection[];
 	total: number;
 	confidence: 'none' | 'low' | 'ok';
 	options: {
-		municipalities: Array<{ value: string; label: string }>;
+		/** The network's member municipalities first; the rest behind "Flere kommuner". */
+		municipalities: { members: Array<{ value: string; label: string }>; others: Array<{ value: string; label: string }> };
 		sectors: Array<{ value: string; label: string }>;
 		topics: Array<{ value: string; label: string }>;
 		ageGroups: Array<{ value: string; label: string }>;
 		roles: Array<{ value: string; label: string }>;
 		types: Array<{ value: string; label: string }>;
 	};
-	limit: number;
-	moreHref: string | null;
+	page: number;
+	pages: number;
+	prevHref: string | null;
+	nextHref: string | null;
 	searched: boolean;
 }
 
-function href(q: string, filters: SearchFilters, type: string, limit?: number): string {
+/**
+ * The address of a search, with the page's own parameter names: every link into /sog (the home page's
+ * tiles, chips, paging) is built here, so a link cannot ask for a parameter the page does not read.
+ */
+export function searchUrl(input: { q?: string; filters?: SearchFilters; type?: string; page?: number } = {}): string {
 	const params = new URLSearchParams();
-	if (q) params.set('q', q);
+	if (input.q) params.set('q', input.q);
 	for (const [key, name] of Object.entries(FILTER_PARAMS)) {
-		const value = filters[key as keyof SearchFilters];
+		const value = input.filters?.[key as keyof SearchFilters];
 		if (value) params.set(name, value);
 	}
-	if (type) params.set('type', type);
-	if (limit) params.set('limit', String(limit));
+	if (input.type) params.set('type', input.type);
+	if (input.page && input.page > 1) params.set('side', String(input.page));
 	const s = params.toString();
 	return s ? `/sog?${s}` : '/sog';
+}
+
+function href(q: string, filters: SearchFilters, type: string, page?: number): string {
+	return searchUrl({ q, filters, type, page });
 }
 
 export async function resultsPage(db: Db, url: URL, viewer: { signedIn: boolean }): Promise<ResultsPage> {
@@ -86,7 +118,9 @@ export async function resultsPage(db: Db, url: URL, viewer: { signedIn: boolean 
 		role: pick(FILTER_PARAMS.role, rows.roles.map((r) => r.slug)),
 	};
 	const type = pick('type', Object.keys(TYPE_LABELS)) ?? '';
-	const limit = Math.min(100, Math.max(20, Number(url.searchParams.get('limit')) || 20));
+	const requested = Math.floor(Number(url.searchParams.get('side')));
+	const pageNo = Number.isFinite(requested) ? Math.min(MAX_PAGE, Math.max(1, requested)) : 1;
+	const limit = pageNo * PAGE_SIZE;
 	const labels = {
 		municipality: new Map(rows.municipalities.map((m) => [m.code, m.name])),
 		topic: new Map(rows.topics.map((t) => [t.slug, t.label])),
@@ -98,7 +132,7 @@ export async function resultsPage(db: Db, url: URL, viewer: { signedIn: boolean 
 	const result = searched ? await search(db, q, { filters, type: type || undefined, limit: limit + 1 }) : null;
 	const hits = result?.hits ?? [];
 
-	const kindLabel: Record<string, string> = { municipality: 'Kommune', topic: 'Emne', age_group: 'Alder', role: 'Situation', sector: 'Sektor', text: 'Ord' };
+	const kindLabel: Record<string, string> = { municipality: 'Kommune', topic: 'Emne', age_group: 'Alder', role: 'Situation', sector: 'Sektor', organisation: 'Organisation', unit: 'Enhed', text: 'Ord' };
 	const chips: Chip[] = (result?.parsed.parts ?? []).map((p, i) => ({
 		label: `${kindLabel[p.kind]}: ${p.kind === 'text' ? p.source : p.label}`,
 		href: href(withoutPart(result!.parsed, i), filters, type),
@@ -112,16 +146,25 @@ export async function resultsPage(db: Db, url: URL, viewer: { signedIn: boolean 
 	}
 	if (type) filterChips.push({ label: `Type: ${TYPE_LABELS[type]}`, href: href(q, filters, '') });
 
-	const shown = hits.slice(0, limit);
+	const shown = hits.slice(limit - PAGE_SIZE, limit);
 	const people: PersonResult[] = [];
 	const groups = new Map<string, SearchHit[]>();
+	const sections: ResultSection[] = [];
+	const sectionOf = (hit: SearchHit): ResultSection['key'] => (hit.complete ? 'complete' : hit.elsewhere ? 'elsewhere' : 'partial');
+	const place = filters.municipality ? labels.municipality.get(filters.municipality) : result?.parsed.parts.find((p) => p.kind === 'municipality')?.label;
+	const headings: Record<ResultSection['key'], string> = {
+		complete: 'Passer på hele søgningen',
+		partial: 'Passer delvist',
+		elsewhere: place ? `Andre kommuner end ${place}` : 'Andre kommuner',
+	};
 	for (const hit of shown) {
+		let person: PersonResult | null = null;
 		if (hit.type === 'person' && hit.data) {
 			const card = hit.data as PersonCard;
 			const show = (value: string | null, visibility: PersonCard['phoneVisibility']) => (value && canSeeField(visibility, viewer) ? value : null);
 			const phone = show(card.phone, card.phoneVisibility);
 			const mobile = show(card.mobile, card.mobileVisibility);
-			people.push({
+			person = {
 				hit,
 				card,
 				roleLabels: card.roles.map((r) => labels.role.get(r) ?? r),
@@ -131,11 +174,19 @@ export async function resultsPage(db: Db, url: URL, viewer: { signedIn: boolean 
 				email: show(card.email, card.emailVisibility),
 				contactHidden: !viewer.signedIn && ((!!card.phone && card.phoneVisibility === 'members') || (!!card.mobile && card.mobileVisibility === 'members')),
 				verifiedText: card.verifiedAt ? formatDate(card.verifiedAt) : null,
-			});
+			};
+			people.push(person);
 		} else {
 			groups.set(hit.type, [...(groups.get(hit.type) ?? []), hit]);
 		}
+		const key = sectionOf(hit);
+		if (sections.at(-1)?.key !== key) sections.push({ key, heading: headings[key], items: [] });
+		sections.at(-1)!.items.push({ hit, person, typeLabel: TYPE_SINGULAR[hit.type] ?? hit.type });
 	}
+	// Complete matches need no heading when nothing else is on the page.
+	if (sections.length === 1 && sections[0].key === 'complete' && pageNo === 1) sections[0].heading = null;
+	const pages = Math.max(pageNo, Math.min(MAX_PAGE, Math.ceil((result?.total ?? 0) / PAGE_SIZE)));
+	const present = await searchTypesPresent(db);
 	const opt = (m: Map<string, string>) => [...m].map(([value, label]) => ({ value, label }));
 	return {
 		q,
@@ -147,19 +198,25 @@ export async function resultsPage(db: Db, url: URL, viewer: { signedIn: boolean 
 		others: [...groups].map(([t, list]) => ({ label: TYPE_LABELS[t] ?? t, hits: list })),
 		total: result?.total ?? 0,
 		confidence: result?.confidence ?? 'ok',
+		sections,
 		options: {
-			municipalities: [
-				...rows.municipalities.filter((m) => m.isMember).sort((a, b) => a.name.localeCompare(b.name, 'da')),
-				...rows.municipalities.filter((m) => !m.isMember).sort((a, b) => a.name.localeCompare(b.name, 'da')),
-			].map((m) => ({ value: m.code, label: m.name })),
+			municipalities: {
+				members: rows.municipalities.filter((m) => m.isMember).sort((a, b) => a.name.localeCompare(b.name, 'da')).map((m) => ({ value: m.code, label: m.name })),
+				others: rows.municipalities.filter((m) => !m.isMember).sort((a, b) => a.name.localeCompare(b.name, 'da')).map((m) => ({ value: m.code, label: m.name })),
+			},
 			sectors: SECTORS.map(([value, label]) => ({ value, label })),
 			topics: opt(labels.topic),
 			ageGroups: opt(labels.ageGroup),
 			roles: opt(labels.role),
-			types: Object.entries(TYPE_LABELS).map(([value, label]) => ({ value, label })),
+			// A type with nothing in it yet (supervision groups, articles) has no filter until it has content.
+			types: Object.entries(TYPE_LABELS)
+				.filter(([value]) => present.has(value) || value === type)
+				.map(([value, label]) => ({ value, label })),
 		},
-		limit,
-		moreHref: hits.length > limit && limit < 100 ? href(q, filters, type, limit + 20) : null,
+		page: pageNo,
+		pages,
+		prevHref: pageNo > 1 ? href(q, filters, type, pageNo - 1) : null,
+		nextHref: hits.length > limit && pageNo < MAX_PAGE ? href(q, filters, type, pageNo + 1) : null,
 		searched,
 	};
 }

@@ -69,16 +69,42 @@ function groupBy(rows: Array<{ k: number; v: string }>): Map<number, string[]> {
 
 /** People with their tags; all of them, or only the given ids. */
 export function loadPeople(db: Db, ids?: number[]): PersonRecord[] {
+	if (ids && ids.length === 0) return [];
 	const raw = rawSqlite(db);
 	const where = ids ? ` WHERE p.id IN (${ids.map(() => '?').join(',')})` : '';
-	if (ids && ids.length === 0) return [];
 	const rows = raw.prepare(PERSON_SQL + where).all(...(ids ?? [])) as any[];
 	const tagWhere = (col: string) => (ids ? ` WHERE ${col} IN (${ids.map(() => '?').join(',')})` : '');
-	const args = ids ?? [];
+	return toRecords(raw, rows, tagWhere, ids ?? [], loadServed(db));
+}
+
+/** The ids of the people of some units (an edited unit or organisation is re-indexed with its people). */
+export function personIdsOfUnits(db: Db, unitIds: number[]): number[] {
+	if (unitIds.length === 0) return [];
+	return (rawSqlite(db).prepare(`SELECT id FROM person WHERE unit_id IN (${unitIds.map(() => '?').join(',')})`).all(...unitIds) as Array<{ id: number }>).map((r) => r.id);
+}
+
+/** Municipalities each unit serves (read once per rebuild, shared by every page of people). */
+export function loadServed(db: Db): Map<number, string[]> {
+	return groupBy(rawSqlite(db).prepare('SELECT unit_id AS k, municipality_code AS v FROM unit_municipality').all() as any[]);
+}
+
+/**
+ * One page of people in id order, after `afterId` (keyset paging): a rebuild reads the table in short
+ * statements so it can yield to requests between pages, and never holds a statement open across a yield.
+ */
+export function loadPeoplePage(db: Db, afterId: number, limit: number, served: Map<number, string[]>): PersonRecord[] {
+	const raw = rawSqlite(db);
+	const rows = raw.prepare(`${PERSON_SQL} WHERE p.id > ? ORDER BY p.id LIMIT ?`).all(afterId, limit) as any[];
+	if (rows.length === 0) return [];
+	const first = rows[0].id as number;
+	const last = rows[rows.length - 1].id as number;
+	return toRecords(raw, rows, (col) => ` WHERE ${col} BETWEEN ? AND ?`, [first, last], served);
+}
+
+function toRecords(raw: ReturnType<typeof rawSqlite>, rows: any[], tagWhere: (col: string) => string, args: unknown[], served: Map<number, string[]>): PersonRecord[] {
 	const topics = groupBy(raw.prepare(`SELECT person_id AS k, topic_slug AS v FROM person_topic${tagWhere('person_id')}`).all(...args) as any[]);
 	const roles = groupBy(raw.prepare(`SELECT person_id AS k, role_slug AS v FROM person_role${tagWhere('person_id')}`).all(...args) as any[]);
 	const ages = groupBy(raw.prepare(`SELECT person_id AS k, age_group_slug AS v FROM person_age_group${tagWhere('person_id')}`).all(...args) as any[]);
-	const served = groupBy(raw.prepare('SELECT unit_id AS k, municipality_code AS v FROM unit_municipality').all() as any[]);
 	return rows.map((r) => ({
 		id: r.id,
 		ref: r.ref,
@@ -130,17 +156,19 @@ export interface UnitRecord {
 	people: number;
 }
 
-export function loadUnits(db: Db): UnitRecord[] {
+export function loadUnits(db: Db, ids?: number[]): UnitRecord[] {
+	if (ids && ids.length === 0) return [];
 	const raw = rawSqlite(db);
+	const where = ids ? ` WHERE u.id IN (${ids.map(() => '?').join(',')})` : '';
 	const served = groupBy(raw.prepare('SELECT unit_id AS k, municipality_code AS v FROM unit_municipality').all() as any[]);
 	const rows = raw
 		.prepare(
 			`SELECT u.id, u.slug, u.name, u.aliases, u.description, o.name AS organisation_name, o.slug AS organisation_slug,
 				o.type AS organisation_type, o.municipality_code,
 				(SELECT count(*) FROM person p WHERE p.unit_id = u.id AND p.status = 'active') AS people
-			FROM unit u JOIN organisation o ON o.id = u.organisation_id`,
+			FROM unit u JOIN organisation o ON o.id = u.organisation_id${where}`,
 		)
-		.all() as any[];
+		.all(...(ids ?? [])) as any[];
 	return rows.map((r) => ({
 		id: r.id,
 		slug: r.slug,
@@ -153,6 +181,11 @@ export function loadUnits(db: Db): UnitRecord[] {
 		municipalityCodes: [...new Set([...(r.municipality_code ? [r.municipality_code] : []), ...(served.get(r.id) ?? [])])],
 		people: r.people,
 	}));
+}
+
+export function unitIdsOfOrganisations(db: Db, organisationIds: number[]): number[] {
+	if (organisationIds.length === 0) return [];
+	return (rawSqlite(db).prepare(`SELECT id FROM unit WHERE organisation_id IN (${organisationIds.map(() => '?').join(',')})`).all(...organisationIds) as Array<{ id: number }>).map((r) => r.id);
 }
 
 export interface OrganisationRecord {
@@ -191,7 +224,9 @@ export function loadThesaurusRows(db: Db): ThesaurusRows {
 		synonyms: jsonArray(r.synonyms),
 	}));
 	const terms = raw.prepare('SELECT term, kind, target FROM search_term ORDER BY id').all() as Array<{ term: string; kind: string; target: string }>;
-	return { municipalities, topics, roles, ageGroups, terms };
+	const organisations = raw.prepare('SELECT slug, name FROM organisation ORDER BY name').all() as Array<{ slug: string; name: string }>;
+	const units = raw.prepare("SELECT o.slug || '/' || u.slug AS ref, u.name || ', ' || o.name AS name FROM unit u JOIN organisation o ON o.id = u.organisation_id ORDER BY o.name, u.name").all() as Array<{ ref: string; name: string }>;
+	return { municipalities, topics, roles, ageGroups, terms, organisations, units };
 }
 
 /** A cheap fingerprint of the vocabularies: changes when an admin edits a synonym or a search term. */

@@ -4,18 +4,26 @@
  * Freshness: before each search the newest audit id is read (one indexed lookup). Person changes are applied
  * to the index in place; anything else (units, organisations, many changes at once, a CLI import in another
  * process) rebuilds it. The thesaurus fingerprint is checked at most once a minute.
+ *
+ * A rebuild never holds the event loop for long: it reads people page by page and indexes them in slices of
+ * a few milliseconds, yielding to waiting requests in between (setImmediate). Meanwhile searches are answered
+ * from the previous index (after a short wait, so a small directory still shows an edit in the very next
+ * search); the finished index is swapped in. Only the very first build is awaited — it is sliced too.
+ * Why not a worker thread: the finished index (Maps, 100,000 result cards) would have to be copied back and
+ * deserialised on the main thread in one blocking piece, add-on sources registered in the app's module graph
+ * would not exist in the worker, and a worker entry must survive Vite's bundling, Vitest and tsx alike.
  */
 import type { Db } from '@db/client';
 import { SearchIndex } from './search.index';
 import { parseQuery } from './search.parser';
-import { auditEntriesAfter, latestAuditIdSync, loadPeople, loadThesaurusRows, logSearch, thesaurusFingerprint } from './search.repository';
+import { auditEntriesAfter, latestAuditIdSync, loadOrganisations, loadPeople, loadThesaurusRows, personIdsOfUnits, loadUnits, logSearch, thesaurusFingerprint, unitIdsOfOrganisations } from './search.repository';
 import { listSearchSources, searchSourcesVersion } from './search.registry';
-import { personDocument, registerBuiltInSources } from './search.sources';
+import { organisationDocument, personDocument, registerBuiltInSources, unitDocument } from './search.sources';
 import { buildThesaurus } from './search.thesaurus';
 import { isAway } from '@/modules/directory/directory.rules';
 import { formatDate } from '@/lib/dates';
 import type { PersonCard } from './search.sources';
-import type { ParsedQuery, SearchFilters, SearchHit, SearchResult, Thesaurus } from './search.types';
+import type { ParsedQuery, SearchDocument, SearchFilters, SearchHit, SearchResult, Thesaurus } from './search.types';
 
 registerBuiltInSources();
 // Other modules' sources (`src/modules/<domain>/<domain>.search.ts`) register themselves when imported.
@@ -31,9 +39,9 @@ const THESAURUS_CHECK_MS = 60_000;
 const INCREMENTAL_LIMIT = 300;
 /**
  * Audit entity types whose changes no search document depends on: accounts, mail, registrations (hundreds a
- * minute on a busy theme day must not rebuild the index) and correction reports.
+ * minute on a busy theme day must not rebuild the index), correction reports and a unit's shared contact lines.
  */
-const IGNORED_ENTITY_TYPES = new Set(['user', 'mail', 'registration', 'correction']);
+const IGNORED_ENTITY_TYPES = new Set(['user', 'mail', 'registration', 'correction', 'unit_contact']);
 
 interface State {
 	index: SearchIndex;
@@ -44,12 +52,40 @@ interface State {
 	sourcesVersion: number;
 	builtAt: number;
 	buildMs: number;
+	/** Set when an in-place update could not finish the job. */
+	rebuildNext?: boolean;
 }
 
 const states = new WeakMap<Db, State>();
 const pending = new WeakMap<Db, Promise<State>>();
 
+const settings = {
+	/** How long a rebuild may hold the event loop before it yields to requests. */
+	sliceMs: 10,
+	/**
+	 * How long a search waits for a rebuild in progress before it answers from the previous index. Under
+	 * Vitest a search always waits (tests stay deterministic on a busy machine; search-rebuild.test.ts sets it).
+	 */
+	freshWaitMs: process.env.VITEST ? 60_000 : 100,
+};
+
+/** Tuning for tests and the bench (defaults: 10 ms slices, 100 ms wait for a fresh index). */
+export function configureSearchIndex(options: Partial<typeof settings>): void {
+	Object.assign(settings, options);
+}
+
+/** A function to await now and then during long work: it yields to the event loop once a slice is used up. */
+export function createPacer(sliceMs = settings.sliceMs): () => Promise<void> {
+	let sliceStart = performance.now();
+	return async () => {
+		if (performance.now() - sliceStart < sliceMs) return;
+		await new Promise<void>((resolve) => setImmediate(resolve));
+		sliceStart = performance.now();
+	};
+}
+
 async function build(db: Db): Promise<State> {
+	const pace = createPacer();
 	const started = performance.now();
 	const auditId = latestAuditIdSync(db);
 	const fingerprint = thesaurusFingerprint(db);
@@ -57,7 +93,18 @@ async function build(db: Db): Promise<State> {
 	const index = new SearchIndex(thesaurus);
 	for (const source of listSearchSources()) {
 		try {
-			for (const doc of await source.load(db, thesaurus)) index.add(doc);
+			let emitted = 0;
+			const emit = (doc: SearchDocument) => {
+				index.add(doc);
+				emitted++;
+			};
+			const docs = await source.load(db, thesaurus, pace, emit);
+			void emitted;
+			for (let i = 0; i < docs.length; i++) {
+				index.add(docs[i]);
+				if ((i & 63) === 63) await pace();
+			}
+			await pace();
 		} catch (error) {
 			// A broken add-on source must not take the directory search down with it.
 			if (source.type === 'person') throw error;
@@ -69,47 +116,136 @@ async function build(db: Db): Promise<State> {
 	return { index, thesaurus, auditId, fingerprint, fingerprintCheckedAt: now, sourcesVersion: searchSourcesVersion(), builtAt: now, buildMs: performance.now() - started };
 }
 
-/** Applies what changed since the index was built; false when a full rebuild is needed. */
-function applyChanges(db: Db, state: State, latest: number): boolean {
-	const entries = auditEntriesAfter(db, state.auditId, INCREMENTAL_LIMIT, [...IGNORED_ENTITY_TYPES]);
-	if (entries.length > INCREMENTAL_LIMIT) return false;
-	const people = new Set<number>();
-	for (const e of entries) {
-		// Units, organisations, the thesaurus and other sources (theme days…) reload through a rebuild.
-		if (e.entityType !== 'person') return false;
-		people.add(e.entityId);
-	}
-	const records = loadPeople(db, [...people]);
-	const found = new Set(records.map((r) => r.id));
-	for (const r of records) state.index.add(personDocument(r));
-	for (const id of people) {
-		if (found.has(id)) continue;
-		// Deleted person: find the document by entity id through a fresh rebuild (rare).
-		return false;
-	}
-	state.auditId = latest;
-	return true;
+interface ChangePlan {
+	people: Set<number>;
+	units: Set<number>;
+	organisations: Set<number>;
+	/** Add-on sources (theme days…) to reload whole. */
+	sources: Set<string>;
+	/** The thesaurus changed (a search term, or a synonym in a reference table). */
+	thesaurus: boolean;
 }
 
-/** The fresh index for a database (built on first use, refreshed when the audit log or the thesaurus changed). */
-export async function getSearchState(db: Db): Promise<State> {
-	const inFlight = pending.get(db);
-	if (inFlight) return inFlight;
-	const state = states.get(db);
-	const now = Date.now();
-	let needsBuild = !state || state.sourcesVersion !== searchSourcesVersion();
-	if (state && !needsBuild) {
-		const latest = latestAuditIdSync(db);
-		if (latest !== state.auditId && !applyChanges(db, state, latest)) needsBuild = true;
-		if (!needsBuild && state.index.garbage > Math.max(1000, state.index.size * 0.2)) needsBuild = true;
-		if (!needsBuild && now - state.fingerprintCheckedAt > THESAURUS_CHECK_MS) {
-			state.fingerprintCheckedAt = now;
-			if (thesaurusFingerprint(db) !== state.fingerprint) needsBuild = true;
+/** What changed since the index was built, or null when only a full rebuild will do (the thesaurus, many changes). */
+function planChanges(db: Db, state: State): ChangePlan | null {
+	const entries = auditEntriesAfter(db, state.auditId, INCREMENTAL_LIMIT, [...IGNORED_ENTITY_TYPES]);
+	if (entries.length > INCREMENTAL_LIMIT) return null;
+	const plan: ChangePlan = { people: new Set(), units: new Set(), organisations: new Set(), sources: new Set(), thesaurus: false };
+	const addOns = new Set(listSearchSources().map((s) => s.type).filter((t) => !BUILT_IN_TYPES.has(t)));
+	for (const e of entries) {
+		if (e.entityType === 'person') plan.people.add(e.entityId);
+		else if (e.entityType === 'unit') plan.units.add(e.entityId);
+		else if (e.entityType === 'organisation') plan.organisations.add(e.entityId);
+		else if (addOns.has(e.entityType)) plan.sources.add(e.entityType);
+		else if (e.entityType === 'search_term') plan.thesaurus = true;
+		// Anything unknown is rebuilt to be safe.
+		else return null;
+	}
+	return plan;
+}
+
+const BUILT_IN_TYPES = new Set(['person', 'unit', 'organisation', 'topic']);
+/** People re-read per statement when the index is updated in place (a few milliseconds each). */
+const PEOPLE_CHUNK = 100;
+
+function aliasKey(alias: Thesaurus['aliases'][number]): string {
+	return `${alias.from.map((w) => w.key).join(' ')}=>${alias.to.map((w) => w.key).join(' ')}`;
+}
+
+/** Applies changed people in place; false when one was deleted (its document is found through a rebuild). */
+function applyPeople(db: Db, state: State, ids: Iterable<number>): boolean {
+	const people = [...ids];
+	const records = loadPeople(db, people);
+	for (const r of records) state.index.add(personDocument(r));
+	return records.length === people.length;
+}
+
+/**
+ * Applies a unit, organisation or add-on source change in place: the changed units and organisations with
+ * all their people, one unit at a time, yielding between them (an organisation at 100,000 people is ~10,000).
+ */
+async function applyStructural(db: Db, state: State, plan: ChangePlan, latest: number): Promise<State> {
+	const pace = createPacer();
+	const started = performance.now();
+	const { index } = state;
+	const rows = loadThesaurusRows(db);
+	const municipalityNames = new Map(rows.municipalities.map((m) => [m.code, m.name]));
+	let thesaurus = state.thesaurus;
+	const people = new Set(plan.people);
+	if (plan.thesaurus) {
+		// A new word changes how queries are read, and the tags of units, organisations, topics and theme days
+		// (found in their names); of the people, only those whose text holds a changed alias's words.
+		const fresh = buildThesaurus(rows);
+		if (JSON.stringify(fresh.ageRanges) !== JSON.stringify(thesaurus.ageRanges)) return build(db);
+		const before = new Set(thesaurus.aliases.map(aliasKey));
+		const after = new Set(fresh.aliases.map(aliasKey));
+		for (const alias of [...thesaurus.aliases, ...fresh.aliases]) {
+			if (before.has(aliasKey(alias)) && after.has(aliasKey(alias))) continue;
+			for (const words of [alias.from, alias.to]) for (const id of index.entitiesWithWord('person', words[0].key)) people.add(id);
+		}
+		index.setThesaurus(fresh);
+		state.thesaurus = thesaurus = fresh;
+		state.fingerprint = thesaurusFingerprint(db);
+		state.fingerprintCheckedAt = Date.now();
+		for (const u of loadUnits(db)) {
+			if (!plan.units.has(u.id)) index.add(unitDocument(u, thesaurus, municipalityNames));
+			await pace();
+		}
+		for (const o of loadOrganisations(db)) {
+			index.add(organisationDocument(o, thesaurus));
+			await pace();
+		}
+		for (const source of listSearchSources()) if (source.type !== 'person' && source.type !== 'unit' && source.type !== 'organisation') plan.sources.add(source.type);
+		await pace();
+	}
+	const organisations = loadOrganisations(db).filter((o) => plan.organisations.has(o.id));
+	for (const o of organisations) index.add(organisationDocument(o, thesaurus));
+	for (const id of plan.organisations) if (!organisations.some((o) => o.id === id)) index.removeEntity('organisation', id);
+	const unitIds = new Set(plan.units);
+	if (plan.organisations.size > 0) for (const id of unitIdsOfOrganisations(db, [...plan.organisations])) unitIds.add(id);
+	for (const id of unitIds) {
+		const [unit] = loadUnits(db, [id]);
+		if (unit) index.add(unitDocument(unit, thesaurus, municipalityNames));
+		else index.removeEntity('unit', id);
+		for (const personId of personIdsOfUnits(db, [id])) people.add(personId);
+		await pace();
+	}
+	// A deleted person's document is found through a full rebuild (rare): the next search starts one.
+	const ids = [...people];
+	for (let i = 0; i < ids.length; i += PEOPLE_CHUNK) {
+		if (!applyPeople(db, state, ids.slice(i, i + PEOPLE_CHUNK))) state.rebuildNext = true;
+		await pace();
+	}
+	for (const type of plan.sources) {
+		const source = listSearchSources().find((s) => s.type === type);
+		if (!source) continue;
+		try {
+			const docs = await source.load(db, thesaurus, pace);
+			index.removeType(type);
+			for (const doc of docs) index.add(doc);
+		} catch (error) {
+			console.error(`search: source "${type}" failed to load`, error);
 		}
 	}
-	if (!needsBuild) return state!;
-	const promise = build(db).then(
+	index.finishBuild();
+	state.auditId = latest;
+	state.buildMs = performance.now() - started;
+	return state;
+}
+
+/** Starts a rebuild (unless one is running) and swaps the result in when it is done. */
+function startBuild(db: Db): Promise<State> {
+	return startJob(db, () => build(db));
+}
+
+/** Runs one index job at a time per database (a rebuild or an in-place update) and keeps its result. */
+function startJob(db: Db, job: () => Promise<State>): Promise<State> {
+	const inFlight = pending.get(db);
+	if (inFlight) return inFlight;
+	const promise = job().then(
 		(fresh) => {
+			// Edits made while this index was built are in the audit log after fresh.auditId: the next search
+			// applies them to the new index (or rebuilds again).
 			states.set(db, fresh);
 			pending.delete(db);
 			return fresh;
@@ -123,15 +259,62 @@ export async function getSearchState(db: Db): Promise<State> {
 	return promise;
 }
 
+/** The rebuild's result if it is ready within the short wait, else the previous index (which keeps answering). */
+function freshOrPrevious(rebuild: Promise<State>, previous: State): Promise<State> {
+	const fallback = rebuild.catch((error) => {
+		console.error('search: rebuilding the index failed; the previous index keeps answering', error);
+		return previous;
+	});
+	if (settings.freshWaitMs <= 0) return Promise.resolve(previous);
+	let timer: ReturnType<typeof setTimeout> | undefined;
+	const wait = new Promise<State>((resolve) => {
+		timer = setTimeout(() => resolve(previous), settings.freshWaitMs);
+	});
+	return Promise.race([fallback, wait]).finally(() => clearTimeout(timer));
+}
+
+/** The fresh index for a database (built on first use, refreshed when the audit log or the thesaurus changed). */
+export async function getSearchState(db: Db): Promise<State> {
+	const state = states.get(db);
+	if (!state) return startBuild(db);
+	const inFlight = pending.get(db);
+	const latest = latestAuditIdSync(db);
+	if (inFlight) return freshOrPrevious(inFlight, state);
+	const now = Date.now();
+	let needsBuild = state.sourcesVersion !== searchSourcesVersion() || !!state.rebuildNext;
+	if (!needsBuild && latest !== state.auditId) {
+		const plan = planChanges(db, state);
+		if (!plan) needsBuild = true;
+		else if (plan.units.size || plan.organisations.size || plan.sources.size || plan.thesaurus) return freshOrPrevious(startJob(db, () => applyStructural(db, state, plan, latest)), state);
+		else if (applyPeople(db, state, plan.people)) state.auditId = latest;
+		else needsBuild = true;
+	}
+	if (!needsBuild && state.index.garbage > Math.max(1000, state.index.size * 0.2)) needsBuild = true;
+	if (!needsBuild && now - state.fingerprintCheckedAt > THESAURUS_CHECK_MS) {
+		state.fingerprintCheckedAt = now;
+		if (thesaurusFingerprint(db) !== state.fingerprint) {
+			const plan: ChangePlan = { people: new Set(), units: new Set(), organisations: new Set(), sources: new Set(), thesaurus: true };
+			return freshOrPrevious(startJob(db, () => applyStructural(db, state, plan, state.auditId)), state);
+		}
+	}
+	if (!needsBuild) return state;
+	return freshOrPrevious(startBuild(db), state);
+}
+
+/** Resolves when no rebuild is in progress for the database (tests, the bench, the admin page). */
+export async function searchIndexSettled(db: Db): Promise<void> {
+	for (let p = pending.get(db); p; p = pending.get(db)) await p.catch(() => undefined);
+}
+
 /** Drops the cached index (tests, or after restoring a backup). */
 export function resetSearchIndex(db: Db): void {
 	states.delete(db);
 }
 
-/** Forces a rebuild now and reports how long it took (for the bench and the admin page). */
+/** Rebuilds now (the previous index answers meanwhile) and reports how long it took (bench, admin page). */
 export async function rebuildSearchIndex(db: Db): Promise<{ ms: number; docs: number }> {
-	states.delete(db);
-	const state = await getSearchState(db);
+	await searchIndexSettled(db);
+	const state = await startBuild(db);
 	return { ms: state.buildMs, docs: state.index.size };
 }
 
@@ -144,6 +327,11 @@ export interface SearchOptions {
 	/** Log zero-result and low-confidence searches (query text only). Default true unless typing. */
 	log?: boolean;
 	now?: number;
+}
+
+/** The result types the index holds documents of (a filter for an empty type is hidden). */
+export async function searchTypesPresent(db: Db): Promise<Set<string>> {
+	return new Set((await getSearchState(db)).index.typesPresent());
 }
 
 /** Parses a query with the current thesaurus (for chips on the results page). */
@@ -167,7 +355,7 @@ function showDeputiesFirst(index: SearchIndex, hits: SearchHit[], now?: number):
 		if (existing >= 0 && existing < i) continue;
 		if (existing > i) hits.splice(existing, 1);
 		const until = card.awayUntil ? ` til ${formatDate(card.awayUntil)}` : '';
-		hits.splice(i, 0, { ...deputy, score: hits[i].score, complete: hits[i].complete, subtitle: `${deputy.subtitle} · stedfortræder for ${card.name}, der er fraværende${until}` });
+		hits.splice(i, 0, { ...deputy, score: hits[i].score, complete: hits[i].complete, elsewhere: hits[i].elsewhere, subtitle: `${deputy.subtitle} · stedfortræder for ${card.name}, der er fraværende${until}` });
 		i++;
 	}
 }

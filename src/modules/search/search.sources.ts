@@ -5,10 +5,14 @@
 import type { Db } from '@db/client';
 import type { Visibility } from '@db/schema';
 import { conceptsInText } from './search.index';
+import { tokenize } from './search.normalise';
 import { parseQuery } from './search.parser';
-import { loadOrganisations, loadPeople, loadUnits, loadThesaurusRows, type PersonRecord } from './search.repository';
+import { loadOrganisations, loadPeoplePage, loadServed, loadUnits, loadThesaurusRows, type OrganisationRecord, type PersonRecord, type UnitRecord } from './search.repository';
 import { registerSearchSource } from './search.registry';
 import type { ConceptKind, SearchDocument, Thesaurus } from './search.types';
+
+/** People read per statement on a rebuild (a few milliseconds each). */
+const PEOPLE_PAGE = 250;
 
 const SECTOR_LABEL: Record<string, string> = { kommune: 'Kommune', region: 'Region', frivillig: 'Frivillig organisation', andet: 'Anden organisation' };
 
@@ -37,6 +41,24 @@ export interface PersonCard {
 	deputyId: number | null;
 	awayFrom: string | null;
 	awayUntil: string | null;
+}
+
+/**
+ * The sector tags of an organisation: its type, and the everyday families its name puts it in — "psykiatri"
+ * (psykiatrien: any psychiatric centre), "bornepsykiatri" (the child and adolescent psychiatric centre, BUC) and
+ * "hospital". From the organisation's name only: a municipality's "Socialpsykiatri" unit is not psykiatrien.
+ */
+export function sectorsOf(type: string, organisationName: string): string[] {
+	const name = tokenize(organisationName)
+		.map((t) => t.key)
+		.join(' ');
+	const out = [type];
+	if (/psykiatri/.test(name)) {
+		out.push('psykiatri');
+		if (/\b(born|ungdom|unge)/.test(name)) out.push('bornepsykiatri');
+	}
+	if (/hospital|sygehus/.test(name)) out.push('hospital');
+	return out;
 }
 
 /** Concept tags found in a text (a unit or event title): for documents without tags of their own. */
@@ -96,7 +118,9 @@ export function personDocument(p: PersonRecord): SearchDocument {
 			topic: p.topics,
 			role: p.roles,
 			age_group: p.ageGroups,
-			sector: [p.organisationType],
+			sector: sectorsOf(p.organisationType, p.organisationName),
+			organisation: [p.organisationSlug],
+			unit: [`${p.organisationSlug}/${p.unitSlug}`],
 		},
 		weakTags: weakMunicipalities.length ? { municipality: [...new Set(weakMunicipalities)] } : undefined,
 		boost: p.keyPerson ? 0.5 : 0,
@@ -106,56 +130,86 @@ export function personDocument(p: PersonRecord): SearchDocument {
 	};
 }
 
+export function unitDocument(u: UnitRecord, thesaurus: Thesaurus, municipalityNames: Map<string, string>): SearchDocument {
+	const inText = tagsFromText(thesaurus, `${u.name} ${u.organisationName}`);
+	const isKommune = u.organisationType === 'kommune';
+	return {
+		type: 'unit',
+		ref: `${u.organisationSlug}/${u.slug}`,
+		title: u.name,
+		subtitle: `${u.organisationName}${u.people ? ` · ${u.people} ${u.people === 1 ? 'person' : 'personer'}` : ''}`,
+		url: `/organisationer/${u.organisationSlug}/${u.slug}`,
+		text: [
+			{ text: [u.name, ...u.aliases].join(' '), weight: 1 },
+			{ text: u.organisationName, weight: 0.7 },
+			{ text: u.municipalityCodes.map((c) => municipalityNames.get(c) ?? '').join(' '), weight: 0.4 },
+			{ text: u.description, weight: 0.3 },
+		],
+		tags: {
+			...inText,
+			sector: sectorsOf(u.organisationType, u.organisationName),
+			municipality: isKommune ? u.municipalityCodes : [],
+			organisation: [u.organisationSlug],
+			unit: [`${u.organisationSlug}/${u.slug}`],
+		},
+		weakTags: isKommune ? undefined : { municipality: u.municipalityCodes },
+		entityId: u.id,
+	};
+}
+
+export function organisationDocument(o: OrganisationRecord, thesaurus: Thesaurus): SearchDocument {
+	return {
+		type: 'organisation',
+		ref: o.slug,
+		title: o.name,
+		subtitle: [SECTOR_LABEL[o.type] ?? o.type, o.municipalityName].filter(Boolean).join(' · '),
+		url: `/organisationer/${o.slug}`,
+		text: [
+			{ text: o.name, weight: 1 },
+			{ text: o.municipalityName ?? '', weight: 0.5 },
+			{ text: o.description, weight: 0.3 },
+		],
+		tags: { ...tagsFromText(thesaurus, o.name), sector: sectorsOf(o.type, o.name), municipality: o.municipalityCode ? [o.municipalityCode] : [], organisation: [o.slug] },
+		entityId: o.id,
+	};
+}
+
 export function registerBuiltInSources(): void {
 	registerSearchSource({
 		type: 'person',
-		async load(db: Db) {
-			return loadPeople(db).map(personDocument);
+		async load(db: Db, _thesaurus: Thesaurus, pace?: () => Promise<void>, emit?: (doc: SearchDocument) => void) {
+			// Page by page, so a rebuild at 100,000 people yields to requests in between; each document goes
+			// straight into the index (no array of 100,000 documents for the garbage collector to trace).
+			const served = loadServed(db);
+			const docs: SearchDocument[] = [];
+			const put = emit ?? ((doc: SearchDocument) => docs.push(doc));
+			for (let after = 0; ; ) {
+				const page = loadPeoplePage(db, after, PEOPLE_PAGE, served);
+				if (page.length === 0) break;
+				await pace?.();
+				for (const p of page) put(personDocument(p));
+				after = page[page.length - 1].id;
+				await pace?.();
+			}
+			return docs;
 		},
 	});
 	registerSearchSource({
 		type: 'unit',
-		async load(db: Db, thesaurus: Thesaurus) {
+		async load(db: Db, thesaurus: Thesaurus, pace?: () => Promise<void>) {
 			const municipalityNames = new Map(loadThesaurusRows(db).municipalities.map((m) => [m.code, m.name]));
-			return loadUnits(db).map((u) => {
-				const inText = tagsFromText(thesaurus, `${u.name} ${u.organisationName}`);
-				const isKommune = u.organisationType === 'kommune';
-				return {
-					type: 'unit',
-					ref: `${u.organisationSlug}/${u.slug}`,
-					title: u.name,
-					subtitle: `${u.organisationName}${u.people ? ` · ${u.people} ${u.people === 1 ? 'person' : 'personer'}` : ''}`,
-					url: `/organisationer/${u.organisationSlug}/${u.slug}`,
-					text: [
-						{ text: [u.name, ...u.aliases].join(' '), weight: 1 },
-						{ text: u.organisationName, weight: 0.7 },
-						{ text: u.municipalityCodes.map((c) => municipalityNames.get(c) ?? '').join(' '), weight: 0.4 },
-						{ text: u.description, weight: 0.3 },
-					],
-					tags: { ...inText, ...(isKommune && { municipality: u.municipalityCodes }), sector: [u.organisationType], municipality: isKommune ? u.municipalityCodes : [] },
-					weakTags: isKommune ? undefined : { municipality: u.municipalityCodes },
-					entityId: u.id,
-				} satisfies SearchDocument;
-			});
+			const docs: SearchDocument[] = [];
+			for (const u of loadUnits(db)) {
+				await pace?.();
+				docs.push(unitDocument(u, thesaurus, municipalityNames));
+			}
+			return docs;
 		},
 	});
 	registerSearchSource({
 		type: 'organisation',
 		async load(db: Db, thesaurus: Thesaurus) {
-			return loadOrganisations(db).map((o) => ({
-				type: 'organisation',
-				ref: o.slug,
-				title: o.name,
-				subtitle: [SECTOR_LABEL[o.type] ?? o.type, o.municipalityName].filter(Boolean).join(' · '),
-				url: `/organisationer/${o.slug}`,
-				text: [
-					{ text: o.name, weight: 1 },
-					{ text: o.municipalityName ?? '', weight: 0.5 },
-					{ text: o.description, weight: 0.3 },
-				],
-				tags: { ...tagsFromText(thesaurus, o.name), sector: [o.type], municipality: o.municipalityCode ? [o.municipalityCode] : [] },
-				entityId: o.id,
-			}));
+			return loadOrganisations(db).map((o) => organisationDocument(o, thesaurus));
 		},
 	});
 	registerSearchSource({

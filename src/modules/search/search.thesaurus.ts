@@ -11,6 +11,9 @@ export interface ThesaurusRows {
 	roles: Array<{ slug: string; label: string; synonyms: string[] }>;
 	ageGroups: Array<{ slug: string; label: string; minAge: number; maxAge: number; synonyms: string[] }>;
 	terms: Array<{ term: string; kind: string; target: string }>;
+	/** Organisations and units a thesaurus term may point at (`unit` ref: `<organisation slug>/<unit slug>`). */
+	organisations?: Array<{ slug: string; name: string }>;
+	units?: Array<{ ref: string; name: string }>;
 }
 
 /** Words that name a sector (organisation type); fixed by the schema's CHECK, so they live in code. */
@@ -19,8 +22,27 @@ const SECTOR_WORDS: Array<[string, string]> = [
 	['region', 'region'], ['regionen', 'region'], ['regional', 'region'], ['regionale', 'region'], ['regionspsykiatri', 'region'],
 	['frivillig', 'frivillig'], ['frivillige', 'frivillig'], ['forening', 'frivillig'], ['foreninger', 'frivillig'], ['ngo', 'frivillig'],
 	['civilsamfund', 'frivillig'],
+	// Families of organisations in everyday words (tagged from organisation names, see search.sources.ts).
+	['psykiatri', 'psykiatri'], ['psykiatrisk', 'psykiatri'], ['psykiatriske', 'psykiatri'], ['voksenpsykiatri', 'psykiatri'],
+	['behandlingspsykiatri', 'psykiatri'], ['regionspsykiatri', 'psykiatri'], ['psykiatrisk center', 'psykiatri'],
+	['buc', 'bornepsykiatri'], ['bup', 'bornepsykiatri'], ['bupa', 'bornepsykiatri'], ['børnepsykiatri', 'bornepsykiatri'],
+	['børnepsykiatrisk', 'bornepsykiatri'], ['ungdomspsykiatri', 'bornepsykiatri'], ['ungdomspsykiatrisk', 'bornepsykiatri'],
+	['ungepsykiatri', 'bornepsykiatri'], ['børne- og ungdomspsykiatri', 'bornepsykiatri'], ['børne- og ungdomspsykiatrisk', 'bornepsykiatri'],
+	['børne- og ungepsykiatri', 'bornepsykiatri'], ['børne- og unge psykiatri', 'bornepsykiatri'], ['børne- og ungdomspsykiatrisk center', 'bornepsykiatri'],
+	['hospital', 'hospital'], ['hospitalet', 'hospital'], ['hospitalets', 'hospital'], ['sygehus', 'hospital'], ['sygehuset', 'hospital'],
+	['børneafdeling', 'hospital'], ['børneafdelingen', 'hospital'], ['børne- og ungeafdeling', 'hospital'], ['børne- og ungeafdelingen', 'hospital'],
+	['pædiatri', 'hospital'], ['pædiatrien', 'hospital'],
 ];
-const SECTOR_LABELS: Record<string, string> = { kommune: 'Kommune', region: 'Region', frivillig: 'Frivillig organisation', andet: 'Andet' };
+const SECTOR_LABELS: Record<string, string> = {
+	kommune: 'Kommune', region: 'Region', frivillig: 'Frivillig organisation', andet: 'Andet',
+	psykiatri: 'Psykiatrien', bornepsykiatri: 'Børne- og ungdomspsykiatrien', hospital: 'Hospital',
+};
+/**
+ * Sector families that in a need (a municipality plus a problem, age or situation) say where the child comes
+ * from, not whom to call: "psykiatri udskrivning halsnæs" asks for Halsnæs's discharge contact. There they rank
+ * matching people higher without being required; alone with a place ("psykiatri hillerød") they are required.
+ */
+const CONTEXT_SECTORS = new Set(['psykiatri', 'hospital']);
 
 function words(text: string): WordForms[] {
 	return tokenize(text).map((t) => ({ fold: t.fold, key: t.key, stem: t.stem }));
@@ -42,6 +64,8 @@ export function buildThesaurus(rows: ThesaurusRows): Thesaurus {
 		role: new Map(rows.roles.map((r) => [r.slug, r.label])),
 		age_group: new Map(rows.ageGroups.map((a) => [a.slug, a.label])),
 		sector: new Map(Object.entries(SECTOR_LABELS)),
+		organisation: new Map((rows.organisations ?? []).map((o) => [o.slug, o.name])),
+		unit: new Map((rows.units ?? []).map((u) => [u.ref, u.name])),
 	};
 	const byText = new Map<string, ThesaurusEntry>();
 	const aliases: Thesaurus['aliases'] = [];
@@ -90,6 +114,13 @@ export function buildThesaurus(rows: ThesaurusRows): Thesaurus {
 		if (row.kind === 'alias') {
 			const from = words(row.term);
 			const to = words(row.target);
+			// An alias for an organisation's name ("børnepsykiatri" = "Børne- og Ungdomspsykiatrisk Center") means
+			// that organisation: the words of a long name would otherwise match half the directory.
+			const named = organisationsNamed(rows.organisations ?? [], to);
+			if (from.length && named.length) {
+				for (const slug of named) add(row.term, concept('organisation', slug));
+				continue;
+			}
 			if (from.length && to.length) {
 				aliases.push({ from, to, toText: row.target });
 				add(row.term, null, from.length > 1 || from[0].key.length > 4, row.target);
@@ -118,8 +149,27 @@ export function buildThesaurus(rows: ThesaurusRows): Thesaurus {
 		aliases,
 		labels,
 		ageRanges: rows.ageGroups.map((a) => ({ slug: a.slug, min: a.minAge, max: a.maxAge })),
+		contextSectors: CONTEXT_SECTORS,
 		signature,
 	};
+}
+
+/** Organisations whose name contains these words in this order (all of them, when several do). */
+function organisationsNamed(organisations: Array<{ slug: string; name: string }>, target: WordForms[]): string[] {
+	if (target.length === 0) return [];
+	const want = target.map((w) => w.key);
+	const out: string[] = [];
+	for (const o of organisations) {
+		const keys = words(o.name).map((w) => w.key);
+		for (let i = 0; i + want.length <= keys.length; i++) {
+			if (want.every((k, j) => keys[i + j] === k)) {
+				out.push(o.slug);
+				break;
+			}
+		}
+	}
+	// A word shared by many names ("kommune", "center") names none of them in particular.
+	return out.length <= 3 ? out : [];
 }
 
 /** The age groups an age in years falls in. */

@@ -1,6 +1,11 @@
 /** Shared types of the search module. */
 
-export type ConceptKind = 'municipality' | 'topic' | 'age_group' | 'role' | 'sector';
+/**
+ * `sector`: an organisation type (kommune, region, frivillig, andet) or a family of organisations named in
+ * everyday words (psykiatri, bornepsykiatri, hospital). `organisation`/`unit`: one organisation (its slug) or
+ * unit (`<organisation slug>/<unit slug>`) an admin taught the thesaurus a word for.
+ */
+export type ConceptKind = 'municipality' | 'topic' | 'age_group' | 'role' | 'sector' | 'organisation' | 'unit';
 
 export interface Concept {
 	kind: ConceptKind;
@@ -38,6 +43,8 @@ export interface Thesaurus {
 	singles: ThesaurusEntry[];
 	aliases: Array<{ from: WordForms[]; to: WordForms[]; toText: string }>;
 	labels: Record<ConceptKind, Map<string, string>>;
+	/** Sector slugs that describe where someone comes from in a need ("psykiatri udskrivning halsnæs"): see search.index.ts. */
+	contextSectors: Set<string>;
 	/** Min/max age per age group slug (to place `15 år` in a group). */
 	ageRanges: Array<{ slug: string; min: number; max: number }>;
 	/** A fingerprint of the source rows: a change means rebuild. */
@@ -110,8 +117,13 @@ export interface SearchDocument {
 /** A search source: one result type and how to load all its documents. */
 export interface SearchSource {
 	type: ResultType;
-	/** Loads every document of this type (called on a rebuild). */
-	load(db: import('@db/client').Db, thesaurus: Thesaurus): Promise<SearchDocument[]>;
+	/**
+	 * Loads every document of this type (called on a rebuild). A source with many documents awaits `pace()`
+	 * now and then (between short statements, never inside one): it yields to waiting requests when the
+	 * rebuild has held the event loop for its slice. It may hand documents to `emit` one by one instead of
+	 * returning them (less memory held during a rebuild).
+	 */
+	load(db: import('@db/client').Db, thesaurus: Thesaurus, pace?: () => Promise<void>, emit?: (doc: SearchDocument) => void): Promise<SearchDocument[]>;
 }
 
 export interface SearchHit {
@@ -130,6 +142,8 @@ export interface SearchHit {
 	stale: boolean;
 	/** Shown in place of someone who left: who that was. */
 	takenOverFrom?: { ref: string; name: string };
+	/** A partial match outside the municipality the query names (the results page's "Andre kommuner"). */
+	elsewhere?: boolean;
 	data?: unknown;
 }
 

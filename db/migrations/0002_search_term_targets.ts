@@ -1,0 +1,32 @@
+import { sql, type Kysely } from 'kysely';
+
+/**
+ * Thesaurus terms may point at one organisation or unit (`kind` organisation: target = organisation slug;
+ * unit: `<organisation slug>/<unit slug>`), e.g. "børnepsykiatri" → the child and adolescent psychiatric
+ * centre. SQLite cannot change a CHECK in place: the table is copied.
+ */
+const KINDS_BEFORE = "'topic','role','age_group','municipality','alias'";
+const KINDS_AFTER = "'topic','role','age_group','municipality','organisation','unit','alias'";
+
+async function rebuild(db: Kysely<any>, kinds: string, keep: string): Promise<void> {
+	await sql.raw(`CREATE TABLE search_term_new (
+		id INTEGER PRIMARY KEY,
+		term TEXT NOT NULL,
+		kind TEXT NOT NULL CHECK (kind IN (${kinds})),
+		target TEXT NOT NULL,
+		note TEXT NOT NULL DEFAULT '',
+		created_at TEXT NOT NULL,
+		UNIQUE (term, kind, target)
+	)`).execute(db);
+	await sql.raw(`INSERT INTO search_term_new (id, term, kind, target, note, created_at) SELECT id, term, kind, target, note, created_at FROM search_term WHERE kind IN (${keep})`).execute(db);
+	await sql.raw('DROP TABLE search_term').execute(db);
+	await sql.raw('ALTER TABLE search_term_new RENAME TO search_term').execute(db);
+}
+
+export async function up(db: Kysely<any>): Promise<void> {
+	await rebuild(db, KINDS_AFTER, KINDS_BEFORE);
+}
+
+export async function down(db: Kysely<any>): Promise<void> {
+	await rebuild(db, KINDS_BEFORE, KINDS_BEFORE);
+}
