@@ -2,6 +2,7 @@
  * Admins improve the thesaurus from what people searched for and did not find. Every change is audited,
  * which also makes the index rebuild on the next search.
  */
+import { sql } from 'kysely';
 import { z } from 'astro/zod';
 import type { Db } from '@db/client';
 import { insertAuditEntry, type Actor } from '@/modules/audit/audit.repository';
@@ -50,15 +51,17 @@ export async function addThesaurusTerm(db: Db, actor: Actor, input: TermInput): 
 	}
 	const exists = listSearchTerms(db).find((t) => t.term.toLowerCase() === input.term.toLowerCase() && t.kind === input.kind && t.target === input.target);
 	if (exists) return { ok: false, errors: { term: `"${input.term}" betyder allerede det.` } };
-	insertSearchTerm(db, input);
-	const added = listSearchTerms(db).find((t) => t.term === input.term && t.kind === input.kind && t.target === input.target);
-	await insertAuditEntry(db, {
+	await db.transaction().execute(async (trx) => {
+		await insertSearchTerm(trx, input);
+		const added = await sql<{ id: number }>`SELECT id FROM search_term WHERE term = ${input.term.trim()} AND kind = ${input.kind} AND target = ${input.target.trim()}`.execute(trx);
+		await insertAuditEntry(trx, {
 		actor,
 		entityType: 'search_term',
-		entityId: added?.id ?? 0,
-		entityLabel: input.term,
-		action: 'create',
-		changes: { term: [null, input.term], kind: [null, input.kind], target: [null, input.target] },
+			entityId: added.rows[0]?.id ?? 0,
+			entityLabel: input.term,
+			action: 'create',
+			changes: { term: [null, input.term], kind: [null, input.kind], target: [null, input.target] },
+		});
 	});
 	return { ok: true };
 }
@@ -66,14 +69,16 @@ export async function addThesaurusTerm(db: Db, actor: Actor, input: TermInput): 
 export async function removeThesaurusTerm(db: Db, actor: Actor, id: number): Promise<boolean> {
 	const term = listSearchTerms(db).find((t) => t.id === id);
 	if (!term) return false;
-	deleteSearchTerm(db, id);
-	await insertAuditEntry(db, {
-		actor,
-		entityType: 'search_term',
-		entityId: id,
-		entityLabel: term.term,
-		action: 'delete',
-		changes: { term: [term.term, null], kind: [term.kind, null], target: [term.target, null] },
+	await db.transaction().execute(async (trx) => {
+		await deleteSearchTerm(trx, id);
+		await insertAuditEntry(trx, {
+			actor,
+			entityType: 'search_term',
+			entityId: id,
+			entityLabel: term.term,
+			action: 'delete',
+			changes: { term: [term.term, null], kind: [term.kind, null], target: [term.target, null] },
+		});
 	});
 	return true;
 }

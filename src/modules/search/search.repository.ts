@@ -2,10 +2,13 @@
  * Every query of the search module. The index loads whole tables at once through the raw better-sqlite3 handle
  * (one statement per table, not one per person), which keeps a rebuild at 100,000 people to about a second.
  */
-import { rawSqlite, type Db } from '@db/client';
+import { sql, type Kysely, type Transaction } from 'kysely';
+import { rawSqlite, retryWhileBusy, type Db } from '@db/client';
+import type { Database, OrganisationType, PersonStatus, Visibility } from '@db/schema';
 import { jsonArray } from '@/lib/text';
-import type { OrganisationType, PersonStatus, Visibility } from '@db/schema';
 import type { ThesaurusRows } from './search.thesaurus';
+
+type Executor = Kysely<Database> | Transaction<Database>;
 
 export interface PersonRecord {
 	id: number;
@@ -259,15 +262,18 @@ export function auditEntriesAfter(db: Db, afterId: number, limit: number, ignore
 	}));
 }
 
-/** Counts a search that found nothing (`zero`) or nothing certain (`low`). Only the query text is stored. */
+/**
+ * Counts a search that found nothing (`zero`) or nothing certain (`low`). Only the query text is stored. The answer
+ * never waits for this write: when another writer holds the lock, it is retried in the background (or, after a
+ * long lock, not counted).
+ */
 export function logSearch(db: Db, query: string, outcome: 'zero' | 'low', resultCount: number): void {
 	const now = new Date().toISOString();
-	rawSqlite(db)
-		.prepare(
-			`INSERT INTO search_log (query, outcome, result_count, count, first_at, last_at) VALUES (?, ?, ?, 1, ?, ?)
-			ON CONFLICT (query, outcome) DO UPDATE SET count = count + 1, result_count = excluded.result_count, last_at = excluded.last_at`,
-		)
-		.run(query, outcome, resultCount, now, now);
+	const statement = `INSERT INTO search_log (query, outcome, result_count, count, first_at, last_at) VALUES (?, ?, ?, 1, ?, ?)
+		ON CONFLICT (query, outcome) DO UPDATE SET count = count + 1, result_count = excluded.result_count, last_at = excluded.last_at`;
+	const params = [query, outcome, resultCount, now, now];
+	const raw = rawSqlite(db);
+	void retryWhileBusy(() => raw.prepare(statement).run(...params), 5000).catch(() => {});
 }
 
 export interface SearchLogRow {
@@ -304,12 +310,11 @@ export function listSearchTerms(db: Db): SearchTermRow[] {
 }
 
 /** Adds a thesaurus term (admins); the index picks it up on its next fingerprint check. */
-export function insertSearchTerm(db: Db, row: { term: string; kind: string; target: string; note?: string }): void {
-	rawSqlite(db)
-		.prepare('INSERT INTO search_term (term, kind, target, note, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (term, kind, target) DO NOTHING')
-		.run(row.term.trim(), row.kind, row.target.trim(), row.note ?? '', new Date().toISOString());
+export async function insertSearchTerm(db: Executor, row: { term: string; kind: string; target: string; note?: string }): Promise<void> {
+	await sql`INSERT INTO search_term (term, kind, target, note, created_at) VALUES (${row.term.trim()}, ${row.kind}, ${row.target.trim()}, ${row.note ?? ''}, ${new Date().toISOString()})
+		ON CONFLICT (term, kind, target) DO NOTHING`.execute(db);
 }
 
-export function deleteSearchTerm(db: Db, id: number): void {
-	rawSqlite(db).prepare('DELETE FROM search_term WHERE id = ?').run(id);
+export async function deleteSearchTerm(db: Executor, id: number): Promise<void> {
+	await sql`DELETE FROM search_term WHERE id = ${id}`.execute(db);
 }
