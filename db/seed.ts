@@ -122,7 +122,7 @@ export async function seedDemoNetwork(db: Db, opts: { now?: Date } = {}): Promis
 	let phoneNo = 0;
 	const usedNames = new Set<string>();
 	const phone = () => `+45${String(31000000 + ((phoneNo++ * 7919) % 6900000) + 1000000 * (phoneNo % 5))}`;
-	const people: { id: number; unitId: number; name: string }[] = [];
+	const people: { id: number; unitId: number; name: string; verified: string }[] = [];
 
 	await db.transaction().execute(async (trx) => {
 		const addUnitWithPeople = async (orgId: number, orgDomain: string, municipalityCode: string | null, tpl: UnitTemplate & { serves?: string[] }) => {
@@ -140,7 +140,7 @@ export async function seedDemoNetwork(db: Db, opts: { now?: Date } = {}): Promis
 				usedNames.add(`${first} ${last}`);
 				const ref = `D${String(++refNo).padStart(5, '0')}`;
 				const age = rand();
-				const verified = age < 0.08 ? daysAgo(400 + Math.floor(rand() * 300)) : daysAgo(Math.floor(rand() * 300));
+				const verified = age < 0.08 ? daysAgo(400 + Math.floor(rand() * 300)) : daysAgo(1 + Math.floor(rand() * 299));
 				const outcome = await savePerson(trx, actor, {
 					ref,
 					firstName: first,
@@ -163,7 +163,7 @@ export async function seedDemoNetwork(db: Db, opts: { now?: Date } = {}): Promis
 					roles: i === 0 ? tpl.roles.slice(0, 2) : some(tpl.roles, 0, 2),
 					ageGroups: i === 0 ? tpl.ages : some(tpl.ages, 1, 2),
 				});
-				people.push({ id: outcome.id, unitId: unit.id, name: `${first} ${last}` });
+				people.push({ id: outcome.id, unitId: unit.id, name: `${first} ${last}`, verified });
 			}
 		};
 
@@ -188,12 +188,22 @@ export async function seedDemoNetwork(db: Db, opts: { now?: Date } = {}): Promis
 		const leavers = people.filter((_, i) => i % 23 === 7);
 		for (const leaver of leavers) {
 			const successor = people.find((p) => p.unitId === leaver.unitId && p.id !== leaver.id && !leavers.includes(p));
-			await patchPerson(trx, actor, leaver.id, { status: 'left' as const, left_at: daysAgo(20 + (leaver.id % 200)), successor_id: successor?.id ?? null, verified_at: daysAgo(30) }, 'left');
+			// left_at after their last confirmation: nobody confirms an entry after leaving.
+			const leftDays = Math.min(20 + (leaver.id % 200), Math.max(1, Math.round((now.getTime() - Date.parse(leaver.verified)) / 86_400_000) - 5));
+			await patchPerson(trx, actor, leaver.id, { status: 'left' as const, left_at: daysAgo(leftDays), successor_id: successor?.id ?? null }, 'left');
 		}
 		// Deputies for the key persons of the first unit of each municipality.
 		for (let i = 0; i + 1 < people.length; i += 41) {
-			if (people[i].unitId === people[i + 1].unitId) await patchPerson(trx, actor, people[i].id, { deputy_id: people[i + 1].id });
+			if (people[i].unitId === people[i + 1].unitId) await patchPerson(trx, actor, people[i].id, { deputy_id: people[i + 1].id }, 'update', { touchUpdatedAt: false });
 		}
+		// Demo history, not a change: the writes above stamp created/updated "now", which would show every
+		// demo entry as changed today next to an older confirmation. Entries were created before they were
+		// last confirmed and last changed when confirmed (or when the person left).
+		for (const p of people) {
+			const created = new Date(Date.parse(p.verified) - (60 + (p.id % 300)) * 86_400_000).toISOString();
+			await trx.updateTable('person').set({ created_at: created, updated_at: `${p.verified}T10:00:00.000Z` }).where('id', '=', p.id).execute();
+		}
+		await trx.updateTable('person').set((eb) => ({ updated_at: eb.ref('left_at') as never })).where('status', '=', 'left').where('left_at', 'is not', null).execute();
 	});
 	for (const seeder of extraSeeders) await seeder(db);
 	return { seeded: true, people: people.length };

@@ -9,6 +9,7 @@ import { parseQuery } from './search.parser';
 import { loadOrganisations, loadPeople, loadUnits, loadThesaurusRows, type PersonRecord } from './search.repository';
 import { registerSearchSource } from './search.registry';
 import type { ConceptKind, SearchDocument, Thesaurus } from './search.types';
+import { staleFromMs } from '@/modules/freshness/freshness.rules';
 
 const SECTOR_LABEL: Record<string, string> = { kommune: 'Kommune', region: 'Region', frivillig: 'Frivillig organisation', andet: 'Anden organisation' };
 
@@ -80,6 +81,7 @@ export function personDocument(p: PersonRecord): SearchDocument {
 		url: `/personer/${encodeURIComponent(p.ref)}`,
 		status: p.status,
 		verifiedAt: p.verifiedAt,
+		staleFromMs: staleFromMs(p),
 		text: [
 			{ text: p.firstName, weight: 1, name: true },
 			{ text: p.lastName, weight: 1, name: true },
