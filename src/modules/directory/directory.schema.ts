@@ -161,6 +161,10 @@ export const handoverSchema = z
 		newEmail: optionalEmail(),
 		newPhone: optionalPhone(),
 		moveTags: checkbox(),
+		/** Only for a new colleague: take over the leaver's hours (default off — they are the leaver's). */
+		copyHours: checkbox(),
+		/** The day the person stops; empty = now. A later day is carried out by the handover job. */
+		effectiveOn: optionalDate(),
 	})
 	.superRefine((v, ctx) => {
 		if (v.mode === 'successor' && !v.successorRef) ctx.addIssue({ code: 'custom', path: ['successorRef'], message: 'Vælg efterfølgeren på listen.' });
