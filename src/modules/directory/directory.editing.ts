@@ -313,6 +313,8 @@ export async function updateUnit(db: Db, ctx: EditContext, unitId: number, input
 				aliases: input.aliases,
 				description: input.description,
 				address: input.address,
+				postcode: input.postcode,
+				town: input.town,
 				...(listsMunicipalities && { municipalityCodes: input.municipalityCodes }),
 			},
 			unitId,

@@ -182,7 +182,11 @@ export const unitEditSchema = z.object({
 	name: text('enhedens navn', 120, { required: true }),
 	aliases: lineList('andre navne', 20, 120),
 	description: text('beskrivelsen', 2000),
-	address: text('adressen', 200).transform((v) => v || null),
+	address: text('vej og husnummer', 200).transform((v) => v || null),
+	postcode: str().superRefine((v, ctx) => {
+		if (v && !/^\d{4}$/.test(v)) ctx.addIssue({ code: 'custom', message: `"${v}" er ikke et postnummer. Skriv de 4 cifre, fx 3400.` });
+	}).transform((v) => v || null),
+	town: text('byen', 80).transform((v) => v || null),
 	municipalityCodes: slugList('kommuner').superRefine((list, ctx) => {
 		if (list.some((c) => !/^\d{3}$/.test(c))) ctx.addIssue({ code: 'custom', message: 'Vælg kommunerne på listen.' });
 	}),

@@ -66,7 +66,10 @@ export interface UnitInput {
 	name: string;
 	aliases?: string[];
 	description?: string;
+	/** Visiting address: street and number; postcode and town apart (a map link is built from the three). */
 	address?: string | null;
+	postcode?: string | null;
+	town?: string | null;
 	/** Municipalities served, for region and volunteer units. */
 	municipalityCodes?: string[];
 }
@@ -79,6 +82,8 @@ export async function saveUnit(db: Executor, actor: Actor, input: UnitInput, id?
 		...(input.aliases !== undefined && { aliases: JSON.stringify(input.aliases) }),
 		...(input.description !== undefined && { description: input.description }),
 		...(input.address !== undefined && { address: input.address }),
+		...(input.postcode !== undefined && { postcode: input.postcode }),
+		...(input.town !== undefined && { town: input.town }),
 	};
 	let outcome: WriteOutcome;
 	if (id === undefined) {
