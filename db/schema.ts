@@ -65,7 +65,10 @@ export interface UnitTable {
 	/** JSON array of other and former names. */
 	aliases: Generated<string>;
 	description: Generated<string>;
+	/** Visiting address: street and number (postcode and town apart, migration 0007). */
 	address: string | null;
+	postcode: string | null;
+	town: string | null;
 	created_at: string;
 	updated_at: string;
 }

@@ -35,12 +35,16 @@ interface UnitTemplate {
 	roles: string[];
 	size: [number, number];
 	contact?: string;
+	/** The shared contact's hours when its name promises them ("døgnåben"); else drawn from HOURS. */
+	contactHours?: string;
 	description: string;
+	/** Visiting address (street; postcode and town) of a region unit; municipal units get their town hall area's. */
+	address?: [street: string, postcode: string, town: string];
 }
 
 const MUNICIPAL_UNITS: UnitTemplate[] = [
 	{ name: 'PPR', aliases: ['Pædagogisk Psykologisk Rådgivning'], titles: ['Psykolog', 'Skolepsykolog', 'Tale-hørepædagog', 'Ledende psykolog'], topics: ['angst', 'adhd', 'autisme', 'skolevaegring', 'mistrivsel', 'depression'], ages: ['0-5', '6-12', '13-17'], roles: ['screening', 'radgivning', 'supervision'], size: [5, 8], contact: 'PPR’s hovednummer', description: 'Pædagogisk Psykologisk Rådgivning: psykologer og tale-hørepædagoger for børn i dagtilbud og skole.' },
-	{ name: 'SSP', aliases: ['Skole, socialforvaltning og politi'], titles: ['SSP-konsulent', 'Gadeplansmedarbejder'], topics: ['misbrug', 'vold', 'mistrivsel', 'ensomhed'], ages: ['13-17', '18-25'], roles: ['akut', 'radgivning'], size: [2, 4], contact: 'SSP-vagttelefon', description: 'Samarbejde mellem skole, socialforvaltning og politi om forebyggelse blandt unge.' },
+	{ name: 'SSP', aliases: ['Skole, socialforvaltning og politi'], titles: ['SSP-konsulent', 'Gadeplansmedarbejder'], topics: ['misbrug', 'vold', 'mistrivsel', 'ensomhed'], ages: ['13-17', '18-25'], roles: ['akut', 'radgivning'], size: [2, 4], contact: 'SSP-vagttelefon', contactHours: 'Hverdage 9-15; vagt fre og lør 20-02', description: 'Samarbejde mellem skole, socialforvaltning og politi om forebyggelse blandt unge.' },
 	{ name: 'Sundhedsplejen', aliases: ['Sundhedspleje'], titles: ['Sundhedsplejerske', 'Ledende sundhedsplejerske'], topics: ['mistrivsel', 'spiseforstyrrelser', 'ensomhed', 'sorg'], ages: ['0-5', '6-12', '13-17'], roles: ['screening', 'radgivning'], size: [4, 7], contact: 'Sundhedsplejens telefontid', description: 'Sundhedsplejersker for småbørn, skolebørn og unge.' },
 	{ name: 'Socialpsykiatri', titles: ['Bostøtte', 'Sygeplejerske', 'Teamleder', 'Behandler'], topics: ['psykose', 'depression', 'angst', 'selvskade', 'selvmord'], ages: ['18-25'], roles: ['udskrivning', 'akut'], size: [4, 6], contact: 'Socialpsykiatriens visitation', description: 'Social støtte efter udskrivning fra behandlingspsykiatrien.' },
 	{ name: 'Kommunal ungeindsats (KUI)', aliases: ['KUI', 'UU', 'Ungdommens Uddannelsesvejledning', 'Ungeindsatsen'], titles: ['Uddannelsesvejleder', 'Mentor', 'Ungerådgiver'], topics: ['skolevaegring', 'mistrivsel', 'ensomhed', 'misbrug'], ages: ['13-17', '18-25'], roles: ['udskrivning', 'radgivning', 'koordinering'], size: [3, 6], contact: 'Ungeindsatsens fællesnummer', description: 'Én indgang for unge 15–25 år: uddannelsesvejledning, mentorer og ungerådgivning.' },
@@ -54,6 +58,21 @@ const MUNICIPAL_UNITS: UnitTemplate[] = [
 
 const MEMBER_CODES = ['201', '210', '250', '190', '270', '260', '217', '219', '223', '230'];
 
+/** Postcode and town of each member municipality's administration (real towns; street numbers are made up). */
+const MUNICIPAL_TOWN: Record<string, [postcode: string, town: string]> = {
+	'201': ['3450', 'Allerød'],
+	'210': ['3480', 'Fredensborg'],
+	'250': ['3600', 'Frederikssund'],
+	'190': ['3520', 'Farum'],
+	'270': ['3200', 'Helsinge'],
+	'260': ['3300', 'Frederiksværk'],
+	'217': ['3000', 'Helsingør'],
+	'219': ['3400', 'Hillerød'],
+	'223': ['2970', 'Hørsholm'],
+	'230': ['2840', 'Holte'],
+};
+const STREETS = ['Rådhusvej', 'Stationsvej', 'Skolevej', 'Kirkegade', 'Parkvej', 'Torvet', 'Søndergade', 'Nørregade', 'Møllevej', 'Bytoften', 'Industrivej'];
+
 interface OrgTemplate {
 	name: string;
 	type: OrganisationType;
@@ -64,24 +83,24 @@ interface OrgTemplate {
 
 const REGION: OrgTemplate[] = [
 	{ name: 'Børne- og Ungdomspsykiatrisk Center (BUC), Region Hovedstaden', type: 'region', domain: 'regionh.example', description: 'Børne- og ungdomspsykiatri (BUP/BUC) for Region Hovedstaden.', units: [
-		{ name: 'Akutmodtagelse Bispebjerg', aliases: ['BUC-Bispebjerg', 'BUC akut'], titles: ['Overlæge', 'Sygeplejerske', 'Psykolog'], topics: ['selvmord', 'selvskade', 'psykose', 'spiseforstyrrelser'], ages: ['6-12', '13-17'], roles: ['akut', 'screening'], size: [4, 5], contact: 'Akutmodtagelsen, døgnåben', description: 'Døgnåben psykiatrisk akutmodtagelse for børn og unge under 18.', serves: MEMBER_CODES },
-		{ name: 'Ambulatorium Hillerød', aliases: ['BUP Hillerød'], titles: ['Overlæge', 'Psykolog', 'Sygeplejerske'], topics: ['angst', 'depression', 'adhd', 'autisme', 'spiseforstyrrelser'], ages: ['6-12', '13-17'], roles: ['screening', 'udskrivning'], size: [4, 6], description: 'Udredning og behandling af børn og unge i Nordsjælland.', serves: MEMBER_CODES },
-		{ name: 'Udgående team Nordsjælland', aliases: ['Tværfagligt udgående team'], titles: ['Sygeplejerske', 'Psykolog', 'Socialrådgiver'], topics: ['selvskade', 'selvmord', 'skolevaegring', 'angst'], ages: ['13-17'], roles: ['udskrivning', 'netvaerksmode'], size: [3, 5], description: 'Tværfagligt team, der arbejder i hjemmet, skolen og kommunen omkring udskrivning.', serves: ['219', '270', '260', '250', '217', '210'] },
+		{ name: 'Akutmodtagelse Bispebjerg', aliases: ['BUC-Bispebjerg', 'BUC akut'], titles: ['Overlæge', 'Sygeplejerske', 'Psykolog'], topics: ['selvmord', 'selvskade', 'psykose', 'spiseforstyrrelser'], ages: ['6-12', '13-17'], roles: ['akut', 'screening'], size: [4, 5], contact: 'Akutmodtagelsen, døgnåben', contactHours: 'Døgnet rundt, alle dage', address: ['Bispebjerg Bakke 30', '2400', 'København NV'], description: 'Døgnåben psykiatrisk akutmodtagelse for børn og unge under 18.', serves: MEMBER_CODES },
+		{ name: 'Ambulatorium Hillerød', address: ['Dyrehavevej 42', '3400', 'Hillerød'], aliases: ['BUP Hillerød'], titles: ['Overlæge', 'Psykolog', 'Sygeplejerske'], topics: ['angst', 'depression', 'adhd', 'autisme', 'spiseforstyrrelser'], ages: ['6-12', '13-17'], roles: ['screening', 'udskrivning'], size: [4, 6], description: 'Udredning og behandling af børn og unge i Nordsjælland.', serves: MEMBER_CODES },
+		{ name: 'Udgående team Nordsjælland', address: ['Dyrehavevej 42', '3400', 'Hillerød'], aliases: ['Tværfagligt udgående team'], titles: ['Sygeplejerske', 'Psykolog', 'Socialrådgiver'], topics: ['selvskade', 'selvmord', 'skolevaegring', 'angst'], ages: ['13-17'], roles: ['udskrivning', 'netvaerksmode'], size: [3, 5], description: 'Tværfagligt team, der arbejder i hjemmet, skolen og kommunen omkring udskrivning.', serves: ['219', '270', '260', '250', '217', '210'] },
 	] },
 	{ name: 'Psykiatrisk Center Nordsjælland', type: 'region', domain: 'regionh.example', description: 'Voksenpsykiatri i Nordsjælland, også for unge voksne fra 18 år.', units: [
-		{ name: 'Akutmodtagelse', aliases: ['PAM', 'Psykiatrisk akutmodtagelse'], titles: ['Overlæge', 'Sygeplejerske'], topics: ['selvmord', 'psykose', 'selvskade'], ages: ['18-25'], roles: ['akut', 'screening'], size: [3, 4], contact: 'Psykiatrisk akutmodtagelse, døgnåben', description: 'Døgnåben psykiatrisk akutmodtagelse for voksne.', serves: MEMBER_CODES },
-		{ name: 'OPUS Nordsjælland', aliases: ['OPUS'], titles: ['Sygeplejerske', 'Psykolog', 'Socialrådgiver'], topics: ['psykose'], ages: ['18-25'], roles: ['udskrivning', 'koordinering'], size: [3, 4], description: 'Opsøgende, udgående team for unge med psykose.', serves: MEMBER_CODES },
-		{ name: 'Ambulatorium for unge voksne', titles: ['Psykolog', 'Overlæge', 'Sygeplejerske'], topics: ['depression', 'angst', 'spiseforstyrrelser', 'selvskade'], ages: ['18-25'], roles: ['udskrivning', 'screening'], size: [3, 5], description: 'Ambulant behandling af unge voksne 18–25 år.', serves: MEMBER_CODES },
+		{ name: 'Akutmodtagelse', aliases: ['PAM', 'Psykiatrisk akutmodtagelse'], titles: ['Overlæge', 'Sygeplejerske'], topics: ['selvmord', 'psykose', 'selvskade'], ages: ['18-25'], roles: ['akut', 'screening'], size: [3, 4], contact: 'Psykiatrisk akutmodtagelse, døgnåben', contactHours: 'Døgnet rundt, alle dage', address: ['Dyrehavevej 48', '3400', 'Hillerød'], description: 'Døgnåben psykiatrisk akutmodtagelse for voksne.', serves: MEMBER_CODES },
+		{ name: 'OPUS Nordsjælland', address: ['Dyrehavevej 48', '3400', 'Hillerød'], aliases: ['OPUS'], titles: ['Sygeplejerske', 'Psykolog', 'Socialrådgiver'], topics: ['psykose'], ages: ['18-25'], roles: ['udskrivning', 'koordinering'], size: [3, 4], description: 'Opsøgende, udgående team for unge med psykose.', serves: MEMBER_CODES },
+		{ name: 'Ambulatorium for unge voksne', address: ['Dyrehavevej 48', '3400', 'Hillerød'], titles: ['Psykolog', 'Overlæge', 'Sygeplejerske'], topics: ['depression', 'angst', 'spiseforstyrrelser', 'selvskade'], ages: ['18-25'], roles: ['udskrivning', 'screening'], size: [3, 5], description: 'Ambulant behandling af unge voksne 18–25 år.', serves: MEMBER_CODES },
 	] },
 	{ name: 'Psykiatrisk Center Glostrup', type: 'region', domain: 'regionh.example', description: 'Psykiatrisk center med tværfagligt udgående team.', units: [
-		{ name: 'Tværfagligt udgående team', aliases: ['Tværfagligt udgående team Glostrup'], titles: ['Sygeplejerske', 'Psykolog'], topics: ['selvmord', 'selvskade', 'depression'], ages: ['18-25'], roles: ['udskrivning', 'netvaerksmode'], size: [3, 4], description: 'Udgående team omkring overgange og udskrivning.', serves: ['190', '230', '223', '201'] },
+		{ name: 'Tværfagligt udgående team', address: ['Nordstjernevej 41', '2600', 'Glostrup'], aliases: ['Tværfagligt udgående team Glostrup'], titles: ['Sygeplejerske', 'Psykolog'], topics: ['selvmord', 'selvskade', 'depression'], ages: ['18-25'], roles: ['udskrivning', 'netvaerksmode'], size: [3, 4], description: 'Udgående team omkring overgange og udskrivning.', serves: ['190', '230', '223', '201'] },
 	] },
 	{ name: 'Kompetencecenter for Selvmordsforebyggelse', type: 'region', domain: 'regionh.example', description: 'Region Hovedstadens kompetencecenter: klinik, undervisning og rådgivning om selvmordsforebyggelse.', units: [
-		{ name: 'Klinik for unge', titles: ['Psykolog', 'Overlæge'], topics: ['selvmord', 'selvskade'], ages: ['13-17', '18-25'], roles: ['udskrivning', 'screening'], size: [3, 4], description: 'Samtaleforløb efter selvmordsforsøg for unge.', serves: MEMBER_CODES },
-		{ name: 'Undervisning og rådgivning', titles: ['Psykolog', 'Konsulent'], topics: ['selvmord', 'selvskade'], ages: ['13-17', '18-25'], roles: ['radgivning', 'undervisning', 'supervision'], size: [2, 3], contact: 'Rådgivning til fagpersoner', description: 'Rådgivning og undervisning af fagpersoner.', serves: MEMBER_CODES },
+		{ name: 'Klinik for unge', address: ['Nordstjernevej 41', '2600', 'Glostrup'], titles: ['Psykolog', 'Overlæge'], topics: ['selvmord', 'selvskade'], ages: ['13-17', '18-25'], roles: ['udskrivning', 'screening'], size: [3, 4], description: 'Samtaleforløb efter selvmordsforsøg for unge.', serves: MEMBER_CODES },
+		{ name: 'Undervisning og rådgivning', address: ['Nordstjernevej 41', '2600', 'Glostrup'], titles: ['Psykolog', 'Konsulent'], topics: ['selvmord', 'selvskade'], ages: ['13-17', '18-25'], roles: ['radgivning', 'undervisning', 'supervision'], size: [2, 3], contact: 'Rådgivning til fagpersoner', description: 'Rådgivning og undervisning af fagpersoner.', serves: MEMBER_CODES },
 	] },
 	{ name: 'Nordsjællands Hospital, Børne- og Ungeafdelingen', type: 'region', domain: 'regionh.example', description: 'Børne- og Ungeafdelingen på Hillerød Hospital.', units: [
-		{ name: 'Sengeafsnit', aliases: ['Børneafdelingen på Hillerød Hospital', 'Børne- og Ungeafdelingen Hillerød'], titles: ['Sygeplejerske', 'Overlæge', 'Udskrivningskoordinator'], topics: ['selvskade', 'selvmord', 'spiseforstyrrelser'], ages: ['6-12', '13-17'], roles: ['udskrivning', 'akut'], size: [4, 5], description: 'Indlæggelse af børn og unge, også efter selvskade og forgiftning.', serves: MEMBER_CODES },
+		{ name: 'Sengeafsnit', address: ['Dyrehavevej 29', '3400', 'Hillerød'], aliases: ['Børneafdelingen på Hillerød Hospital', 'Børne- og Ungeafdelingen Hillerød'], titles: ['Sygeplejerske', 'Overlæge', 'Udskrivningskoordinator'], topics: ['selvskade', 'selvmord', 'spiseforstyrrelser'], ages: ['6-12', '13-17'], roles: ['udskrivning', 'akut'], size: [4, 5], description: 'Indlæggelse af børn og unge, også efter selvskade og forgiftning.', serves: MEMBER_CODES },
 	] },
 ];
 
@@ -122,14 +141,26 @@ export async function seedDemoNetwork(db: Db, opts: { now?: Date } = {}): Promis
 	let phoneNo = 0;
 	const usedNames = new Set<string>();
 	const phone = () => `+45${String(31000000 + ((phoneNo++ * 7919) % 6900000) + 1000000 * (phoneNo % 5))}`;
-	const people: { id: number; unitId: number; name: string }[] = [];
+	const people: { id: number; unitId: number; name: string; verified: string }[] = [];
 
 	await db.transaction().execute(async (trx) => {
 		const addUnitWithPeople = async (orgId: number, orgDomain: string, municipalityCode: string | null, tpl: UnitTemplate & { serves?: string[] }) => {
 			const unit = await ensureUnit(trx, actor, orgId, tpl.name);
-			await saveUnit(trx, actor, { organisationId: orgId, name: tpl.name, aliases: tpl.aliases ?? [], description: tpl.description, municipalityCodes: tpl.serves ?? [] }, unit.id);
-			if (tpl.contact)
-				await saveUnitContact(trx, actor, { unitId: unit.id, label: tpl.contact, phone: phone(), email: `${slugify(tpl.name).slice(0, 20)}@${orgDomain}`, hours: pick(HOURS) });
+			const town = municipalityCode ? MUNICIPAL_TOWN[municipalityCode] : undefined;
+			const unitNo = MUNICIPAL_UNITS.indexOf(tpl);
+			const address: [string, string, string] | undefined =
+				tpl.address ?? (town && unitNo >= 0 ? [`${STREETS[unitNo % STREETS.length]} ${((Number(municipalityCode) * 7 + unitNo * 13) % 60) + 1}`, town[0], town[1]] : undefined);
+			await saveUnit(
+				trx,
+				actor,
+				{ organisationId: orgId, name: tpl.name, aliases: tpl.aliases ?? [], description: tpl.description, municipalityCodes: tpl.serves ?? [], ...(address && { address: address[0], postcode: address[1], town: address[2] }) },
+				unit.id,
+			);
+			if (tpl.contact) {
+				// Always draw, so the people generated after it stay the same whether or not the hours are fixed.
+				const drawn = pick(HOURS);
+				await saveUnitContact(trx, actor, { unitId: unit.id, label: tpl.contact, phone: phone(), email: `${slugify(tpl.name).slice(0, 20)}@${orgDomain}`, hours: tpl.contactHours ?? drawn });
+			}
 			const size = tpl.size[0] + Math.floor(rand() * (tpl.size[1] - tpl.size[0] + 1));
 			for (let i = 0; i < size; i++) {
 				let first: string, last: string;
@@ -140,7 +171,7 @@ export async function seedDemoNetwork(db: Db, opts: { now?: Date } = {}): Promis
 				usedNames.add(`${first} ${last}`);
 				const ref = `D${String(++refNo).padStart(5, '0')}`;
 				const age = rand();
-				const verified = age < 0.08 ? daysAgo(400 + Math.floor(rand() * 300)) : daysAgo(Math.floor(rand() * 300));
+				const verified = age < 0.08 ? daysAgo(400 + Math.floor(rand() * 300)) : daysAgo(1 + Math.floor(rand() * 299));
 				const outcome = await savePerson(trx, actor, {
 					ref,
 					firstName: first,
@@ -163,7 +194,7 @@ export async function seedDemoNetwork(db: Db, opts: { now?: Date } = {}): Promis
 					roles: i === 0 ? tpl.roles.slice(0, 2) : some(tpl.roles, 0, 2),
 					ageGroups: i === 0 ? tpl.ages : some(tpl.ages, 1, 2),
 				});
-				people.push({ id: outcome.id, unitId: unit.id, name: `${first} ${last}` });
+				people.push({ id: outcome.id, unitId: unit.id, name: `${first} ${last}`, verified });
 			}
 		};
 
@@ -182,18 +213,28 @@ export async function seedDemoNetwork(db: Db, opts: { now?: Date } = {}): Promis
 		// The network's own secretariat: the coordinator (tovholder) and the steering group.
 		const secretariat = await ensureOrganisation(trx, actor, { name: 'Netværkssekretariatet', type: 'andet', municipalityCode: null });
 		await saveOrganisation(trx, actor, { name: 'Netværkssekretariatet', type: 'andet', municipalityCode: null, description: 'Netværkets tovholder og styregruppe.', emailDomains: ['netvaerk.example'] }, secretariat.id);
-		await addUnitWithPeople(secretariat.id, 'netvaerk.example', null, { name: 'Tovholder og styregruppe', titles: ['Netværkskoordinator'], topics: ['selvmord', 'selvskade', 'mistrivsel'], ages: ['13-17', '18-25'], roles: ['tovholder', 'styregruppe'], size: [2, 2], contact: 'Netværkets postkasse', description: 'Kontakt netværket om temadage, supervision og optagelse.', serves: MEMBER_CODES });
+		await addUnitWithPeople(secretariat.id, 'netvaerk.example', null, { name: 'Tovholder og styregruppe', titles: ['Netværkskoordinator'], topics: ['selvmord', 'selvskade', 'mistrivsel'], ages: ['13-17', '18-25'], roles: ['tovholder', 'styregruppe'], size: [2, 2], contact: 'Netværkets postkasse', contactHours: 'Svar inden for to hverdage', description: 'Kontakt netværket om temadage, supervision og optagelse.', serves: MEMBER_CODES });
 
 		// Some people have left: each hands over to a colleague in the same unit.
 		const leavers = people.filter((_, i) => i % 23 === 7);
 		for (const leaver of leavers) {
 			const successor = people.find((p) => p.unitId === leaver.unitId && p.id !== leaver.id && !leavers.includes(p));
-			await patchPerson(trx, actor, leaver.id, { status: 'left' as const, left_at: daysAgo(20 + (leaver.id % 200)), successor_id: successor?.id ?? null, verified_at: daysAgo(30) }, 'left');
+			// left_at after their last confirmation: nobody confirms an entry after leaving.
+			const leftDays = Math.min(20 + (leaver.id % 200), Math.max(1, Math.round((now.getTime() - Date.parse(leaver.verified)) / 86_400_000) - 5));
+			await patchPerson(trx, actor, leaver.id, { status: 'left' as const, left_at: daysAgo(leftDays), successor_id: successor?.id ?? null }, 'left');
 		}
 		// Deputies for the key persons of the first unit of each municipality.
 		for (let i = 0; i + 1 < people.length; i += 41) {
-			if (people[i].unitId === people[i + 1].unitId) await patchPerson(trx, actor, people[i].id, { deputy_id: people[i + 1].id });
+			if (people[i].unitId === people[i + 1].unitId) await patchPerson(trx, actor, people[i].id, { deputy_id: people[i + 1].id }, 'update', { touchUpdatedAt: false });
 		}
+		// Demo history, not a change: the writes above stamp created/updated "now", which would show every
+		// demo entry as changed today next to an older confirmation. Entries were created before they were
+		// last confirmed and last changed when confirmed (or when the person left).
+		for (const p of people) {
+			const created = new Date(Date.parse(p.verified) - (60 + (p.id % 300)) * 86_400_000).toISOString();
+			await trx.updateTable('person').set({ created_at: created, updated_at: `${p.verified}T10:00:00.000Z` }).where('id', '=', p.id).execute();
+		}
+		await trx.updateTable('person').set((eb) => ({ updated_at: eb.ref('left_at') as never })).where('status', '=', 'left').where('left_at', 'is not', null).execute();
 	});
 	for (const seeder of extraSeeders) await seeder(db);
 	return { seeded: true, people: people.length };

@@ -148,9 +148,9 @@ describe('person page data', () => {
 		expect(page!.deputy).toBeUndefined();
 	});
 
-	it('flags an entry not confirmed for more than 12 months as stale', async () => {
-		const page = await loadPersonPage(db, 'C1', { signedIn: true }, new Date('2027-02-01T12:00:00Z'));
-		expect(page!.freshness).toBe('stale');
-		expect((await loadPersonPage(db, 'C1', { signedIn: true }, new Date('2026-06-01T12:00:00Z')))!.freshness).toBe('fresh');
+	it('flags an entry unconfirmed past its due date + 91 days as stale (the freshness policy)', async () => {
+		const page = await loadPersonPage(db, 'C1', { signedIn: true }, new Date('2027-05-01T12:00:00Z'));
+		expect(page!.freshness.stale).toBe(true);
+		expect((await loadPersonPage(db, 'C1', { signedIn: true }, new Date('2026-06-01T12:00:00Z')))!.freshness.stale).toBe(false);
 	});
 });

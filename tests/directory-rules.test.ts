@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canSeeField, freshness, isAway, visibleContact } from '@/modules/directory/directory.rules';
+import { canSeeField, isAway, visibleContact } from '@/modules/directory/directory.rules';
 
 describe('contact visibility', () => {
 	const person = { phone: '+4544342814', mobile: '+4522334455', email: 'a@b.dk', phoneVisibility: 'members' as const, mobileVisibility: 'members' as const, emailVisibility: 'public' as const };
@@ -16,13 +16,8 @@ describe('contact visibility', () => {
 	});
 });
 
-describe('freshness', () => {
+describe('absence', () => {
 	const now = new Date('2026-11-22T12:00:00Z');
-	it('marks entries not confirmed for more than a year as stale', () => {
-		expect(freshness('2025-11-01', now)).toBe('stale');
-		expect(freshness('2026-01-01', now)).toBe('fresh');
-		expect(freshness(null, now)).toBe('never');
-	});
 	it('knows when someone is away', () => {
 		expect(isAway({ awayFrom: '2026-11-20', awayUntil: '2026-11-30' }, now)).toBe(true);
 		expect(isAway({ awayFrom: '2026-12-01', awayUntil: '2026-12-30' }, now)).toBe(false);

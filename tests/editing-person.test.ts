@@ -3,7 +3,7 @@ import type { Db } from '@db/client';
 import { createTestDb } from './helpers/test-db';
 import { as, buildNetwork, type Network } from './helpers/editing-network';
 import { personEditSchema, newPersonSchema } from '@/modules/directory/directory.schema';
-import { EditDenied, createPerson, updatePerson } from '@/modules/directory/directory.editing';
+import { EditDenied, createPerson, deputyOptions, updatePerson } from '@/modules/directory/directory.editing';
 import { findPersonById, findPersonByRef } from '@/modules/directory/directory.repository';
 import { listAuditFor } from '@/modules/audit/audit.repository';
 import { personHistory } from '@/modules/directory/directory.history';
@@ -149,7 +149,20 @@ describe('Editing a person', () => {
 		const mine = await updatePerson(db, self, n.leader, personEditSchema.parse(form({ unitId: String(n.ppr), deputyRef: 'T001' })));
 		expect(mine).toEqual({ ok: false, errors: { deputyRef: 'En person kan ikke være sin egen stedfortræder.' } });
 		const unknown = await updatePerson(db, self, n.leader, personEditSchema.parse(form({ unitId: String(n.ppr), deputyRef: 'NOPE' })));
-		expect(unknown).toEqual({ ok: false, errors: { deputyRef: 'Stedfortræderen findes ikke i Vejviser.' } });
+		expect(unknown).toEqual({ ok: false, errors: { deputyRef: 'Vælg stedfortræderen på listen — det kan være en kollega i Testby Kommune.' } });
+	});
+
+	it('refuses a deputy from another organisation and municipality, which the form does not offer', async () => {
+		const self = as('member', { personId: n.leader });
+		const before = await findPersonById(db, n.leader);
+		const options = await deputyOptions(db, before!);
+		expect(options.map((p) => p.ref).sort()).toEqual(['T002', 'T003']);
+		const forged = await updatePerson(db, self, n.leader, personEditSchema.parse(form({ unitId: String(n.ppr), deputyRef: 'T004' })));
+		expect(forged).toEqual({ ok: false, errors: { deputyRef: 'Vælg stedfortræderen på listen — det kan være en kollega i Testby Kommune.' } });
+		expect((await findPersonById(db, n.leader))?.deputyId).toBeNull();
+		// An admin gets the same answer: the rule is about what the post may point to, not who asks.
+		const admin = await updatePerson(db, as('admin'), n.leader, personEditSchema.parse(form({ unitId: String(n.ppr), deputyRef: 'T004' })));
+		expect(admin.ok).toBe(false);
 	});
 
 	it('rejects an unknown topic posted by a tampered form', async () => {
@@ -166,7 +179,9 @@ describe('Editing a person', () => {
 		const second = await createPerson(db, editor, n.ppr, { ...input, email: 'ebbe2@testkommune.example' });
 		expect(second).toMatchObject({ ok: true, ref: 'V00002' });
 		const created = await findPersonByRef(db, 'V00001');
-		expect(created).toMatchObject({ name: 'Ebbe Nyansat', unitId: n.ppr, municipalityCode: '219', status: 'active', verifiedAt: null });
+		expect(created).toMatchObject({ name: 'Ebbe Nyansat', unitId: n.ppr, municipalityCode: '219', status: 'active' });
+		// Created by an editor = confirmed by that editor, now (not "Aldrig bekræftet").
+		expect(Date.now() - Date.parse(created!.verifiedAt!)).toBeLessThan(60_000);
 		const mail = await db.selectFrom('mail_outbox').selectAll().where('to_address', '=', 'ebbe@testkommune.example').execute();
 		expect(mail).toHaveLength(1);
 		expect(mail[0].kind).toBe('welcome');

@@ -3,6 +3,7 @@ import type { Db } from '@db/client';
 import { createTestDb } from './helpers/test-db';
 import { as, buildNetwork, type Network } from './helpers/editing-network';
 import { organisationEditSchema, unitContactSchema, unitEditSchema } from '@/modules/directory/directory.schema';
+import { addressLine, mapUrl } from '@/modules/directory/directory.address';
 import { EditDenied, removeSharedContact, saveSharedContact, updateOrganisation, updateUnit } from '@/modules/directory/directory.editing';
 import { findOrganisationById, findUnitById, listUnitContacts } from '@/modules/directory/directory.repository';
 import { listAuditFor } from '@/modules/audit/audit.repository';
@@ -37,6 +38,20 @@ describe('Editing units and organisations', () => {
 		const [entry] = await listAuditFor(db, 'unit', n.ppr);
 		expect(entry.changes.name).toEqual(['PPR', 'PPR Testby']);
 		expect(entry.actor).toBe(editor.actor.label);
+	});
+
+	it('saves a visiting address (street, postcode, town) audited like the other fields, with a map link', async () => {
+		const editor = as('unit_editor', { unitIds: [n.ppr] });
+		expect(fieldErrors(unitEditSchema.safeParse({ name: 'PPR', postcode: '34OO' }).error!).postcode).toBe('"34OO" er ikke et postnummer. Skriv de 4 cifre, fx 3400.');
+		const input = unitEditSchema.parse({ name: 'PPR', address: 'Trollesminde Allé 27', postcode: '3400', town: 'Hillerød' });
+		expect(await updateUnit(db, editor, n.ppr, input)).toEqual({ ok: true, changed: true });
+		const unit = (await findUnitById(db, n.ppr))!;
+		expect(unit).toMatchObject({ address: 'Trollesminde Allé 27', postcode: '3400', town: 'Hillerød' });
+		const [entry] = await listAuditFor(db, 'unit', n.ppr);
+		expect(entry.changes).toMatchObject({ address: [null, 'Trollesminde Allé 27'], postcode: [null, '3400'], town: [null, 'Hillerød'] });
+		expect(addressLine(unit)).toBe('Trollesminde Allé 27, 3400 Hillerød');
+		expect(mapUrl(unit)).toBe('https://www.openstreetmap.org/search?query=Trollesminde%20All%C3%A9%2027%2C%203400%20Hiller%C3%B8d%2C%20Danmark');
+		expect(mapUrl({ address: null, postcode: '3400', town: 'Hillerød' })).toBeNull();
 	});
 
 	it('refuses a unit name already used in the organisation, and an editor of another unit', async () => {

@@ -1,12 +1,13 @@
 import type { Migration } from 'kysely';
 import * as m0001 from './0001_foundation';
 import * as m0002search from './0002_search';
-import * as m0002searchTermTargets from './0002_search_term_targets';
 import * as m0003accounts from './0003_accounts';
 import * as m0004events from './0004_events';
 import * as m0006freshness from './0006_freshness';
 import * as m0005editing from './0005_editing';
 import * as m0008phonePublic from './0008_phone_public';
+import * as m0007handoverAddress from './0007_handover_address';
+import * as m0010searchTermTargets from './0010_search_term_targets';
 
 /**
  * Append-only. A shipped migration is frozen: change the schema with a new file.
@@ -15,10 +16,11 @@ import * as m0008phonePublic from './0008_phone_public';
 export const migrations: Record<string, Migration> = {
 	'0001_foundation': m0001,
 	'0002_search': m0002search,
-	'0002_search_term_targets': m0002searchTermTargets,
 	'0003_accounts': m0003accounts,
 	'0004_events': m0004events,
 	'0006_freshness': m0006freshness,
 	'0005_editing': m0005editing,
 	'0008_phone_public': m0008phonePublic,
+	'0007_handover_address': m0007handoverAddress,
+	'0010_search_term_targets': m0010searchTermTargets,
 };

@@ -13,7 +13,7 @@ import type { Actor } from '@/modules/audit/audit.repository';
 import { forbidden, loadPermissions, requireUser, type AstroLike, type Permissions } from '@/modules/auth/auth.permissions';
 import type { SessionUser } from '@/modules/auth/auth.types';
 import { enqueueMail } from '@/modules/mail/mail.repository';
-import { findOrganisationById, findPersonById, findPersonByRef, findUnit, findUnitById, listAgeGroups, listRoles, listTopics, listUnits } from './directory.repository';
+import { findOrganisationById, findPersonById, findPersonByRef, findUnit, findUnitById, listAgeGroups, listPeople, listRoles, listTopics, listUnits } from './directory.repository';
 import type { NewPersonInput, OrganisationEditInput, PersonEditInput, UnitContactEditInput, UnitEditInput } from './directory.schema';
 import type { Person, PersonInput, Unit } from './directory.types';
 import { deleteUnitContact, saveOrganisation, savePerson, saveUnit, saveUnitContact } from './directory.writes';
@@ -150,8 +150,11 @@ export async function updatePerson(db: Db, ctx: EditContext, personId: number, i
 
 	let deputyId: number | null = null;
 	if (input.deputyRef) {
-		const deputy = await db.selectFrom('person').select(['id', 'first_name', 'last_name', 'status']).where('ref', '=', input.deputyRef).executeTakeFirst();
-		const problem = deputyProblem(person, deputy && { id: deputy.id, name: `${deputy.first_name} ${deputy.last_name}`, status: deputy.status });
+		// Exactly what the form offers (deputyOptions), so a forged ref from another organisation is refused.
+		const deputy = input.deputyRef === person.ref ? person : (await deputyOptions(db, person)).find((p) => p.ref === input.deputyRef);
+		const problem = deputy
+			? deputyProblem(person, { id: deputy.id, name: deputy.name, status: deputy.status })
+			: `Vælg stedfortræderen på listen — det kan være en kollega i ${person.organisationName}.`;
 		if (problem) errors.deputyRef = problem;
 		else deputyId = deputy!.id;
 	}
@@ -183,6 +186,19 @@ export async function updatePerson(db: Db, ctx: EditContext, personId: number, i
 	};
 	const outcome = await db.transaction().execute((trx) => savePerson(trx, ctx.actor, next, person.id));
 	return { ok: true, changed: outcome.action !== 'unchanged' };
+}
+
+/**
+ * The deputies the edit form offers and the only ones updatePerson accepts: active colleagues in the person's
+ * organisation (not the person), plus the current deputy so an unchanged form still saves.
+ */
+export async function deputyOptions(db: Executor, person: Person): Promise<Person[]> {
+	const colleagues = (await listPeople(db, { organisationId: person.organisationId, status: 'active' })).filter((p) => p.id !== person.id);
+	if (person.deputyId !== null && !colleagues.some((c) => c.id === person.deputyId)) {
+		const current = (await listPeople(db, { ids: [person.deputyId] }))[0];
+		if (current) colleagues.unshift(current);
+	}
+	return colleagues;
 }
 
 /** The reference a new person gets: `V` + the next free number. Call inside the creating transaction. */
@@ -260,7 +276,8 @@ export async function createPerson(db: Db, ctx: EditContext, unitId: number, inp
 			status: 'active',
 			successorId: null,
 			deputyId: null,
-			verifiedAt: null,
+			// What an editor types when creating the entry is checked by them: it counts as a confirmation.
+			verifiedAt: now.toISOString(),
 			topics: input.topics,
 			roles: input.roles,
 			ageGroups: input.ageGroups,
@@ -297,6 +314,8 @@ export async function updateUnit(db: Db, ctx: EditContext, unitId: number, input
 				aliases: input.aliases,
 				description: input.description,
 				address: input.address,
+				postcode: input.postcode,
+				town: input.town,
 				...(listsMunicipalities && { municipalityCodes: input.municipalityCodes }),
 			},
 			unitId,

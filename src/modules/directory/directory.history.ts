@@ -41,6 +41,8 @@ export const FIELD_LABELS: Record<string, string> = {
 	aliases: 'Andre navne',
 	description: 'Beskrivelse',
 	address: 'Adresse',
+	postcode: 'Postnummer',
+	town: 'By',
 	municipalities: 'Kommuner',
 	label: 'Navn på kontakt',
 	type: 'Type',

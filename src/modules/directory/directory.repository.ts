@@ -93,6 +93,8 @@ const unitColumns = [
 	'unit.aliases',
 	'unit.description',
 	'unit.address',
+	'unit.postcode',
+	'unit.town',
 	'organisation.slug as organisation_slug',
 	'organisation.name as organisation_name',
 	'organisation.type as organisation_type',
@@ -120,6 +122,8 @@ async function withMunicipalities(db: Executor, rows: any[]): Promise<Unit[]> {
 			aliases: jsonArray(r.aliases),
 			description: r.description,
 			address: r.address,
+			postcode: r.postcode,
+			town: r.town,
 			municipalityCodes: [...new Set([...own, ...listed])],
 		};
 	});

@@ -1,9 +1,5 @@
-/** Pure rules about directory entries: who may see which contact field, and how fresh an entry is. */
+/** Pure rules about directory entries: who may see which contact field and who is away (freshness: freshness.rules.ts). */
 import type { Visibility } from '@db/schema';
-import { daysBetween } from '@/lib/dates';
-
-/** An entry not confirmed for longer than this is flagged as possibly outdated everywhere it is shown. */
-export const STALE_AFTER_DAYS = 365;
 
 /** May this viewer see a field with this visibility? Editors of the entry always may (pass `isEditor`). */
 /**
@@ -46,14 +42,6 @@ export function visibleContact(
 			(!!person.mobile && person.mobileVisibility === 'members') ||
 			(!!person.email && person.emailVisibility === 'members'));
 	return { ...contact, hiddenForAnonymous };
-}
-
-export type Freshness = 'fresh' | 'stale' | 'never';
-
-/** `stale` when not confirmed for more than STALE_AFTER_DAYS, `never` when never confirmed. */
-export function freshness(verifiedAt: string | null, now: Date = new Date()): Freshness {
-	if (!verifiedAt) return 'never';
-	return daysBetween(verifiedAt, now) > STALE_AFTER_DAYS ? 'stale' : 'fresh';
 }
 
 /** True while the person is away (deputy shown first); dates are inclusive ISO dates. */

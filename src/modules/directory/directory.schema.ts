@@ -162,6 +162,10 @@ export const handoverSchema = z
 		newEmail: optionalEmail(),
 		newPhone: optionalPhone(),
 		moveTags: checkbox(),
+		/** Only for a new colleague: take over the leaver's hours (default off — they are the leaver's). */
+		copyHours: checkbox(),
+		/** The day the person stops; empty = now. A later day is carried out by the handover job. */
+		effectiveOn: optionalDate(),
 	})
 	.superRefine((v, ctx) => {
 		if (v.mode === 'successor' && !v.successorRef) ctx.addIssue({ code: 'custom', path: ['successorRef'], message: 'Vælg efterfølgeren på listen.' });
@@ -179,7 +183,11 @@ export const unitEditSchema = z.object({
 	name: text('enhedens navn', 120, { required: true }),
 	aliases: lineList('andre navne', 20, 120),
 	description: text('beskrivelsen', 2000),
-	address: text('adressen', 200).transform((v) => v || null),
+	address: text('vej og husnummer', 200).transform((v) => v || null),
+	postcode: str().superRefine((v, ctx) => {
+		if (v && !/^\d{4}$/.test(v)) ctx.addIssue({ code: 'custom', message: `"${v}" er ikke et postnummer. Skriv de 4 cifre, fx 3400.` });
+	}).transform((v) => v || null),
+	town: text('byen', 80).transform((v) => v || null),
 	municipalityCodes: slugList('kommuner').superRefine((list, ctx) => {
 		if (list.some((c) => !/^\d{3}$/.test(c))) ctx.addIssue({ code: 'custom', message: 'Vælg kommunerne på listen.' });
 	}),

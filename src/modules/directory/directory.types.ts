@@ -74,7 +74,10 @@ export interface Unit {
 	name: string;
 	aliases: string[];
 	description: string;
+	/** Visiting address: street and number. */
 	address: string | null;
+	postcode: string | null;
+	town: string | null;
 	/** Municipalities served: the kommune's own, or those listed for a region/volunteer unit. */
 	municipalityCodes: string[];
 }

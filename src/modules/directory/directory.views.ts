@@ -30,7 +30,8 @@ import {
 	resolveCurrentSuccessor,
 	findPersonLink,
 } from './directory.repository';
-import { freshness, isAway, visibleContact, type Freshness, type VisibleContact } from './directory.rules';
+import { isAway, visibleContact, type VisibleContact } from './directory.rules';
+import { freshnessSignal, type FreshnessSignal } from '@/modules/freshness/freshness.rules';
 import type { Municipality, Organisation, Person, PersonLink, ReferenceItem, Unit, UnitContact } from './directory.types';
 
 export interface Viewer {
@@ -273,7 +274,7 @@ export interface PersonPage {
 	predecessors: PersonLink[];
 	deputy: Person | undefined;
 	away: boolean;
-	freshness: Freshness;
+	freshness: FreshnessSignal;
 	municipalities: Municipality[];
 	labels: Labels;
 }
@@ -305,7 +306,7 @@ export async function loadPersonPage(db: Db, ref: string, viewer: Viewer, now: D
 		predecessors,
 		deputy,
 		away: !left && isAway(person, now),
-		freshness: freshness(person.verifiedAt, now),
+		freshness: freshnessSignal(person, now),
 		municipalities: municipalities.filter((m) => served.includes(m.code)),
 		labels,
 	};

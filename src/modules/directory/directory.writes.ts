@@ -67,7 +67,10 @@ export interface UnitInput {
 	name: string;
 	aliases?: string[];
 	description?: string;
+	/** Visiting address: street and number; postcode and town apart (a map link is built from the three). */
 	address?: string | null;
+	postcode?: string | null;
+	town?: string | null;
 	/** Municipalities served, for region and volunteer units. */
 	municipalityCodes?: string[];
 }
@@ -80,6 +83,8 @@ export async function saveUnit(db: Executor, actor: Actor, input: UnitInput, id?
 		...(input.aliases !== undefined && { aliases: JSON.stringify(input.aliases) }),
 		...(input.description !== undefined && { description: input.description }),
 		...(input.address !== undefined && { address: input.address }),
+		...(input.postcode !== undefined && { postcode: input.postcode }),
+		...(input.town !== undefined && { town: input.town }),
 	};
 	let outcome: WriteOutcome;
 	if (id === undefined) {
@@ -204,8 +209,9 @@ async function writeTags(db: Executor, personId: number, changes: Changes, input
  * Creates or updates a person (by `id` when given, else by `ref`) and records what changed.
  * `left_at` is stamped the moment status turns to `left`.
  */
-export async function savePerson(db: Executor, actor: Actor, input: PersonInput, id?: number): Promise<WriteOutcome> {
-	const now = nowIso();
+export async function savePerson(db: Executor, actor: Actor, input: PersonInput, id?: number, opts: { now?: Date } = {}): Promise<WriteOutcome> {
+	// `now` lets a scheduled job stamp the day it acts for (and tests use a fake clock).
+	const now = opts.now ? opts.now.toISOString() : nowIso();
 	const columns = personColumns(input);
 	const tags = { topics: input.topics, roles: input.roles, age_groups: input.ageGroups };
 	const label = `${input.firstName} ${input.lastName}`;

@@ -69,3 +69,22 @@ export async function confirmByToken(db: Db, token: string, secret: string, now:
 	if (!spent) return { state: 'used', person };
 	return { state: 'confirmed', person: { ...person, verifiedAt: nowIso } };
 }
+
+/**
+ * "Mine oplysninger er stadig korrekte": the signed-in person confirms their own entry with one button
+ * (person page or /konto). Same effect as the mail link — verified_at = now, open requests closed,
+ * audited as `verify` — with the account as the actor. False when the account has no active entry.
+ */
+export async function confirmOwnEntry(db: Db, user: { id: number; email: string; personId: number | null }, now: Date = new Date()): Promise<boolean> {
+	if (user.personId === null) return false;
+	const person = await findPersonById(db, user.personId);
+	if (!person || person.status !== 'active') return false;
+	const nowIso = now.toISOString();
+	await fdb(db)
+		.transaction()
+		.execute(async (trx) => {
+			await trx.updateTable('freshness_request').set({ confirmed_at: nowIso, closed_at: nowIso }).where('person_id', '=', person.id).where('closed_at', 'is', null).execute();
+			await patchPerson(trx as unknown as Db, { label: user.email, userId: user.id }, person.id, { verified_at: nowIso }, 'verify', { touchUpdatedAt: false });
+		});
+	return true;
+}

@@ -57,7 +57,7 @@ export function escalationMail(p: LoopPerson, links: { edit: string; dashboard: 
 		text: `Hej
 
 ${p.firstName} ${p.lastName} (${p.title || 'uden titel'}, ${p.unitName}, ${p.organisationName}) ${why}
-Sidst bekræftet: ${p.verifiedAt ? formatDate(p.verifiedAt) : 'aldrig'}.
+Senest bekræftet: ${p.verifiedAt ? formatDate(p.verifiedAt) : 'aldrig'}.
 
 Du får denne mail, fordi du er redaktør for enheden eller organisationen. Vil du tjekke oplysningerne og rette dem, bekræfte dem eller markere personen som stoppet?
 

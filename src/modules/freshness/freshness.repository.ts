@@ -39,6 +39,8 @@ export interface LoopPerson extends FreshnessSubject {
 	unitName: string;
 	organisationId: number;
 	organisationName: string;
+	/** The person's municipality, or their organisation's (null for region and volunteer people). */
+	municipalityCode: string | null;
 }
 
 /** Active people with what the loop and the dashboard need (roles included). */
@@ -51,6 +53,7 @@ export async function listLoopPeople(db: FExecutor, filter: { personIds?: number
 			'person.id', 'person.ref', 'person.first_name', 'person.last_name', 'person.title', 'person.email', 'person.phone', 'person.mobile',
 			'person.hours', 'person.verified_at', 'person.created_at', 'person.key_person', 'person.needs_attention', 'person.unit_id',
 			'unit.name as unit_name', 'unit.organisation_id', 'organisation.name as organisation_name',
+			'person.municipality_code', 'organisation.municipality_code as organisation_municipality_code',
 		])
 		.where('person.status', '=', 'active');
 	if (filter.personIds) query = query.where('person.id', 'in', filter.personIds.length ? filter.personIds : [-1]);
@@ -82,6 +85,7 @@ export async function listLoopPeople(db: FExecutor, filter: { personIds?: number
 		unitName: r.unit_name,
 		organisationId: r.organisation_id,
 		organisationName: r.organisation_name,
+		municipalityCode: r.municipality_code ?? r.organisation_municipality_code,
 	}));
 }
 

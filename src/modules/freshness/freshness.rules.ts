@@ -94,8 +94,51 @@ function configOrEnv(config?: FreshnessConfig): FreshnessConfig {
  * "ikke bekræftet" and search ranks it lower. Pure and cheap — search may call it per result.
  */
 export function isOverdue(person: FreshnessSubject, now: Date = new Date(), config?: FreshnessConfig): boolean {
+	return localDate(now) >= staleOn(person, config);
+}
+
+/** The first day (Copenhagen) on which the entry counts as stale: its due date plus `overdueAfterDays`. */
+export function staleOn(person: FreshnessSubject, config?: FreshnessConfig): string {
 	const c = configOrEnv(config);
-	return localDate(now) >= addDaysToDate(dueOn(person, c), c.overdueAfterDays);
+	return addDaysToDate(dueOn(person, c), c.overdueAfterDays);
+}
+
+/** Milliseconds of midnight in Copenhagen at the start of a `YYYY-MM-DD` date. */
+export function copenhagenMidnightMs(date: string): number {
+	const utcMidnight = Date.parse(`${date}T00:00:00Z`);
+	// Copenhagen is UTC+1 or +2: midnight there is 22:00 or 23:00 UTC the day before; pick the one that is that date.
+	for (const hours of [2, 1]) {
+		const candidate = utcMidnight - hours * 3_600_000;
+		if (localDate(new Date(candidate)) === date && localDate(new Date(candidate - 1)) !== date) return candidate;
+	}
+	return utcMidnight - 3_600_000;
+}
+
+/**
+ * The instant from which the entry is stale, for hot loops (the search index compares it with `now`
+ * instead of formatting dates per candidate). Equivalent to isOverdue.
+ */
+export function staleFromMs(person: FreshnessSubject, config?: FreshnessConfig): number {
+	return copenhagenMidnightMs(staleOn(person, config));
+}
+
+/**
+ * The one freshness policy as every page, search result, API consumer, the dashboard and the reminders see
+ * it: when the entry was last confirmed (null = never), when it falls due, and whether it is stale
+ * (unconfirmed for its interval — 6 months for key persons and routing roles, else 12 — plus 91 days).
+ */
+export interface FreshnessSignal {
+	verifiedAt: string | null;
+	dueOn: string;
+	staleOn: string;
+	state: FreshnessState;
+	stale: boolean;
+}
+
+export function freshnessSignal(person: FreshnessSubject, now: Date = new Date(), config?: FreshnessConfig): FreshnessSignal {
+	const c = configOrEnv(config);
+	const state = freshnessState(person, now, c);
+	return { verifiedAt: person.verifiedAt, dueOn: dueOn(person, c), staleOn: staleOn(person, c), state, stale: state === 'overdue' };
 }
 
 /** `ok` (within interval), `due` (confirmation asked for), `overdue` (see isOverdue). */

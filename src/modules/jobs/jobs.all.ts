@@ -9,11 +9,13 @@ import { freshnessJob } from '@/modules/freshness/freshness.job';
 import { themeDayJob } from '@/modules/events/events.job';
 import { retentionJob } from '@/modules/privacy/privacy.retention';
 import { backupJob } from './jobs.backup';
+import { handoverJob } from '@/modules/directory/directory.handover.job';
 
 export function registerAllJobs(): void {
 	registerJob(freshnessJob);
 	registerJob(themeDayJob);
 	registerJob(retentionJob);
 	registerJob(backupJob);
+	registerJob(handoverJob);
 	registerJob(mailJob);
 }

@@ -20,7 +20,8 @@ const ELSEWHERE = -500;
 /** A part counts as matched from this quality up (a weak tag — a region unit serving the municipality — does not). */
 const MATCHED = 0.25;
 const WEAK_TAG = 0.2;
-const STALE_MS = 365 * 86_400_000;
+/** Confirmed within this long: a small ranking bonus (staleness itself is the freshness policy's, per document). */
+const FRESH_MS = 182 * 86_400_000;
 
 interface Posting {
 	ids: number[];
@@ -30,6 +31,7 @@ interface Posting {
 interface IndexedDoc extends Omit<SearchDocument, 'text' | 'tags' | 'weakTags'> {
 	idx: number;
 	verifiedMs: number | null;
+	staleFromMs: number | null;
 }
 
 /** Posting weights of words from a name field are stored + NAME_FLAG, so no per-document set is needed. */
@@ -60,6 +62,8 @@ export class SearchIndex {
 	private hasSuccessor: number[] = [];
 	private boostOf: number[] = [];
 	private verifiedOf: number[] = [];
+	/** Epoch ms from which a document is stale (freshness policy); Infinity for never. */
+	private staleFromOf: number[] = [];
 	private typeOf: string[] = [];
 	private servesChildren: number[] = [];
 	private typeCount = new Map<string, number>();
@@ -147,13 +151,14 @@ export class SearchIndex {
 		}
 		const verifiedMs = doc.verifiedAt ? Date.parse(doc.verifiedAt) : NaN;
 		const { text: _text, tags: _tags, weakTags: _weak, ...rest } = doc;
-		this.docs.push({ ...rest, idx, verifiedMs: Number.isNaN(verifiedMs) ? null : verifiedMs });
+		this.docs.push({ ...rest, idx, verifiedMs: Number.isNaN(verifiedMs) ? null : verifiedMs, staleFromMs: doc.staleFromMs ?? null });
 		this.alive.push(1);
 		this.isPerson.push(doc.type === 'person' ? 1 : 0);
 		this.isLeft.push(doc.status === 'left' ? 1 : 0);
 		this.hasSuccessor.push(doc.successorEntityId != null ? 1 : 0);
 		this.boostOf.push(doc.boost ?? 0);
 		this.verifiedOf.push(Number.isNaN(verifiedMs) ? -1 : verifiedMs);
+		this.staleFromOf.push(doc.staleFromMs ?? Infinity);
 		this.typeOf.push(doc.type);
 		// The share of the person's age groups that are under 18 (1 for a children's worker, ½ for 13–25).
 		const ages = doc.tags?.age_group ?? [];
@@ -390,17 +395,14 @@ export class SearchIndex {
 					mark[i] = 1;
 					touched.push(i);
 				}
-		const { alive, isPerson, isLeft, hasSuccessor, boostOf, verifiedOf, typeOf, servesChildren } = this;
+		const { alive, isPerson, isLeft, hasSuccessor, boostOf, verifiedOf, staleFromOf, typeOf, servesChildren } = this;
 		const type = opts.type;
 
 		const prior = (i: number): number => {
 			let b = boostOf[i] + servesChildren[i] * childPrior;
 			const v = verifiedOf[i];
-			if (v >= 0) {
-				const age = now - v;
-				if (age > STALE_MS) b -= 1;
-				else if (age < STALE_MS / 2) b += 0.15;
-			}
+			if (now >= staleFromOf[i]) b -= 1;
+			else if (v >= 0 && now - v < FRESH_MS) b += 0.15;
 			return b;
 		};
 
@@ -517,7 +519,7 @@ export class SearchIndex {
 			verifiedAt: doc.verifiedAt ?? null,
 			score: Math.round(key * 1000) / 1000,
 			complete,
-			stale: doc.verifiedMs !== null && now - doc.verifiedMs > STALE_MS,
+			stale: doc.staleFromMs !== null && now >= doc.staleFromMs,
 			...(predecessor && { takenOverFrom: { ref: predecessor.ref, name: predecessor.title } }),
 			data: doc.data,
 		};

@@ -41,6 +41,7 @@ export interface PersonRecord {
 	awayFrom: string | null;
 	awayUntil: string | null;
 	verifiedAt: string | null;
+	createdAt: string;
 	topics: string[];
 	roles: string[];
 	ageGroups: string[];
@@ -52,7 +53,7 @@ const PERSON_SQL = `
 	SELECT p.id, p.ref, p.first_name, p.last_name, p.title, p.unit_id, p.municipality_code, p.phone, p.mobile, p.email,
 		p.phone_visibility, p.mobile_visibility, p.email_visibility, p.hours, p.note, p.key_person, p.status, p.successor_id,
 		p.deputy_id, p.away_from, p.away_until,
-		p.verified_at, u.name AS unit_name, u.slug AS unit_slug, u.aliases AS unit_aliases, o.name AS organisation_name,
+		p.verified_at, p.created_at, u.name AS unit_name, u.slug AS unit_slug, u.aliases AS unit_aliases, o.name AS organisation_name,
 		o.slug AS organisation_slug, o.type AS organisation_type, o.municipality_code AS organisation_municipality_code,
 		m.name AS municipality_name
 	FROM person p
@@ -139,6 +140,7 @@ function toRecords(raw: ReturnType<typeof rawSqlite>, rows: any[], tagWhere: (co
 		awayFrom: r.away_from,
 		awayUntil: r.away_until,
 		verifiedAt: r.verified_at,
+		createdAt: r.created_at,
 		topics: (topics.get(r.id) ?? []).sort(),
 		roles: (roles.get(r.id) ?? []).sort(),
 		ageGroups: (ages.get(r.id) ?? []).sort(),

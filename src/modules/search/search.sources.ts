@@ -10,6 +10,7 @@ import { parseQuery } from './search.parser';
 import { loadOrganisations, loadPeoplePage, loadServed, loadUnits, loadThesaurusRows, type OrganisationRecord, type PersonRecord, type UnitRecord } from './search.repository';
 import { registerSearchSource } from './search.registry';
 import type { ConceptKind, SearchDocument, Thesaurus } from './search.types';
+import { staleFromMs } from '@/modules/freshness/freshness.rules';
 
 /** People read per statement on a rebuild (a few milliseconds each). */
 const PEOPLE_PAGE = 250;
@@ -102,6 +103,7 @@ export function personDocument(p: PersonRecord): SearchDocument {
 		url: `/personer/${encodeURIComponent(p.ref)}`,
 		status: p.status,
 		verifiedAt: p.verifiedAt,
+		staleFromMs: staleFromMs(p),
 		text: [
 			{ text: p.firstName, weight: 1, name: true },
 			{ text: p.lastName, weight: 1, name: true },

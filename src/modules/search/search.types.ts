@@ -100,6 +100,8 @@ export interface SearchDocument {
 	/** `active` | `left` for people; anything else (or undefined) for other types. */
 	status?: string;
 	verifiedAt?: string | null;
+	/** Epoch ms from which the entry is stale by the one freshness policy (freshness.rules.ts); absent = never. */
+	staleFromMs?: number;
 	/** Weighted text: name 3, title/unit 1.5 … */
 	text: Array<{ text: string; weight: number; name?: boolean }>;
 	tags?: Partial<Record<ConceptKind, string[]>>;
@@ -138,7 +140,7 @@ export interface SearchHit {
 	score: number;
 	/** Matched every recognised part of the query. */
 	complete: boolean;
-	/** Not confirmed for more than 12 months. */
+	/** Stale by the one freshness policy (freshness.rules.ts: unconfirmed past its due date + 91 days). */
 	stale: boolean;
 	/** Shown in place of someone who left: who that was. */
 	takenOverFrom?: { ref: string; name: string };
