@@ -28,7 +28,7 @@ interface Posting {
 	w: number[];
 }
 
-interface IndexedDoc extends Omit<SearchDocument, 'text' | 'tags' | 'weakTags'> {
+interface IndexedDoc extends Omit<SearchDocument, 'text' | 'tags' | 'weakTags' | 'staleFromMs'> {
 	idx: number;
 	verifiedMs: number | null;
 	staleFromMs: number | null;
@@ -117,7 +117,7 @@ export class SearchIndex {
 		return this.names.has(key);
 	}
 
-	find(type: string, ref: string): Omit<SearchDocument, 'text' | 'tags' | 'weakTags'> | undefined {
+	find(type: string, ref: string): IndexedDoc | undefined {
 		const i = this.byRef.get(`${type}:${ref}`);
 		return i === undefined ? undefined : this.docs[i] ?? undefined;
 	}
