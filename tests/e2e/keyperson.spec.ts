@@ -144,7 +144,8 @@ describe.skipIf(skipBrowser)('The key person and the coordinator', () => {
 		const headings = await page.locator('h2').allTextContents();
 		expect(headings[0]).toMatch(/^Kræver handling/);
 		await expectAccessibleWithJs(browser, adminCookie, '/admin/aktualitet?kommune=219&tilstand=handling');
-		expect(fullHeight).toBeLessThan(8000);
+		expect(fullHeight).toBeLessThan(7000); // was ~12,500 px before the filter and drill-down
+		console.log(`/admin/aktualitet unfiltered: ${fullHeight} px tall`);
 		const href = await page.getByRole('link', { name: /Hent som CSV/ }).getAttribute('href');
 		expect(href).toBe('/admin/aktualitet.csv?kommune=219&tilstand=handling');
 		const csv = await fetch(`${baseURL}${href}`, { headers: { Cookie: adminCookie.header } });
