@@ -29,6 +29,14 @@ async function withCookie(browser: Browser, cookie: TestCookie, opts: { javaScri
 	return context.newPage();
 }
 
+/** axe runs as a script, so pages opened without JavaScript are checked again in a normal page. */
+async function expectAccessibleWithJs(browser: Browser, cookie: TestCookie, path: string): Promise<void> {
+	const page = await withCookie(browser, cookie);
+	await page.goto(path);
+	await expectAccessible(page);
+	await page.context().close();
+}
+
 const pdfPages = (pdf: Buffer) => (pdf.toString('latin1').match(/\/Type\s*\/Page\b(?!s)/g) ?? []).length;
 
 /** The machine is shared; axe on long admin pages and ten PDFs take a while. */
@@ -61,7 +69,7 @@ describe.skipIf(skipBrowser)('The key person and the coordinator', () => {
 		const page = await withCookie(browser, ownCookie, { javaScriptEnabled: false });
 		await page.goto('/personer/E2EK1');
 		expect((await page.locator('.freshness-note').textContent())?.replace(/\s+/g, ' ')).toContain('Senest bekræftet 10. januar 2026');
-		await expectAccessible(page);
+		await expectAccessibleWithJs(browser, ownCookie, '/personer/E2EK1');
 		await page.getByRole('button', { name: 'Mine oplysninger er stadig korrekte' }).click();
 		await page.waitForURL((u) => u.pathname === '/personer/E2EK1' && u.searchParams.has('bekraeftet'));
 		expect(await page.getByRole('status').textContent()).toContain('dine oplysninger er bekræftet i dag');
@@ -71,7 +79,7 @@ describe.skipIf(skipBrowser)('The key person and the coordinator', () => {
 		expect(Date.now() - Date.parse(row.verified_at!)).toBeLessThan(120_000);
 		const audit = await db.selectFrom('audit_log').select(['action', 'actor']).where('entity_type', '=', 'person').where('entity_id', '=', ids.ownId).orderBy('id', 'desc').executeTakeFirstOrThrow();
 		expect(audit).toEqual({ action: 'verify', actor: 'e2ek1@noegle.example' });
-		await expectAccessible(page);
+		await expectAccessibleWithJs(browser, ownCookie, '/personer/E2EK1?bekraeftet=1');
 
 		// Nobody else sees the button, and a forged POST for someone else's entry changes nothing.
 		const other = await withCookie(browser, memberCookie);
@@ -92,7 +100,7 @@ describe.skipIf(skipBrowser)('The key person and the coordinator', () => {
 		await page.getByRole('button', { name: 'Mine oplysninger er stadig korrekte' }).click();
 		await page.waitForURL((u) => u.pathname === '/konto' && u.searchParams.has('bekraeftet'));
 		expect(await page.getByRole('status').first().textContent()).toContain('bekræftet i dag');
-		await expectAccessible(page);
+		await expectAccessibleWithJs(browser, ownCookie, '/konto?bekraeftet=1');
 	}, SLOW);
 
 	it('registers a handover dated ahead and shows it on the person page until that day', async () => {
@@ -135,14 +143,17 @@ describe.skipIf(skipBrowser)('The key person and the coordinator', () => {
 		expect(await page.getByLabel('Kommune').inputValue()).toBe('219');
 		const headings = await page.locator('h2').allTextContents();
 		expect(headings[0]).toMatch(/^Kræver handling/);
-		await expectAccessible(page);
-		expect(fullHeight).toBeLessThan(8000);
+		await expectAccessibleWithJs(browser, adminCookie, '/admin/aktualitet?kommune=219&tilstand=handling');
+		expect(fullHeight).toBeLessThan(7000); // was ~12,500 px before the filter and drill-down
+		console.log(`/admin/aktualitet unfiltered: ${fullHeight} px tall`);
 		const href = await page.getByRole('link', { name: /Hent som CSV/ }).getAttribute('href');
 		expect(href).toBe('/admin/aktualitet.csv?kommune=219&tilstand=handling');
 		const csv = await fetch(`${baseURL}${href}`, { headers: { Cookie: adminCookie.header } });
 		expect(csv.status).toBe(200);
 		expect(csv.headers.get('content-type')).toContain('text/csv');
-		expect((await csv.text()).startsWith('\uFEFFId;Navn;Stilling;Enhed;Organisation;Kommunekode;Tilstand')).toBe(true);
+		const bytes = Buffer.from(await csv.arrayBuffer());
+		expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]); // BOM: Danish Excel reads æøå
+		expect(bytes.subarray(3).toString('utf8').startsWith('Id;Navn;Stilling;Enhed;Organisation;Kommunekode;Tilstand')).toBe(true);
 		expect((await fetch(`${baseURL}/admin/aktualitet.csv`, { headers: { Cookie: memberCookie.header }, redirect: 'manual' })).status).toBe(403);
 	}, SLOW);
 

@@ -31,7 +31,6 @@ interface Posting {
 interface IndexedDoc extends Omit<SearchDocument, 'text' | 'tags' | 'weakTags' | 'staleFromMs'> {
 	idx: number;
 	verifiedMs: number | null;
-	staleFromMs: number | null;
 }
 
 /** Posting weights of words from a name field are stored + NAME_FLAG, so no per-document set is needed. */
@@ -151,7 +150,7 @@ export class SearchIndex {
 		}
 		const verifiedMs = doc.verifiedAt ? Date.parse(doc.verifiedAt) : NaN;
 		const { text: _text, tags: _tags, weakTags: _weak, ...rest } = doc;
-		this.docs.push({ ...rest, idx, verifiedMs: Number.isNaN(verifiedMs) ? null : verifiedMs, staleFromMs: doc.staleFromMs ?? null });
+		this.docs.push({ ...rest, idx, verifiedMs: Number.isNaN(verifiedMs) ? null : verifiedMs });
 		this.alive.push(1);
 		this.isPerson.push(doc.type === 'person' ? 1 : 0);
 		this.isLeft.push(doc.status === 'left' ? 1 : 0);
@@ -519,7 +518,7 @@ export class SearchIndex {
 			verifiedAt: doc.verifiedAt ?? null,
 			score: Math.round(key * 1000) / 1000,
 			complete,
-			stale: doc.staleFromMs !== null && now >= doc.staleFromMs,
+			stale: doc.staleFromMs !== undefined && now >= doc.staleFromMs,
 			...(predecessor && { takenOverFrom: { ref: predecessor.ref, name: predecessor.title } }),
 			data: doc.data,
 		};
