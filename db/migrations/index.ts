@@ -5,6 +5,7 @@ import * as m0003accounts from './0003_accounts';
 import * as m0004events from './0004_events';
 import * as m0006freshness from './0006_freshness';
 import * as m0005editing from './0005_editing';
+import * as m0009supervision from './0009_supervision';
 
 /**
  * Append-only. A shipped migration is frozen: change the schema with a new file.
@@ -17,4 +18,5 @@ export const migrations: Record<string, Migration> = {
 	'0004_events': m0004events,
 	'0006_freshness': m0006freshness,
 	'0005_editing': m0005editing,
+	'0009_supervision': m0009supervision,
 };
