@@ -159,3 +159,17 @@ export function myHours(db: Db | Raw, userId: number): MyHours {
 }
 
 export { listGroups };
+
+/** The applicant as the supervisor sees them: the municipality or organisation of their directory entry. */
+export function applicantFor(db: Db | Raw, user: SessionUser): { id: number; email: string; name: string; municipality: string } {
+	const r = rawOf(db as Db);
+	const row = user.personId
+		? (r
+				.prepare(
+					`SELECT COALESCE(mu.name, om.name) AS municipality, o.name AS organisation FROM person p JOIN unit u ON u.id = p.unit_id JOIN organisation o ON o.id = u.organisation_id
+					 LEFT JOIN municipality mu ON mu.code = p.municipality_code LEFT JOIN municipality om ON om.code = o.municipality_code WHERE p.id = ?`,
+				)
+				.get(user.personId) as { municipality: string | null; organisation: string } | undefined)
+		: undefined;
+	return { id: user.id, email: user.email, name: user.name || user.email, municipality: row?.municipality ?? row?.organisation ?? '' };
+}

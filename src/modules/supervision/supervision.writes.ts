@@ -135,13 +135,16 @@ export interface GroupInput {
 	supervisors: SupervisorInput[];
 }
 
+/** Paths under /supervision that are pages of their own. */
+const RESERVED_SLUGS = new Set(['ny', 'mine-timer', 'bekraeft']);
+
 export async function createGroup(db: Db, input: GroupInput, actor: Actor, opts: WriteOptions = {}): Promise<SupervisionGroup> {
 	const now = (opts.now ?? new Date()).toISOString();
 	if (input.capacity < input.minSize) throw new SupervisionError('invalid', 'Højst antal deltagere skal være mindst lige så stort som mindste antal.');
 	if (!input.supervisors.length) throw new SupervisionError('invalid', 'Gruppen skal have mindst én supervisor.');
 	const id = await immediateTransaction(db, (r) => {
 		const stem = slugify(input.title).slice(0, 60).replace(/-$/, '') || 'gruppe';
-		let slug = stem;
+		let slug = RESERVED_SLUGS.has(stem) ? `${stem}-2` : stem;
 		for (let i = 2; q(r, 'SELECT 1 FROM supervision_group WHERE slug = ?').get(slug); i++) slug = `${stem}-${i}`;
 		const result = q(
 			r,
