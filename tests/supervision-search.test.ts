@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '@db/client';
-import { searchApi } from '@/modules/search/search.api';
+import { searchApi, type ApiResult } from '@/modules/search/search.api';
 import '@/modules/supervision/supervision.search';
 import { createGroup } from '@/modules/supervision/supervision.writes';
 import { createTestDb } from './helpers/test-db';
@@ -20,7 +20,7 @@ describe('Supervision groups in /api/search', () => {
 		await createGroup(db, { title: 'Supervision om angst', focus: 'Angst hos børn og unge', topics: ['angst'], audience: 'Psykologer', admission: 'Ansøgning', place: '', minSize: 6, capacity: 12, countsTowardTraining: true, offerDays: 5, supervisors: [supervisor] }, { label: 'test', userId: null });
 		const { status, body } = await searchApi(db, new URLSearchParams({ q: 'angst', type: 'group' }));
 		expect(status).toBe(200);
-		const results = (body as { results: Record<string, unknown>[] }).results;
+		const results = (body as { results: ApiResult[] }).results;
 		expect(results[0]).toEqual({
 			type: 'group',
 			ref: 'supervision-om-angst',
