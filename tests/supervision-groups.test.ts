@@ -4,9 +4,12 @@ import { createDb, type Db } from '@db/client';
 import { createTestDb } from './helpers/test-db';
 import { createTestUser } from './helpers/auth';
 import type { SessionUser } from '@/modules/auth/auth.types';
-import { findMembership, findStatementByCode, listMemberships } from '@/modules/supervision/supervision.repository';
+import { findGroup, findMembership, findStatementByCode, listMeetings, listMemberships } from '@/modules/supervision/supervision.repository';
+import { groupIcs } from '@/modules/supervision/supervision.ics';
 import {
 	acceptOffer,
+	addSelfCourse,
+	cancelMeeting,
 	addMeeting,
 	applyToGroup,
 	approveApplication,
@@ -219,12 +222,41 @@ describe('Attendance, hours and statements', () => {
 		expect(findStatementByCode(db, 'AAAAAAAAAAAAAAAAAAAA')).toBeUndefined();
 	});
 
+	it('keeps self-reported courses apart: in the total toward 160, never in the network hours or the statement', async () => {
+		const { group, member } = await scenario();
+		await addSelfCourse(db, member.userId, { title: 'Individuel supervision i klinik', supervisorName: 'Ekstern Eriksen', kind: 'individual', external: true, groupSize: 1, hours: 12, fromDate: '2026-01-10', toDate: '2026-06-30' }, { label: member.email, userId: member.userId });
+		const mine = myHours(db, member.userId);
+		expect(mine.network.rawHours).toBe(6);
+		expect(mine.selfReported.rawHours).toBe(12);
+		expect(mine.all.rawHours).toBe(18);
+		expect(mine.all.individualHours).toBe(12);
+		await closeGroup(db, group.id, admin);
+		const statement = JSON.parse(findStatementByCode(db, await issueStatement(db, member.id, member.userId))!.content);
+		expect(statement.rawHours).toBe(6);
+		expect(JSON.stringify(statement)).not.toContain('Eriksen');
+	});
+
 	it('mails new meetings with a calendar file to approved members', async () => {
 		const { member } = await scenario();
 		const mails = await db.selectFrom('mail_outbox').select(['to_address', 'attachments']).where('kind', '=', 'supervision-meeting').execute();
 		expect(mails).toHaveLength(2);
 		expect(mails[0].to_address).toBe(member.email);
 		expect(mails[0].attachments).toContain('BEGIN:VCALENDAR');
+	});
+
+	it('mails a cancellation as METHOD:CANCEL with a higher SEQUENCE, and the feed keeps it marked cancelled', async () => {
+		const { group } = await scenario();
+		const m = await addMeeting(db, group.id, { startsAt: '2026-12-07T13:00:00Z', durationMinutes: 180, mode: 'in_person', place: 'Hillerød' }, admin);
+		await cancelMeeting(db, m, admin);
+		const mail = await db.selectFrom('mail_outbox').select(['subject', 'attachments']).where('kind', '=', 'supervision-meeting').orderBy('id', 'desc').executeTakeFirstOrThrow();
+		expect(mail.subject).toMatch(/^Aflyst:/);
+		expect(mail.attachments).toContain('METHOD:CANCEL');
+		expect(mail.attachments).toContain('SEQUENCE:1');
+		const feed = groupIcs(findGroup(db, { id: group.id })!, listMeetings(db, group.id), 'http://vejviser.test');
+		expect(feed.match(/BEGIN:VEVENT/g)).toHaveLength(3);
+		expect(feed).toContain('STATUS:CANCELLED');
+		// A cancelled meeting never counts.
+		await expect(recordAttendance(db, m, { marks: {}, durationMinutes: 180, mode: 'in_person' }, admin)).rejects.toThrow(/aflyst/);
 	});
 });
 

@@ -6,7 +6,6 @@
  * rolled-back change leaves neither behind.
  */
 import { randomInt } from 'node:crypto';
-import ical, { ICalCalendarMethod, ICalEventStatus } from 'ical-generator';
 import { immediateTransaction, rawSqlite, type Db } from '@db/client';
 import type { Actor, Changes } from '@/modules/audit/audit.repository';
 import type { OutgoingMail } from '@/modules/mail/mail.repository';
@@ -14,6 +13,7 @@ import { slugify } from '@/lib/text';
 import { formatDateTime } from '@/lib/dates';
 import { findGroup, findMeeting, findMembership, findMembershipOf, listMemberships, listSupervisors, q, type Raw } from './supervision.repository';
 import { buildStatement } from './supervision.view';
+import { meetingIcs } from './supervision.ics';
 import type { SessionMode, SupervisorKind } from './supervision.hours';
 import { SupervisionError, type AttendanceStatus, type Membership, type SupervisionGroup } from './supervision.types';
 
@@ -172,22 +172,6 @@ export async function closeGroup(db: Db, groupId: number, actor: Actor, opts: Wr
 }
 
 // ---------- meetings ----------
-
-function meetingIcs(group: SupervisionGroup, meeting: { id: number; startsAt: string; durationMinutes: number; mode: SessionMode; place: string; sequence: number; cancelled: boolean }, baseUrl: string): string {
-	const cal = ical({ prodId: { company: 'Vejviser', product: 'Supervision', language: 'DA' }, name: group.title, method: meeting.cancelled ? ICalCalendarMethod.CANCEL : ICalCalendarMethod.PUBLISH });
-	const start = new Date(meeting.startsAt);
-	cal.createEvent({
-		id: `supervision-${meeting.id}@vejviser`,
-		sequence: meeting.sequence,
-		start,
-		end: new Date(start.getTime() + meeting.durationMinutes * 60_000),
-		summary: `${meeting.cancelled ? 'AFLYST: ' : ''}Supervision: ${group.title}`,
-		location: meeting.mode === 'remote' ? 'Online' : meeting.place || group.place || null,
-		url: `${baseUrl}/supervision/${group.slug}`,
-		status: meeting.cancelled ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED,
-	});
-	return cal.toString();
-}
 
 export interface MeetingInput {
 	startsAt: string;
