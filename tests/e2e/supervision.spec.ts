@@ -9,6 +9,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { baseURL, expectAccessible, launchBrowser, openServerDb, skipBrowser } from './helpers';
 import { createUserWithSession, sessionCookieFor } from '../helpers/auth';
 import { createGroup } from '@/modules/supervision/supervision.writes';
+import { rawSqlite } from '@db/client';
 
 const stamp = Date.now();
 const title = `Supervision e2e ${stamp}`;
@@ -182,5 +183,35 @@ describe.skipIf(skipBrowser)('Supervision in the browser', () => {
 		await q.getByRole('heading', { name: 'Fremmøde' }).waitFor();
 		await expectAccessible(q);
 		await fitsPhone(q);
+	}, 120_000);
+
+	it('refuses the supervisor pages to anonymous visitors, members and another group\'s supervisor, by GET and POST, and changes nothing', async () => {
+		const db = openServerDb();
+		const r = rawSqlite(db);
+		const group = r.prepare("SELECT id, slug FROM supervision_group WHERE slug = 'angst-hos-boern-og-unge'").get() as { id: number; slug: string };
+		const meeting = r.prepare('SELECT id FROM supervision_meeting WHERE group_id = ? LIMIT 1').get(group.id) as { id: number };
+		const applicant = r.prepare("SELECT id FROM supervision_membership WHERE group_id = ? AND status = 'waiting' LIMIT 1").get(group.id) as { id: number };
+		const plainMember = await createUserWithSession(db, { role: 'member' });
+		const editor = await createUserWithSession(db, { role: 'org_editor' });
+		const otherSupervisorUser = await db.selectFrom('user').select('id').where('email', '=', 'henrik.hansen@regionh.example').executeTakeFirstOrThrow();
+		const otherSupervisor = await sessionCookieFor(db, otherSupervisorUser.id);
+		const fingerprint = async () => JSON.stringify(['supervision_membership', 'supervision_attendance', 'supervision_meeting', 'supervision_group', 'mail_outbox'].map((t) => r.prepare(`SELECT * FROM ${t} ORDER BY rowid`).all()));
+		const before = await fingerprint();
+		const routes = [`/supervision/${group.slug}/admin`, `/supervision/${group.slug}/moede/${meeting.id}`];
+		const bodies = [`action=approve&membership_id=${applicant.id}&message=x`, `action=close`, `action=add_meeting&date=2026-12-01&time=13:00&duration_minutes=180&mode=in_person`, `a_${applicant.id}=present&duration_minutes=60&mode=remote`];
+		for (const cookie of [null, plainMember.cookie.header, editor.cookie.header, otherSupervisor.header]) {
+			for (const route of routes) {
+				const get = await fetch(`${baseURL}${route}`, { redirect: 'manual', headers: cookie ? { cookie } : {} });
+				expect([303, 403], `GET ${route}`).toContain(get.status);
+				expect(await get.text()).not.toContain('Deltagere (');
+				for (const body of bodies) {
+					const post = await fetch(`${baseURL}${route}`, { method: 'POST', redirect: 'manual', body, headers: { 'content-type': 'application/x-www-form-urlencoded', origin: baseURL, ...(cookie ? { cookie } : {}) } });
+					expect([303, 403], `POST ${route}`).toContain(post.status);
+					if (post.status === 303) expect(post.headers.get('location')).toContain('/log-ind');
+				}
+			}
+		}
+		expect(await fingerprint()).toBe(before);
+		await db.destroy();
 	}, 120_000);
 });
