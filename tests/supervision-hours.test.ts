@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { computeHours, regimeFor, REGIMES, round2, type SupervisionSession } from '@/modules/supervision/supervision.hours';
+import { computeHours, meetingWarnings, regimeFor, REGIMES, round2, type SupervisionSession } from '@/modules/supervision/supervision.hours';
 
 /** A 2025 in-person group session with a psychologist majority, 3 hours, in a long course. */
 function session(over: Partial<SupervisionSession> = {}): SupervisionSession {
@@ -152,5 +152,18 @@ describe('regimes', () => {
 		const r = computeHours([session({ date: '2026-10-01', mode: 'remote', groupSize: 4, psychologists: 4 }), session({ date: '2026-10-15', groupSize: 7, psychologists: 5 })]);
 		expect(round2(r.rawHours)).toBe(6);
 		expect(round2(r.creditableHours)).toBe(3.5);
+	});
+});
+
+describe('live warnings for one meeting', () => {
+	it.each([
+		[12, 12, 0],
+		[13, 13, 1],
+		[6, 3, 1],
+		[7, 4, 0],
+		[13, 2, 2],
+		[1, 0, 0],
+	])('%i present with %i psychologists gives %i warnings', (groupSize, psychologists, n) => {
+		expect(meetingWarnings({ date: '2025-05-01', groupSize, psychologists })).toHaveLength(n);
 	});
 });

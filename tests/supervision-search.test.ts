@@ -2,7 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '@db/client';
 import { searchApi, type ApiResult } from '@/modules/search/search.api';
 import '@/modules/supervision/supervision.search';
-import { createGroup } from '@/modules/supervision/supervision.writes';
+import { applyToGroup, approveApplication, createGroup } from '@/modules/supervision/supervision.writes';
+import { createTestUser } from './helpers/auth';
 import { createTestDb } from './helpers/test-db';
 
 let db: Db;
@@ -34,5 +35,15 @@ describe('Supervision groups in /api/search', () => {
 		expect(results.every((r) => r.type === 'group')).toBe(true);
 		const all = await searchApi(db, new URLSearchParams({ q: 'supervision', type: 'group' }));
 		expect((all.body as { results: unknown[] }).results).toHaveLength(2);
+	});
+
+	it('shows the seats left as they change', async () => {
+		const group = await createGroup(db, { title: 'Supervision om sorg', focus: 'Sorg', topics: ['sorg'], audience: 'Psykologer', admission: 'Ansøgning', place: '', minSize: 1, capacity: 1, countsTowardTraining: true, offerDays: 5, supervisors: [supervisor] }, { label: 'test', userId: null });
+		const first = async () => ((await searchApi(db, new URLSearchParams({ q: 'sorg', type: 'group' }))).body as { results: ApiResult[] }).results[0].subtitle;
+		expect(await first()).toContain('1 ledig plads');
+		const u = await createTestUser(db, { name: 'Ansøger' });
+		const m = await applyToGroup(db, group.id, { id: u.id, email: u.email, name: 'Ansøger', municipality: '' }, { profession: 'Psykolog', motivation: 'x' });
+		await approveApplication(db, group.id, m.id, '', { label: 'test', userId: null });
+		expect(await first()).toContain('fuld, venteliste');
 	});
 });

@@ -310,3 +310,16 @@ export function computeHours(input: SupervisionSession[]): HoursResult {
 export function formatHours(hours: number): string {
 	return fmt(hours);
 }
+
+/**
+ * Warnings about one recorded meeting as the supervisor enters it (live, before anyone's hours are computed):
+ * too many present, or psychologists not in the majority.
+ */
+export function meetingWarnings(m: { date: string; groupSize: number; psychologists: number }): string[] {
+	const regime = regimeFor(m.date);
+	const out: string[] = [];
+	if (m.groupSize > regime.maxGroupSize) out.push(`${m.groupSize} til stede: grupper over ${regime.maxGroupSize} tæller ikke med.`);
+	if (regime.psychologistMajority && m.groupSize >= 2 && m.psychologists * 2 <= m.groupSize)
+		out.push(`${m.psychologists} psykologer af ${m.groupSize}: flertallet skal være psykologer, ellers tæller mødet ikke.`);
+	return out;
+}

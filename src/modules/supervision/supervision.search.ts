@@ -12,7 +12,7 @@ registerSearchSource({
 	async load(db, thesaurus) {
 		return listGroups(db).map((g) => {
 			const free = Math.max(0, g.capacity - g.taken);
-			const seats = g.status === 'closed' ? 'afsluttet' : free > 0 ? `${free} ledige pladser` : 'fuld, venteliste';
+			const seats = g.status === 'closed' ? 'afsluttet' : free === 1 ? '1 ledig plads' : free > 0 ? `${free} ledige pladser` : 'fuld, venteliste';
 			const inText = tagsFromText(thesaurus, `${g.title} ${g.focus}`);
 			return {
 				type: 'group' as const,
