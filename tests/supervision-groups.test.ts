@@ -6,6 +6,7 @@ import { createTestUser } from './helpers/auth';
 import type { SessionUser } from '@/modules/auth/auth.types';
 import { findGroup, findMembership, findStatementByCode, listMeetings, listMemberships } from '@/modules/supervision/supervision.repository';
 import { groupIcs } from '@/modules/supervision/supervision.ics';
+import { expireAllOffers } from '@/modules/supervision/supervision.job';
 import {
 	acceptOffer,
 	addSelfCourse,
@@ -141,6 +142,18 @@ describe('Seats', () => {
 		await acceptOffer(db, d.id, d.userId, { now: new Date('2026-10-07T09:00:00Z') });
 		expect(statuses(group.id)['Ansøger 4']).toBe('approved');
 		expect(listMemberships(db, group.id).filter((m) => m.status === 'approved')).toHaveLength(2);
+	});
+
+	it('passes expired offers on from the hourly job, once', async () => {
+		const group = await makeGroup({ capacity: 1, minSize: 1, offerDays: 2 });
+		const [a, b, c] = await applicants(group, 3);
+		for (const m of [a, b, c]) await approveApplication(db, group.id, m.id, '', admin, { now: T0 });
+		await leaveGroup(db, a.id, admin, { now: T0 });
+		expect(findMembership(db, b.id)!.status).toBe('offered');
+		const later = new Date(T0.getTime() + 3 * 86_400_000);
+		expect(await expireAllOffers(db, later, 'http://vejviser.test')).toBe(1);
+		expect(await expireAllOffers(db, later, 'http://vejviser.test')).toBe(0);
+		expect([findMembership(db, b.id)!.status, findMembership(db, c.id)!.status]).toEqual(['declined', 'offered']);
 	});
 
 	it('does not let a new approval jump the waitlist when a seat is on offer', async () => {

@@ -7,9 +7,11 @@ import { registerJob } from './jobs.registry';
 import { mailJob } from '@/modules/mail/mail.job';
 import { freshnessJob } from '@/modules/freshness/freshness.job';
 import { themeDayJob } from '@/modules/events/events.job';
+import { supervisionJob } from '@/modules/supervision/supervision.job';
 
 export function registerAllJobs(): void {
 	registerJob(freshnessJob);
 	registerJob(themeDayJob);
+	registerJob(supervisionJob);
 	registerJob(mailJob);
 }
