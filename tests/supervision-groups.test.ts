@@ -9,6 +9,8 @@ import { groupIcs } from '@/modules/supervision/supervision.ics';
 import { expireAllOffers } from '@/modules/supervision/supervision.job';
 import {
 	acceptOffer,
+	addSupervisor,
+	updateGroupSettings,
 	addSelfCourse,
 	cancelMeeting,
 	addMeeting,
@@ -154,6 +156,19 @@ describe('Seats', () => {
 		expect(await expireAllOffers(db, later, 'http://vejviser.test')).toBe(1);
 		expect(await expireAllOffers(db, later, 'http://vejviser.test')).toBe(0);
 		expect([findMembership(db, b.id)!.status, findMembership(db, c.id)!.status]).toEqual(['declined', 'offered']);
+	});
+
+	it('offers new seats to the waitlist when the capacity is raised, and names a second supervisor who may then manage', async () => {
+		const group = await makeGroup({ capacity: 1, minSize: 1 });
+		const [a, b, c] = await applicants(group, 3);
+		for (const m of [a, b, c]) await approveApplication(db, group.id, m.id, '', admin, { now: T0 });
+		await updateGroupSettings(db, group.id, { capacity: 2, admission: 'Ny tekst' }, admin, { now: T0 });
+		expect(statuses(group.id)).toEqual({ 'Ansøger 1': 'approved', 'Ansøger 2': 'offered', 'Ansøger 3': 'waiting' });
+		const co = await sessionUser('member', 'Medsupervisor');
+		expect(viewGroup(db, group.slug, co)!.canManage).toBe(false);
+		await addSupervisor(db, group.id, { userId: co.id, name: 'Medsupervisor', profession: 'Psykolog', qualifications: '', kind: 'psychologist', external: false }, admin);
+		expect(viewGroup(db, group.slug, co)!.canManage).toBe(true);
+		await expect(addSupervisor(db, group.id, { userId: co.id, name: 'Medsupervisor', profession: 'Psykolog', qualifications: '', kind: 'psychologist', external: false }, admin)).rejects.toThrow(/allerede/);
 	});
 
 	it('does not let a new approval jump the waitlist when a seat is on offer', async () => {

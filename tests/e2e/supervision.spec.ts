@@ -198,7 +198,7 @@ describe.skipIf(skipBrowser)('Supervision in the browser', () => {
 		const fingerprint = async () => JSON.stringify(['supervision_membership', 'supervision_attendance', 'supervision_meeting', 'supervision_group', 'mail_outbox'].map((t) => r.prepare(`SELECT * FROM ${t} ORDER BY rowid`).all()));
 		const before = await fingerprint();
 		const routes = [`/supervision/${group.slug}/admin`, `/supervision/${group.slug}/moede/${meeting.id}`];
-		const bodies = [`action=approve&membership_id=${applicant.id}&message=x`, `action=close`, `action=add_meeting&date=2026-12-01&time=13:00&duration_minutes=180&mode=in_person`, `a_${applicant.id}=present&duration_minutes=60&mode=remote`];
+		const bodies = [`action=approve&membership_id=${applicant.id}&message=x`, `action=close`, `action=add_meeting&date=2026-12-01&time=13:00&duration_minutes=180&mode=in_person`, `a_${applicant.id}=present&duration_minutes=60&mode=remote`, `action=settings&capacity=50&admission=x`];
 		for (const cookie of [null, plainMember.cookie.header, editor.cookie.header, otherSupervisor.header]) {
 			for (const route of routes) {
 				const get = await fetch(`${baseURL}${route}`, { redirect: 'manual', headers: cookie ? { cookie } : {} });
@@ -211,6 +211,11 @@ describe.skipIf(skipBrowser)('Supervision in the browser', () => {
 				}
 			}
 		}
+		// The group's own supervisor manages it but may not name supervisors (admins do).
+		const ownSupervisor = r.prepare("SELECT s.user_id AS id FROM supervision_supervisor s WHERE s.group_id = ?").get(group.id) as { id: number };
+		const own = await sessionCookieFor(db, ownSupervisor.id);
+		const named = await fetch(`${baseURL}/supervision/${group.slug}/admin`, { method: 'POST', redirect: 'manual', body: `action=add_supervisor&supervisor_email=${encodeURIComponent(plainMember.user.email)}&supervisor_name=X&supervisor_profession=Psykolog&supervisor_kind=psychologist`, headers: { 'content-type': 'application/x-www-form-urlencoded', origin: baseURL, cookie: own.header } });
+		expect(named.status).toBe(403);
 		expect(await fingerprint()).toBe(before);
 		await db.destroy();
 	}, 120_000);

@@ -93,3 +93,17 @@ export const selfCourseSchema = z
 	})
 	.refine((v) => v.to_date >= v.from_date, { message: 'Slutdatoen skal ligge efter startdatoen.', path: ['to_date'] })
 	.refine((v) => v.kind === 'individual' || (v.group_size ?? 0) >= 2, { message: 'Skriv antal deltagere i gruppen (mindst 2).', path: ['group_size'] });
+
+export const supervisorSchema = z.object({
+	supervisor_email: required('supervisorens e-mail (brugerkonto)', 200).transform((v) => v.toLowerCase()),
+	supervisor_name: required('supervisorens navn'),
+	supervisor_profession: required('supervisorens profession'),
+	supervisor_qualifications: text(500).default(''),
+	supervisor_kind: z.enum(['psychologist', 'other_academic'], { errorMap: () => ({ message: 'Vælg supervisorens faggruppe.' }) }),
+	supervisor_external: checkbox,
+});
+
+export const settingsSchema = z.object({
+	capacity: int('højeste antal deltagere', 1, 50),
+	admission: required('hvordan man bliver optaget', 1000),
+});

@@ -160,6 +160,34 @@ export async function createGroup(db: Db, input: GroupInput, actor: Actor, opts:
 	return findGroup(db, { id })!;
 }
 
+/** An admin names another supervisor for a group (a co-supervisor or a substitute). */
+export async function addSupervisor(db: Db, groupId: number, input: SupervisorInput, actor: Actor, opts: WriteOptions = {}): Promise<void> {
+	const now = (opts.now ?? new Date()).toISOString();
+	await immediateTransaction(db, (r) => {
+		const g = getGroup(r, groupId);
+		if (input.userId !== null && g.supervisors.some((s) => s.userId === input.userId)) throw new SupervisionError('duplicate', 'Personen er allerede supervisor for gruppen.');
+		const id = Number(
+			q(r, 'INSERT INTO supervision_supervisor (group_id, user_id, name, profession, qualifications, kind, external) VALUES (?, ?, ?, ?, ?, ?, ?)').run(groupId, input.userId, input.name, input.profession, input.qualifications, input.kind, input.external ? 1 : 0).lastInsertRowid,
+		);
+		audit(r, actor, 'supervision_group', groupId, g.title, 'add-supervisor', { supervisor: [null, { id, name: input.name, kind: input.kind, external: input.external }] }, now);
+	});
+}
+
+/**
+ * Changes the capacity and the admission text. A larger capacity offers the new seats to the waitlist at once;
+ * a smaller one never removes anyone (it only stops new seats until members leave).
+ */
+export async function updateGroupSettings(db: Db, groupId: number, input: { capacity: number; admission: string }, actor: Actor, opts: WriteOptions = {}): Promise<void> {
+	const now = opts.now ?? new Date();
+	await immediateTransaction(db, (r) => {
+		const g = getGroup(r, groupId);
+		if (input.capacity < 1) throw new SupervisionError('invalid', 'Gruppen skal have mindst én plads.');
+		q(r, 'UPDATE supervision_group SET capacity = ?, admission = ?, updated_at = ? WHERE id = ?').run(input.capacity, input.admission, now.toISOString(), groupId);
+		audit(r, actor, 'supervision_group', groupId, g.title, 'update', { capacity: [g.capacity, input.capacity], admission: [g.admission, input.admission] }, now.toISOString());
+		offerFreeSeats(r, { ...g, capacity: input.capacity }, actor, now, opts);
+	});
+}
+
 /** Ends the course: no more meetings or seats; statements can now be issued. */
 export async function closeGroup(db: Db, groupId: number, actor: Actor, opts: WriteOptions = {}): Promise<void> {
 	const now = (opts.now ?? new Date()).toISOString();
