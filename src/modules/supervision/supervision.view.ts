@@ -87,7 +87,8 @@ export function buildStatement(db: Db | Raw, group: SupervisionGroup, m: Members
 		rawHours: round2(hours.rawHours),
 		creditableHours: round2(hours.creditableHours),
 		regimes: hours.regimes.map((id) => ({ label: REGIMES[id].label, confirmed: REGIMES[id].confirmed, note: REGIMES[id].note, sources: REGIMES[id].sources.map((s) => `${s.title} (${s.where})`) })),
-		warnings: hours.warnings.map((w) => w.message),
+		// The regime note is printed with the rules; the warnings list is about this course.
+		warnings: hours.warnings.filter((w) => w.code !== 'regime_unconfirmed').map((w) => w.message),
 		issuedAt,
 	};
 }
