@@ -10,6 +10,7 @@ import { ensureOrganisation, ensureUnit, patchPerson, saveOrganisation, savePers
 import { slugify } from '../src/lib/text';
 import { seedDemoAccounts } from '../src/modules/auth/auth.seed';
 import { seedThemeDays } from '../src/modules/events/events.seed';
+import { seedSupervision } from '../src/modules/supervision/supervision.seed';
 
 /** Small deterministic PRNG (mulberry32) so the demo is identical on every machine. */
 function prng(seed: number) {
@@ -124,6 +125,7 @@ const VOLUNTEER: OrgTemplate[] = [
 export const extraSeeders: Array<(db: Db) => Promise<void>> = [];
 extraSeeders.push(async (db) => void (await seedDemoAccounts(db)));
 extraSeeders.push(async (db) => void (await seedThemeDays(db)));
+extraSeeders.push(async (db) => void (await seedSupervision(db)));
 
 export async function seedDemoNetwork(db: Db, opts: { now?: Date } = {}): Promise<{ seeded: boolean; people: number }> {
 	const existing = await db.selectFrom('person').select('id').limit(1).executeTakeFirst();

@@ -10,6 +10,7 @@ import { themeDayJob } from '@/modules/events/events.job';
 import { retentionJob } from '@/modules/privacy/privacy.retention';
 import { backupJob } from './jobs.backup';
 import { handoverJob } from '@/modules/directory/directory.handover.job';
+import { supervisionJob } from '@/modules/supervision/supervision.job';
 
 export function registerAllJobs(): void {
 	registerJob(freshnessJob);
@@ -17,5 +18,6 @@ export function registerAllJobs(): void {
 	registerJob(retentionJob);
 	registerJob(backupJob);
 	registerJob(handoverJob);
+	registerJob(supervisionJob);
 	registerJob(mailJob);
 }

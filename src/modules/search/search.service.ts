@@ -39,9 +39,11 @@ const THESAURUS_CHECK_MS = 60_000;
 const INCREMENTAL_LIMIT = 300;
 /**
  * Audit entity types whose changes no search document depends on: accounts, mail, registrations (hundreds a
- * minute on a busy theme day must not rebuild the index), correction reports and a unit's shared contact lines.
+ * minute on a busy theme day must not rebuild the index), correction reports, a unit's shared contact lines, and
+ * supervision meetings, statements and self-reported courses (a group's search entry shows only its seats, which
+ * change with memberships).
  */
-const IGNORED_ENTITY_TYPES = new Set(['user', 'mail', 'registration', 'correction', 'unit_contact']);
+const IGNORED_ENTITY_TYPES = new Set(['user', 'mail', 'registration', 'correction', 'unit_contact', 'supervision_meeting', 'supervision_statement', 'supervision_self_course']);
 
 interface State {
 	index: SearchIndex;
