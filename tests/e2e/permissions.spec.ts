@@ -14,7 +14,7 @@ import { createUserWithSession } from '../helpers/auth';
 import { baseURL, openServerDb, skipBrowser } from './helpers';
 
 /** Route files whose every request needs a right beyond being signed in. */
-const PROTECTED = [/^admin\//, /^temadage\/admin\//, /^temadage\/\[slug\]\/admin\//, /^temadage\/\[slug\]\/bevis\//, /\/rediger\.astro$/, /\/stopper\.astro$/, /\/ny-person\.astro$/, /^rettelser\//];
+const PROTECTED = [/^admin\//, /^supervision\/ny\.astro$/, /^supervision\/\[slug\]\/(admin|moede)/, /^temadage\/admin\//, /^temadage\/\[slug\]\/admin\//, /^temadage\/\[slug\]\/bevis\//, /\/rediger\.astro$/, /\/stopper\.astro$/, /\/ny-person\.astro$/, /^rettelser\//];
 /** Pages any editor may open: they must show only the editor's own things. */
 const OPEN_TO_EDITORS = new Set(['admin/index.astro', 'admin/aktualitet/index.astro', 'rettelser/index.astro']);
 /** …and pages any signed-in user may open (a member sees the corrections about their own entry). */
@@ -43,24 +43,28 @@ interface Target {
 	mailId: number;
 	userId: number;
 	correctionId: number;
+	groupSlug: string;
+	groupTitle: string;
+	meetingId: number;
 }
 
 /** The URL of a route file with its parameters filled in from the target. */
 function urlFor(file: string, t: Target): string {
 	let path = '/' + file.replace(/\.astro$/, '').replace(/\.ts$/, '').replace(/(^|\/)index$/, '');
 	const isEvent = file.startsWith('temadage/');
+	const isGroup = file.startsWith('supervision/');
 	path = path
 		.replace('[ref]', t.personRef)
 		.replace('[unit]', t.unitSlug)
-		.replace('[slug]', isEvent ? t.eventSlug : t.orgSlug)
-		.replace('[id]', file.startsWith('admin/outbox') ? String(t.mailId) : file.startsWith('admin/brugere') ? String(t.userId) : String(t.registrationId));
+		.replace('[slug]', isEvent ? t.eventSlug : isGroup ? t.groupSlug : t.orgSlug)
+		.replace('[id]', file.startsWith('admin/outbox') ? String(t.mailId) : file.startsWith('admin/brugere') ? String(t.userId) : isGroup ? String(t.meetingId) : String(t.registrationId));
 	return path || '/';
 }
 
 /** A fingerprint of everything a refused request must leave alone. */
 async function snapshot(db: Db): Promise<string> {
 	const hash = createHash('sha256');
-	for (const table of ['person', 'unit', 'unit_contact', 'organisation', 'event', 'event_registration', 'event_programme_item', 'correction', 'user', 'user_scope', 'mail_outbox', 'audit_log', 'passkey']) {
+	for (const table of ['person', 'unit', 'unit_contact', 'organisation', 'event', 'event_registration', 'event_programme_item', 'correction', 'user', 'user_scope', 'mail_outbox', 'audit_log', 'passkey', 'supervision_group', 'supervision_supervisor', 'supervision_meeting', 'supervision_membership', 'supervision_attendance', 'supervision_statement']) {
 		const exists = await sql<{ n: number }>`SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name = ${table}`.execute(db);
 		if (!exists.rows[0].n) continue;
 		const rows = await sql`SELECT * FROM ${sql.table(table)} ORDER BY rowid`.execute(db);
@@ -92,6 +96,8 @@ describe.skipIf(skipBrowser)('Every protected route refuses those without the ri
 		const mail = await db.selectFrom('mail_outbox').select('id').orderBy('id', 'desc').executeTakeFirstOrThrow();
 		await db.insertInto('correction').values({ person_id: person.id, unit_id: person.unitId, kind: 'number', message: 'Forkert nummer', reporter_email: null, reporter_user_id: null, client_key: null, resolved_by: null, resolved_at: null, created_at: new Date().toISOString() }).execute();
 		const correction = await db.selectFrom('correction').select('id').orderBy('id', 'desc').executeTakeFirstOrThrow();
+		const group = (await sql<{ id: number; slug: string; title: string }>`SELECT id, slug, title FROM supervision_group ORDER BY id LIMIT 1`.execute(db)).rows[0];
+		const meeting = (await sql<{ id: number }>`SELECT id FROM supervision_meeting WHERE group_id = ${group.id} ORDER BY id LIMIT 1`.execute(db)).rows[0];
 		target = {
 			personRef: person.ref,
 			personName: `${person.first_name} ${person.last_name}`,
@@ -103,6 +109,9 @@ describe.skipIf(skipBrowser)('Every protected route refuses those without the ri
 			mailId: mail.id,
 			userId: admin.user.id,
 			correctionId: correction.id,
+			groupSlug: group.slug,
+			groupTitle: group.title,
+			meetingId: meeting.id,
 		};
 		const member = await createUserWithSession(db, { role: 'member', personId: outsider.id });
 		const unitEditor = await createUserWithSession(db, { role: 'unit_editor', unitIds: [other.id] });
@@ -162,7 +171,7 @@ describe.skipIf(skipBrowser)('Every protected route refuses those without the ri
 					const mayOpen = role.cookie !== null && (OPEN_TO_MEMBERS.has(file) || (role.editor && OPEN_TO_EDITORS.has(file)));
 					if (mayOpen && res.status !== 403) {
 						if (method === 'GET' && res.status !== 200) problems.push(`${where} (this page should open)`);
-						if (text.includes(target.personName) || text.includes(target.eventTitle)) problems.push(`${where} shows the other organisation's data`);
+						if (text.includes(target.personName) || text.includes(target.eventTitle) || text.includes(target.groupTitle)) problems.push(`${where} shows the other organisation's data`);
 						continue;
 					}
 					if (res.status === 303 && role.cookie === null && (res.headers.get('location') ?? '').startsWith('/log-ind')) continue;

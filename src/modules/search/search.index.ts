@@ -28,7 +28,7 @@ interface Posting {
 	w: number[];
 }
 
-interface IndexedDoc extends Omit<SearchDocument, 'text' | 'tags' | 'weakTags' | 'staleFromMs'> {
+interface IndexedDoc extends Omit<SearchDocument, 'text' | 'tags' | 'weakTags'> {
 	idx: number;
 	verifiedMs: number | null;
 }
