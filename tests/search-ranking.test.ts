@@ -157,6 +157,23 @@ describe('search during an absence', () => {
 		expect(after.hits.some((h) => h.ref === 'DEP1' && /stedfortræder/.test(h.subtitle))).toBe(false);
 	});
 
+	it('shows the deputy on the last day of the absence, and never a deputy who has left', async () => {
+		const left = await person('DEPLEFT', { firstName: 'Lise', lastName: 'Fratrådt', topics: ['angst'] });
+		const deputy = await person('DEP2', { firstName: 'Dan', lastName: 'Stedfortræder', topics: ['angst'] });
+		const away = await person('AWAY2', { firstName: 'Bente', lastName: 'Fraværende', topics: ['selvskade'], keyPerson: true });
+		const { patchPerson } = await import('@/modules/directory/directory.writes');
+		await patchPerson(db, actor, away, { deputy_id: deputy, away_from: '2026-11-01', away_until: '2026-11-30' });
+		// The last day of the absence, late afternoon Danish time: still away.
+		const lastDay = await search(db, 'Bente Fraværende', { now: new Date('2026-11-30T15:30:00Z').getTime() });
+		expect(lastDay.hits[0].ref).toBe('DEP2');
+		// A deputy who has left is never put first: the away person stays where they were.
+		await patchPerson(db, actor, left, { status: 'left' });
+		await patchPerson(db, actor, away, { deputy_id: left });
+		const withLeftDeputy = await search(db, 'Bente Fraværende', { now: new Date('2026-11-15T10:00:00Z').getTime() });
+		expect(withLeftDeputy.hits[0].ref).toBe('AWAY2');
+		expect(withLeftDeputy.hits.some((h) => /stedfortræder for Bente/.test(h.subtitle))).toBe(false);
+	});
+
 	it('does not rebuild the index for theme-day registrations', async () => {
 		const { getSearchState } = await import('@/modules/search/search.service');
 		await person('REG1', { firstName: 'Rita', lastName: 'Register' });

@@ -77,7 +77,7 @@ export function nextPersonRef(existingVRefs: string[], prefix = 'V'): string {
  */
 export function showDeputyFirst(
 	person: { deputyId: number | null; awayFrom: string | null; awayUntil: string | null },
-	deputy: { status: 'active' | 'left' } | undefined | null,
+	deputy: { status: string | null } | undefined | null,
 	now: Date = new Date(),
 ): boolean {
 	return person.deputyId !== null && !!deputy && deputy.status === 'active' && isAway(person, now);

@@ -20,7 +20,7 @@ import { auditEntriesAfter, latestAuditIdSync, loadOrganisations, loadPeople, lo
 import { listSearchSources, searchSourcesVersion } from './search.registry';
 import { organisationDocument, personDocument, registerBuiltInSources, unitDocument } from './search.sources';
 import { buildThesaurus } from './search.thesaurus';
-import { isAway } from '@/modules/directory/directory.rules';
+import { showDeputyFirst } from '@/modules/directory/editing.rules';
 import { formatDate } from '@/lib/dates';
 import type { PersonCard } from './search.sources';
 import type { ParsedQuery, SearchDocument, SearchFilters, SearchHit, SearchResult, Thesaurus } from './search.types';
@@ -350,9 +350,10 @@ function showDeputiesFirst(index: SearchIndex, hits: SearchHit[], now?: number):
 	const at = new Date(now ?? Date.now());
 	for (let i = 0; i < hits.length; i++) {
 		const card = hits[i].type === 'person' ? (hits[i].data as PersonCard | undefined) : undefined;
-		if (!card || card.status !== 'active' || card.deputyId == null || !isAway(card, at)) continue;
+		if (!card || card.status !== 'active' || card.deputyId == null) continue;
 		const deputy = index.hitForEntity('person', card.deputyId, at.getTime());
-		if (!deputy || deputy.status !== 'active') continue;
+		// The one rule for "lead with the deputy" (also the person page's): away now, deputy still active.
+		if (!deputy || !showDeputyFirst(card, deputy, at)) continue;
 		const existing = hits.findIndex((h) => h.type === 'person' && h.ref === deputy.ref);
 		if (existing >= 0 && existing < i) continue;
 		if (existing > i) hits.splice(existing, 1);
