@@ -74,6 +74,14 @@ describe('The HSDS feed of the fixture network', () => {
 		for (const m of mobiles.slice(0, 50)) expect(json).not.toContain(m.mobile!);
 	});
 
+	it('leaves out an e-mail address that HSDS validators would reject (non-ASCII)', async () => {
+		const somebody = await t.db.selectFrom('person').select(['id', 'unit_id']).where('status', '=', 'active').where('email_visibility', '=', 'public').executeTakeFirstOrThrow();
+		await t.db.updateTable('person').set({ email: 'søren@kommune.dk' }).where('id', '=', somebody.id).execute();
+		const service = await hsdsService(t.db, hsdsId('service', somebody.unit_id), base);
+		expect(hsds.validate('service.json', service)).toEqual([]);
+		expect(JSON.stringify(service)).not.toContain('søren@');
+	});
+
 	it('answers unknown ids with nothing', async () => {
 		expect(await hsdsService(t.db, '00000000-0000-5000-8000-000000000000', base)).toBeUndefined();
 		expect(await hsdsOrganisation(t.db, 'x', base)).toBeUndefined();

@@ -188,8 +188,9 @@ describe.skipIf(skipBrowser)('Attacks from the hardening issue', () => {
 		expect((await send(`/api/people/${refs[1]}`, { headers: { cookie: cookie.header } })).status).toBe(200);
 	});
 
-	it('reports the migration level and the jobs on /api/health', async () => {
-		const health = JSON.parse((await send('/api/health')).body);
+	it('keeps /api/health to the contract and reports the migration level and the jobs on ?detaljer=1', async () => {
+		expect(JSON.parse((await send('/api/health')).body)).toEqual({ status: 'ok' });
+		const health = JSON.parse((await send('/api/health?detaljer=1')).body);
 		expect(health.status).toBe('ok');
 		expect(health.migration).toMatch(/^\d{4}_/);
 		expect(typeof health.jobs).toBe('object');

@@ -70,6 +70,9 @@ function compact<T extends Json>(object: T): T {
 const isoDate = (iso: string | null) => (iso ? iso.slice(0, 10) : null);
 const isoDateTime = (iso: string | null) => (iso ? new Date(iso).toISOString() : null);
 const validUrl = (url: string | null) => (url && /^https?:\/\/\S+$/i.test(url) ? url : null);
+/** HSDS says `format: email` (ASCII, as JSON Schema validators read it): an address outside it is left out, not sent broken. */
+const ASCII_EMAIL = /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/i;
+const validEmail = (email: string | null | undefined) => (email && ASCII_EMAIL.test(email) ? email : null);
 
 function organisationObject(o: HsdsOrganisationRow, baseUrl: string): Json {
 	const id = hsdsId('organization', o.id);
@@ -77,7 +80,7 @@ function organisationObject(o: HsdsOrganisationRow, baseUrl: string): Json {
 		id,
 		name: o.name,
 		description: o.description || o.name,
-		email: o.email,
+		email: validEmail(o.email),
 		website: validUrl(o.website),
 		uri: `${baseUrl}/organisationer/${o.slug}`,
 		phones: o.phone ? [{ id: hsdsId('phone', `organisation:${o.id}`), organization_id: id, number: o.phone, type: 'voice' }] : [],
@@ -95,7 +98,7 @@ function contactObject(p: HsdsPersonRow, serviceId: string): Json {
 		service_id: serviceId,
 		name: `${p.first_name} ${p.last_name}`.trim(),
 		title: p.title || (p.key_person ? 'Nøgleperson' : null),
-		email: p.email && p.email_visibility === 'public' ? p.email : null,
+		email: p.email_visibility === 'public' ? validEmail(p.email) : null,
 		phones,
 	});
 }
@@ -149,11 +152,11 @@ function serviceObject(u: HsdsUnitRow, parts: ServiceParts, baseUrl: string, ful
 		alternate_name: aliases.join(', '),
 		description: u.description || `${u.name} i ${organisation.name}`,
 		url: `${baseUrl}/organisationer/${organisation.slug}/${u.slug}`,
-		email: shared.find((c) => c.email)?.email ?? null,
+		email: validEmail(shared.find((c) => validEmail(c.email))?.email),
 		status: 'active',
 		// The oldest "Senest bekræftet" among the unit's people: everything shown was confirmed on or after it.
 		assured_date: isoDate(confirmed[0] ?? null),
-		assurer_email: keyPerson?.email ?? null,
+		assurer_email: validEmail(keyPerson?.email),
 		last_modified: isoDateTime(modified),
 	});
 	if (!full) return oneToOne;
