@@ -63,6 +63,10 @@ describe.skipIf(skipBrowser)('Attacks from the hardening issue', () => {
 		const source = openSqlite(e2e.dbPath, { readonly: true });
 		source.exec(`VACUUM INTO '${dbPath}'`);
 		source.close();
+		// Limits counted by the other specs (all from 127.0.0.1) are theirs, not this server's.
+		const copy = openSqlite(dbPath);
+		copy.exec('DELETE FROM rate_limit');
+		copy.close();
 		port = await freePort();
 		base = `http://127.0.0.1:${port}`;
 		server = spawn(process.execPath, [e2e.serverEntry], {
@@ -178,7 +182,7 @@ describe.skipIf(skipBrowser)('Attacks from the hardening issue', () => {
 		const refs = (await db.selectFrom('person').select('ref').where('status', '=', 'active').limit(70).execute()).map((p) => p.ref);
 		const statuses: number[] = [];
 		for (const ref of refs) statuses.push((await send(`/api/people/${ref}`)).status);
-		expect(statuses.slice(0, 60).every((s) => s === 200)).toBe(true);
+		expect(statuses.slice(0, 60).filter((s) => s !== 200)).toEqual([]);
 		expect(statuses.slice(60).every((s) => s === 429)).toBe(true);
 		const limited = await send(`/personer/${refs[0]}`);
 		expect(limited.status).toBe(429);
