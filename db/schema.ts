@@ -257,6 +257,8 @@ export interface CorrectionTable {
 	resolved_by: string | null;
 	resolved_at: string | null;
 	created_at: string;
+	/** A correction about a knowledge article section (`<collection>/<slug>#<section>`), migration 0012. */
+	article_ref: Generated<string | null>;
 }
 
 export type EventStatus = 'draft' | 'published' | 'cancelled';
@@ -349,6 +351,47 @@ export interface EventRegistrationTokenTable {
 	created_at: string;
 }
 
+/** Review facts of a content article, mirrored from its frontmatter (migration 0012). */
+export interface KnowledgeArticleTable {
+	ref: string;
+	collection: string;
+	slug: string;
+	title: string;
+	summary: Generated<string>;
+	owner_person_ref: string | null;
+	/** `<organisation slug>/<unit slug>`. */
+	owner_unit: string | null;
+	/** ISO date. */
+	last_reviewed: string;
+	/** Months. */
+	review_every: number;
+	synced_at: string;
+}
+
+/** A municipality's own note to one phase of a pathway (Markdown; rendered only through renderMarkdown()). */
+export interface KnowledgeNoteTable {
+	id: Generated<number>;
+	article_ref: string;
+	phase_id: string;
+	municipality_code: string;
+	body: string;
+	updated_by: string;
+	created_at: string;
+	updated_at: string;
+}
+
+/** News by admins (Markdown; rendered only through renderMarkdown()). */
+export interface NewsTable {
+	id: Generated<number>;
+	title: string;
+	body: string;
+	municipality_code: string | null;
+	published_at: string;
+	created_by: string;
+	created_at: string;
+	updated_at: string;
+}
+
 export interface Database {
 	municipality: MunicipalityTable;
 	topic: TopicTable;
@@ -378,6 +421,9 @@ export interface Database {
 	event_organiser: EventOrganiserTable;
 	event_registration: EventRegistrationTable;
 	event_registration_token: EventRegistrationTokenTable;
+	knowledge_article: KnowledgeArticleTable;
+	knowledge_note: KnowledgeNoteTable;
+	news: NewsTable;
 }
 
 export type PersonRow = Selectable<PersonTable>;

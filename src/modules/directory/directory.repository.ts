@@ -291,6 +291,8 @@ export interface PeopleFilter {
 	topic?: string;
 	status?: 'active' | 'left';
 	ids?: number[];
+	/** Any of these routing roles (knowledge pathways' contact blocks). */
+	roles?: string[];
 }
 
 /** People matching a filter, key persons first, then by name. */
@@ -307,6 +309,11 @@ export async function listPeople(db: Executor, filter: PeopleFilter = {}): Promi
 	if (filter.organisationId !== undefined) q = q.where('organisation.id', '=', filter.organisationId);
 	if (filter.municipalityCode) q = q.where('person.municipality_code', '=', filter.municipalityCode);
 	if (filter.status) q = q.where('person.status', '=', filter.status);
+	if (filter.roles) {
+		if (filter.roles.length === 0) return [];
+		const roles = filter.roles;
+		q = q.where('person.id', 'in', (eb) => eb.selectFrom('person_role').select('person_id').where('role_slug', 'in', roles));
+	}
 	if (filter.topic) {
 		const topic = filter.topic;
 		q = q.where('person.id', 'in', (eb) => eb.selectFrom('person_topic').select('person_id').where('topic_slug', '=', topic));
