@@ -5,7 +5,6 @@ import { COLLECTION_LABEL, type Article } from './knowledge.types';
 
 export function articleDocument(a: Article, thesaurus: Thesaurus, memberCodes: string[]): SearchDocument {
 	const inText = tagsFromText(thesaurus, `${a.title} ${a.summary}`);
-	const roles = [...new Set([...(inText.role ?? []), ...a.phases.flatMap((p) => p.contacts.flatMap((c) => c.roles))])];
 	const phaseText = a.phases.map((p) => `${p.title} ${Object.values(p.actors).join(' ')}`).join(' ');
 	return {
 		type: 'article',
@@ -21,9 +20,12 @@ export function articleDocument(a: Article, thesaurus: Thesaurus, memberCodes: s
 			{ text: phaseText, weight: 0.3 },
 			{ text: a.body.replace(/[#*_`>|[\]()-]/g, ' ').slice(0, 4000), weight: 0.2 },
 		],
-		// A pathway names no municipality but serves every member one: it is a weak match for the place, so the
-		// local key person still outranks it while the pathway stays among the results.
-		tags: { ...inText, topic: [...new Set([...(inText.topic ?? []), ...a.topics])], ...(roles.length && { role: roles }) },
-		weakTags: a.collection === 'pathways' ? { municipality: memberCodes } : undefined,
+		// A pathway shows live contacts for every member municipality (?kommune=), so it matches the place fully:
+		// "udskrivning gribskov" is a complete match, ranked after the first complete people (search.index.ts).
+		tags: {
+			...inText,
+			topic: [...new Set([...(inText.topic ?? []), ...a.topics])],
+			...(a.collection === 'pathways' && { municipality: memberCodes }),
+		},
 	};
 }

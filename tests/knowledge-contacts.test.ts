@@ -1,0 +1,91 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Db } from '@db/client';
+import { createTestDb } from './helpers/test-db';
+import { as, buildNetwork, type Network } from './helpers/editing-network';
+import { systemActor } from '@/modules/audit/audit.repository';
+import { handoverSchema } from '@/modules/directory/directory.schema';
+import { handOver } from '@/modules/directory/directory.handover';
+import { listMunicipalities } from '@/modules/directory/directory.repository';
+import { patchPerson } from '@/modules/directory/directory.writes';
+import { pathwayContacts, verifyPathway } from '@/modules/knowledge/knowledge.contacts';
+import { pathwaySchema } from '@/modules/knowledge/knowledge.schema';
+import { reviewSignal, type ContactEntry } from '@/modules/knowledge/knowledge.rules';
+import type { Article } from '@/modules/knowledge/knowledge.types';
+
+const NOW = new Date('2026-11-24T10:00:00Z');
+
+function pathway(lastReviewed = '2026-11-01'): Article {
+	const data = pathwaySchema.parse({
+		title: 'Udskrivning',
+		summary: 'Test',
+		owner: { unit: 'testby-kommune/ppr' },
+		last_reviewed: lastReviewed,
+		review_every: 6,
+		sources: [{ title: 'Kilde' }],
+		phases: [{ id: 'udskrivning', title: 'Udskrivning', actors: { kommune: 'Kommunen deltager.' }, contacts: [{ label: 'Kommunens kontakt', sector: 'kommune', roles: ['udskrivning'], age_groups: ['13-17'] }] }],
+	});
+	return { collection: 'pathways', slug: 'test', ref: 'pathways/test', url: '/viden/forloeb/test', title: data.title, summary: data.summary, owner: data.owner, lastReviewed: lastReviewed, reviewEvery: 6, sources: data.sources, topics: [], order: 1, body: '', phases: data.phases };
+}
+
+const shown = (entries: ContactEntry[]) => entries.map((e) => (e.kind === 'vacant' ? `vakant:${e.unit.name}:${e.contacts.map((c) => c.label).join(',')}` : `${e.reason}:${e.person.ref}${e.related ? `<${e.related.ref}` : ''}`));
+
+describe('Live contacts of a pathway', () => {
+	let db: Db;
+	let cleanup: () => Promise<void>;
+	let n: Network;
+	const block = async (now = NOW) => (await pathwayContacts(db, pathway(), '219', now))[0].blocks[0].entries;
+
+	beforeEach(async () => {
+		({ db, cleanup } = await createTestDb());
+		n = await buildNetwork(db);
+	});
+	afterEach(() => cleanup());
+
+	it('shows the municipality’s person with the role and age, not others', async () => {
+		expect(shown(await block())).toEqual(['holder:T001']);
+		expect(shown((await pathwayContacts(db, pathway(), '270', NOW))[0].blocks[0].entries)).toEqual([]);
+	});
+
+	it('leads with the deputy during an absence and lists the absent holder after', async () => {
+		await patchPerson(db, systemActor('test'), n.leader, { deputy_id: n.colleague, away_from: '2026-11-20', away_until: '2026-12-01' }, 'update');
+		expect(shown(await block())).toEqual(['deputy:T002<T001', 'away:T001']);
+		// The day after the absence the holder is back on their own.
+		expect(shown(await block(new Date('2026-12-02T10:00:00Z')))).toEqual(['holder:T001']);
+	});
+
+	it('shows the successor after a handover, whether or not the roles moved', async () => {
+		const moved = await handOver(db, as('admin'), n.leader, handoverSchema.parse({ mode: 'successor', successorRef: 'T002', moveTags: 'on' }), NOW);
+		expect(moved.ok).toBe(true);
+		expect(shown(await block())).toEqual(['holder:T002<T001']);
+	});
+
+	it('names the successor in place of a leaver who kept the roles', async () => {
+		await handOver(db, as('admin'), n.leader, handoverSchema.parse({ mode: 'successor', successorRef: 'T002' }), NOW);
+		expect(shown(await block())).toEqual(['successor:T002<T001']);
+	});
+
+	it('points to the unit’s shared contact when the post is vacant', async () => {
+		await handOver(db, as('admin'), n.leader, handoverSchema.parse({ mode: 'vacant' }), NOW);
+		expect(shown(await block())).toEqual(['vakant:PPR:PPR hovednummer']);
+	});
+
+	it('is verified only while the review is current and every shown person is confirmed within the policy', async () => {
+		const members = (await listMunicipalities(db)).filter((m) => m.code === '219');
+		// T001 was last confirmed 2025-01-01: a routing role (6 months) plus the grace period has passed.
+		const stale = await verifyPathway(db, pathway(), NOW, members);
+		expect(stale.verified).toBe(false);
+		expect(stale.staleParts).toEqual([{ phaseId: 'udskrivning', phaseTitle: 'Udskrivning', municipality: 'Hillerød', people: [{ ref: 'T001', name: 'Alma Testesen', verifiedAt: '2025-01-01' }] }]);
+
+		await patchPerson(db, systemActor('test'), n.leader, { verified_at: '2026-11-01' }, 'confirm');
+		expect((await verifyPathway(db, pathway(), NOW, members)).verified).toBe(true);
+		// An overdue review alone makes it unverified.
+		const old = await verifyPathway(db, pathway('2025-01-01'), NOW, members);
+		expect(old).toMatchObject({ verified: false, staleParts: [], review: { state: 'overdue', dueOn: '2025-07-01' } });
+	});
+
+	it('counts the review as due 30 days ahead and overdue from the due date (Copenhagen)', () => {
+		expect(reviewSignal({ lastReviewed: '2026-06-01', reviewEvery: 6 }, new Date('2026-11-01T12:00:00Z')).state).toBe('due_soon');
+		expect(reviewSignal({ lastReviewed: '2026-06-01', reviewEvery: 6 }, new Date('2026-10-31T12:00:00Z')).state).toBe('ok');
+		expect(reviewSignal({ lastReviewed: '2026-06-01', reviewEvery: 6 }, new Date('2026-11-30T23:30:00Z')).state).toBe('overdue');
+	});
+});

@@ -1,0 +1,72 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import yaml from 'js-yaml';
+import { describe, expect, it } from 'vitest';
+import { fieldErrors } from '@/lib/forms';
+import { methodSchema, pathwaySchema, resourceSchema } from '@/modules/knowledge/knowledge.schema';
+
+const valid = {
+	title: 'Netværksmøder',
+	summary: 'Et møde om én plan.',
+	owner: { unit: 'netvaerkssekretariatet/tovholder-og-styregruppe' },
+	last_reviewed: '2026-11-20',
+	review_every: 12,
+	sources: [{ title: 'Sammen ved vi bedst' }],
+};
+
+function frontmatter(path: string): unknown {
+	const text = readFileSync(path, 'utf8');
+	const m = /^---\n([\s\S]*?)\n---\n/.exec(text);
+	if (!m) throw new Error(`${path} has no frontmatter`);
+	return yaml.load(m[1]);
+}
+
+describe('Knowledge frontmatter schema', () => {
+	it('accepts an article with title, summary, owner, review date, interval and sources', () => {
+		const parsed = methodSchema.parse(valid);
+		expect(parsed.last_reviewed.toISOString().slice(0, 10)).toBe('2026-11-20');
+		expect(methodSchema.parse({ ...valid, owner: { person: 'D00001' } }).owner).toEqual({ person: 'D00001' });
+	});
+
+	it('rejects a missing title, owner or review date with a message per field', () => {
+		const { title: _t, ...noTitle } = valid;
+		const { owner: _o, ...noOwner } = valid;
+		const { last_reviewed: _l, ...noReview } = valid;
+		expect(fieldErrors(methodSchema.safeParse(noTitle).error!)).toHaveProperty('title');
+		expect(fieldErrors(methodSchema.safeParse(noOwner).error!)).toHaveProperty('owner');
+		expect(fieldErrors(methodSchema.safeParse(noReview).error!)).toHaveProperty('last_reviewed');
+		expect(methodSchema.safeParse({ ...valid, title: '' }).success).toBe(false);
+		expect(methodSchema.safeParse({ ...valid, last_reviewed: 'i går' }).success).toBe(false);
+	});
+
+	it('rejects an owner that is neither a person ref nor an organisation/unit pair, and an article without sources', () => {
+		expect(methodSchema.safeParse({ ...valid, owner: { unit: 'PPR' } }).success).toBe(false);
+		expect(methodSchema.safeParse({ ...valid, owner: { person: 'D1', unit: 'a/b' } }).success).toBe(false);
+		expect(methodSchema.safeParse({ ...valid, owner: 'tovholderen' }).success).toBe(false);
+		expect(methodSchema.safeParse({ ...valid, sources: [] }).success).toBe(false);
+		expect(methodSchema.safeParse({ ...valid, review_every: 0 }).success).toBe(false);
+	});
+
+	it('needs phases with contact blocks on a pathway', () => {
+		expect(pathwaySchema.safeParse(valid).success).toBe(false);
+		const phase = { id: 'udskrivning', title: 'Udskrivning', actors: { kommune: 'Deltager.' }, contacts: [{ label: 'Kontakt', sector: 'kommune', roles: ['udskrivning'] }] };
+		const parsed = pathwaySchema.parse({ ...valid, phases: [phase] });
+		expect(parsed.phases[0].contacts[0]).toMatchObject({ max: 4, age_groups: [], key_persons_only: false });
+		expect(pathwaySchema.safeParse({ ...valid, phases: [{ ...phase, contacts: [{ ...phase.contacts[0], sector: 'skole' }] }] }).success).toBe(false);
+		expect(pathwaySchema.safeParse({ ...valid, phases: [{ ...phase, id: 'Fase 1' }] }).success).toBe(false);
+	});
+
+	it('accepts every article in content/ (the build validates the same way)', () => {
+		const schemas = { methods: methodSchema, pathways: pathwaySchema, resources: resourceSchema };
+		let count = 0;
+		for (const [collection, schema] of Object.entries(schemas)) {
+			const dir = join('content', collection);
+			for (const file of readdirSync(dir).filter((f) => f.endsWith('.md'))) {
+				const result = schema.safeParse(frontmatter(join(dir, file)));
+				expect(result.success, `${collection}/${file}: ${result.success ? '' : JSON.stringify(result.error.issues)}`).toBe(true);
+				count++;
+			}
+		}
+		expect(count).toBeGreaterThanOrEqual(15);
+	});
+});
