@@ -11,6 +11,7 @@ import { retentionJob } from '@/modules/privacy/privacy.retention';
 import { backupJob } from './jobs.backup';
 import { handoverJob } from '@/modules/directory/directory.handover.job';
 import { supervisionJob } from '@/modules/supervision/supervision.job';
+import { knowledgeReviewJob } from '@/modules/knowledge/knowledge.job';
 
 export function registerAllJobs(): void {
 	registerJob(freshnessJob);
@@ -19,5 +20,6 @@ export function registerAllJobs(): void {
 	registerJob(backupJob);
 	registerJob(handoverJob);
 	registerJob(supervisionJob);
+	registerJob(knowledgeReviewJob);
 	registerJob(mailJob);
 }
