@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import yaml from 'js-yaml';
+import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { fieldErrors } from '@/lib/forms';
 import { methodSchema, pathwaySchema, resourceSchema } from '@/modules/knowledge/knowledge.schema';
@@ -18,7 +18,7 @@ function frontmatter(path: string): unknown {
 	const text = readFileSync(path, 'utf8');
 	const m = /^---\n([\s\S]*?)\n---\n/.exec(text);
 	if (!m) throw new Error(`${path} has no frontmatter`);
-	return yaml.load(m[1]);
+	return parseYaml(m[1]);
 }
 
 describe('Knowledge frontmatter schema', () => {

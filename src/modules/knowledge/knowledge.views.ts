@@ -85,3 +85,26 @@ export async function loadVolunteers(db: Db): Promise<VolunteerView[]> {
 	}
 	return out;
 }
+
+export interface NetworkPage {
+	municipalities: Municipality[];
+	organisations: { slug: string; name: string; type: string }[];
+	coordinators: import('@/modules/directory/directory.types').Person[];
+	steeringGroup: import('@/modules/directory/directory.types').Person[];
+}
+
+/** "Om netværket": members, steering group and coordinator, live from the directory (roles tovholder, styregruppe). */
+export async function loadNetworkPage(db: Db): Promise<NetworkPage> {
+	const [municipalities, organisations, coordinators, steeringGroup] = await Promise.all([
+		listMunicipalities(db, { membersOnly: true }),
+		listOrganisations(db),
+		listPeople(db, { roles: ['tovholder'], status: 'active' }),
+		listPeople(db, { roles: ['styregruppe'], status: 'active' }),
+	]);
+	return {
+		municipalities,
+		organisations: organisations.filter((o) => o.type !== 'kommune').map((o) => ({ slug: o.slug, name: o.name, type: o.type })),
+		coordinators,
+		steeringGroup,
+	};
+}
