@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { expectAccessible, launchBrowser, newPage, openServerDb, skipBrowser } from './helpers';
+import { baseURL, expectAccessible, launchBrowser, newPage, openServerDb, skipBrowser } from './helpers';
+import { createUserWithSession } from '../helpers/auth';
 import { as } from '../helpers/editing-network';
 import { handOver } from '@/modules/directory/directory.handover';
 import { handoverSchema } from '@/modules/directory/directory.schema';
@@ -115,5 +116,89 @@ describe.skipIf(skipBrowser)('Discharge pathway with live contacts', () => {
 		const types = new Set(mixed.results.map((r: { type: string }) => r.type));
 		expect(types.has('person')).toBe(true);
 		expect(types.has('article')).toBe(true);
+	});
+
+	async function signedIn(opts: Parameters<typeof createUserWithSession>[1]): Promise<Page> {
+		const { cookie } = await createUserWithSession(db, { secondFactor: true, ...opts });
+		const page = await newPage(browser);
+		await page.context().addCookies([cookie.playwright(baseURL)]);
+		return page;
+	}
+
+	it('lets Gribskov’s editor add a local note to a phase, and refuses another municipality’s editor', async () => {
+		const gribskov = await db.selectFrom('organisation').select('id').where('type', '=', 'kommune').where('municipality_code', '=', '270').executeTakeFirstOrThrow();
+		const hilleroed = await db.selectFrom('organisation').select('id').where('type', '=', 'kommune').where('municipality_code', '=', '219').executeTakeFirstOrThrow();
+		const editor = await signedIn({ role: 'org_editor', organisationIds: [gribskov.id] });
+		await editor.goto(`${PATHWAY}/noter?kommune=gribskov`);
+		await expectAccessible(editor);
+		await editor.getByLabel('Bemærkning til fasen "Udskrivning"').fill('Ring til **ungeindsatsen** inden udskrivning. <script>alert(1)</script>');
+		await editor.locator('form:has(#note-udskrivning)').getByRole('button', { name: 'Gem bemærkning' }).click();
+		await editor.waitForURL(/kommune=gribskov#fase-udskrivning/);
+		const note = editor.locator('#fase-udskrivning .local-note');
+		expect(await note.innerText()).toContain('Ring til ungeindsatsen inden udskrivning.');
+		expect(await note.innerHTML()).not.toContain('<script');
+		const audit = await db.selectFrom('audit_log').select(['action', 'actor']).where('entity_type', '=', 'knowledge_note').orderBy('id', 'desc').executeTakeFirstOrThrow();
+		expect(audit.action).toBe('create');
+
+		const other = await signedIn({ role: 'org_editor', organisationIds: [hilleroed.id] });
+		const refused = await other.goto(`${PATHWAY}/noter?kommune=gribskov`);
+		expect(refused?.status()).toBe(403);
+		const post = await other.request.post(`${PATHWAY}/noter?kommune=gribskov`, { form: { phase: 'udskrivning', body: 'Overtaget' }, headers: { Origin: baseURL } });
+		expect(post.status()).toBe(403);
+		const bodies = await db.selectFrom('knowledge_note').select('body').where('municipality_code', '=', '270').execute();
+		expect(bodies.map((b) => b.body)).not.toContain('Overtaget');
+	});
+
+	it('publishes an admin’s news on the home page and Gribskov’s page, sanitised', async () => {
+		const admin = await signedIn({ role: 'admin' });
+		await admin.goto('/admin/nyheder');
+		await expectAccessible(admin);
+		await admin.getByLabel('Overskrift').fill('Ny udskrivningsaftale i Gribskov');
+		await admin.getByLabel('Tekst').fill('Aftalen gælder fra **1. januar**. [Læs mere](javascript:alert(1)) <img src=x onerror=alert(2)>');
+		await admin.getByLabel('Vises for').selectOption({ label: 'Gribskov (forsiden og kommunens side)' });
+		await admin.getByRole('button', { name: 'Udgiv' }).click();
+		await admin.waitForURL(/gemt=1/);
+		const anon = await newPage(browser);
+		await anon.setViewportSize({ width: 390, height: 800 });
+		for (const path of ['/', '/kommuner/gribskov']) {
+			await anon.goto(path);
+			const news = anon.locator('.news');
+			expect(await news.innerText()).toContain('Ny udskrivningsaftale i Gribskov');
+			const html = await news.innerHTML();
+			expect(html).not.toMatch(/javascript:|onerror|<img/);
+			expect(html).toContain('<strong>1. januar</strong>');
+		}
+		await anon.goto('/kommuner/hilleroed');
+		expect(await anon.locator('.news').count()).toBe(0);
+		// Empty title: a Danish message and the text kept.
+		await admin.goto('/admin/nyheder');
+		await admin.getByLabel('Tekst').fill('Tekst uden overskrift');
+		await admin.getByRole('button', { name: 'Udgiv' }).click();
+		expect(await admin.locator('.error').first().innerText()).toContain('Skriv en overskrift');
+		expect(await admin.getByLabel('Tekst').inputValue()).toBe('Tekst uden overskrift');
+	});
+
+	it('sends a section report to the owner’s queue and shows the about, privacy and accessibility pages', async () => {
+		const page = await newPage(browser);
+		await page.setViewportSize({ width: 390, height: 800 });
+		await page.goto('/viden/metoder/netvaerksmoeder');
+		await expectAccessible(page);
+		expect(await page.locator('.article-meta').innerText()).toContain('Senest gennemgået');
+		await page.getByRole('link', { name: /Meld en fejl i dette afsnit/ }).first().click();
+		await page.getByLabel('Hvad er forkert eller mangler?').fill('Skabelonen mangler et punkt om tolk.');
+		await page.getByRole('button', { name: 'Send' }).click();
+		await page.waitForURL(/tak=1/);
+		const row = await db.selectFrom('correction').select(['article_ref', 'unit_id', 'message']).where('article_ref', 'like', 'methods/netvaerksmoeder%').executeTakeFirstOrThrow();
+		expect(row.message).toContain('tolk');
+		for (const path of ['/viden', '/om', '/privatliv', '/tilgaengelighed', '/viden/ressourcer/frivillige', '/viden/ressourcer/hjaelpelinjer']) {
+			const res = await page.goto(path);
+			expect(res?.status(), path).toBe(200);
+			await expectAccessible(page);
+			expect(await page.evaluate(() => document.documentElement.scrollWidth), path).toBeLessThanOrEqual(390);
+		}
+		await page.goto('/om');
+		expect(await page.locator('#coordinator-title + ul .card').count()).toBeGreaterThan(0);
+		await page.goto('/privatliv');
+		expect(await page.locator('main').innerText()).toContain('vejviser_kommune');
 	});
 });
