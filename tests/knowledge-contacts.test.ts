@@ -75,6 +75,7 @@ describe('Live contacts of a pathway', () => {
 		const stale = await verifyPathway(db, pathway(), NOW, members);
 		expect(stale.verified).toBe(false);
 		expect(stale.staleParts).toEqual([{ phaseId: 'udskrivning', phaseTitle: 'Udskrivning', municipality: 'Hillerød', people: [{ ref: 'T001', name: 'Alma Testesen', verifiedAt: '2025-01-01' }] }]);
+		expect(stale.byPhase).toEqual([{ phaseId: 'udskrivning', phaseTitle: 'Udskrivning', people: [{ ref: 'T001', name: 'Alma Testesen', municipalities: ['Hillerød'], everywhere: true }] }]);
 
 		await patchPerson(db, systemActor('test'), n.leader, { verified_at: '2026-11-01' }, 'confirm');
 		expect((await verifyPathway(db, pathway(), NOW, members)).verified).toBe(true);

@@ -3,7 +3,8 @@
  * search engines (README, Decisions): they say `noindex` (meta tag and X-Robots-Tag) and robots.txt asks crawlers
  * to stay out.
  */
-const NOT_FOR_SEARCH_ENGINES = /^\/(?:personer|organisationer|kommuner|api|sog)(?:\/|$)/;
+// Pathway pages show the chosen municipality's people live, so they stay out too (methods may be indexed).
+const NOT_FOR_SEARCH_ENGINES = /^\/(?:personer|organisationer|kommuner|api|sog|viden\/forloeb)(?:\/|$)/;
 
 export function forSearchEngines(pathname: string): boolean {
 	return !NOT_FOR_SEARCH_ENGINES.test(pathname);

@@ -78,8 +78,25 @@ export interface PathwayVerification {
 	review: ReviewSignal;
 	/** Blocks whose shown people include someone stale, per member municipality. */
 	staleParts: StalePart[];
+	/** The same, per phase and person (a regional person shown in every municipality is named once). */
+	byPhase: Array<{ phaseId: string; phaseTitle: string; people: Array<{ ref: string; name: string; municipalities: string[]; everywhere: boolean }> }>;
 	/** Review current and every person shown for any member municipality confirmed within the policy. */
 	verified: boolean;
+}
+
+function groupByPhase(parts: StalePart[], memberCount: number): PathwayVerification['byPhase'] {
+	const phases = new Map<string, PathwayVerification['byPhase'][number]>();
+	for (const part of parts) {
+		const phase = phases.get(part.phaseId) ?? { phaseId: part.phaseId, phaseTitle: part.phaseTitle, people: [] };
+		phases.set(part.phaseId, phase);
+		for (const p of part.people) {
+			let person = phase.people.find((x) => x.ref === p.ref);
+			if (!person) phase.people.push((person = { ref: p.ref, name: p.name, municipalities: [], everywhere: false }));
+			person.municipalities.push(part.municipality);
+			person.everywhere = person.municipalities.length === memberCount;
+		}
+	}
+	return [...phases.values()];
 }
 
 /**
@@ -100,5 +117,5 @@ export async function verifyPathway(db: Db, article: Article, now: Date = new Da
 			staleParts.push({ phaseId: ph.phaseId, phaseTitle: phase.title, municipality: m.name, people: unique.map((p) => ({ ref: p.ref, name: p.name, verifiedAt: freshnessSignal(p, now).verifiedAt })) });
 		}
 	}
-	return { review, staleParts, verified: review.state !== 'overdue' && staleParts.length === 0 };
+	return { review, staleParts, byPhase: groupByPhase(staleParts, municipalities.length), verified: review.state !== 'overdue' && staleParts.length === 0 };
 }

@@ -6,12 +6,14 @@
  */
 import { registerSearchSource } from '@/modules/search/search.registry';
 import { listMunicipalities } from '@/modules/directory/directory.repository';
-import { listArticles } from './knowledge.content';
+import { ensureArticlesSynced, listArticles } from './knowledge.content';
 import { articleDocument } from './knowledge.searchdoc';
 
 registerSearchSource({
 	type: 'article',
 	async load(db, thesaurus) {
+		// The index loads at start-up: a good moment to mirror the review facts for the reminder job.
+		await ensureArticlesSynced(db).catch(() => undefined);
 		const members = (await listMunicipalities(db, { membersOnly: true })).map((m) => m.code);
 		return (await listArticles()).map((a) => articleDocument(a, thesaurus, members));
 	},
