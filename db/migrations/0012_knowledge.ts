@@ -1,4 +1,13 @@
-import type { Kysely } from 'kysely';
+import { PostgresAdapter, type ColumnDefinitionBuilder, type Kysely } from 'kysely';
+
+/**
+ * An auto-numbered id in each engine's own words (`autoIncrement()` is SQLite/MySQL syntax only): SQLite's
+ * INTEGER PRIMARY KEY AUTOINCREMENT, PostgreSQL's identity column.
+ */
+function idColumn(db: Kysely<any>) {
+	const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
+	return (c: ColumnDefinitionBuilder) => (postgres ? c.primaryKey().generatedByDefaultAsIdentity() : c.primaryKey().autoIncrement());
+}
 
 /**
  * Knowledge: the review facts of each content article (mirrored from `content/` frontmatter by the app, so the
@@ -23,7 +32,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 	await db.schema
 		.createTable('knowledge_note')
-		.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+		.addColumn('id', 'integer', idColumn(db))
 		.addColumn('article_ref', 'text', (c) => c.notNull())
 		.addColumn('phase_id', 'text', (c) => c.notNull())
 		.addColumn('municipality_code', 'text', (c) => c.notNull().references('municipality.code'))
@@ -36,7 +45,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 	await db.schema
 		.createTable('news')
-		.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+		.addColumn('id', 'integer', idColumn(db))
 		.addColumn('title', 'text', (c) => c.notNull())
 		.addColumn('body', 'text', (c) => c.notNull())
 		// null: the whole network (home page); a code: also on that municipality's page.

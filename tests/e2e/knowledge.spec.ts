@@ -139,7 +139,10 @@ describe.skipIf(skipBrowser)('Discharge pathway with live contacts', () => {
 		const audit = await db.selectFrom('audit_log').select(['action', 'actor']).where('entity_type', '=', 'knowledge_note').orderBy('id', 'desc').executeTakeFirstOrThrow();
 		expect(audit.action).toBe('create');
 
+		expect(await editor.getByRole('link', { name: 'Redigér Gribskovs lokale bemærkninger' }).count()).toBe(1);
 		const other = await signedIn({ role: 'org_editor', organisationIds: [hilleroed.id] });
+		await other.goto(`${PATHWAY}?kommune=gribskov`);
+		expect(await other.getByRole('link', { name: 'Redigér Gribskovs lokale bemærkninger' }).count()).toBe(0);
 		const refused = await other.goto(`${PATHWAY}/noter?kommune=gribskov`);
 		expect(refused?.status()).toBe(403);
 		const post = await other.request.post(`${PATHWAY}/noter?kommune=gribskov`, { form: { phase: 'udskrivning', body: 'Overtaget' }, headers: { Origin: baseURL } });

@@ -46,10 +46,14 @@ export async function saveNote(db: Db, actor: Actor, article: Article, phaseId: 
 		if (!body) await trx.deleteFrom('knowledge_note').where('id', '=', id).execute();
 		else if (before) await trx.updateTable('knowledge_note').set({ body, updated_by: actor.label, updated_at: at }).where('id', '=', before.id).execute();
 		else
-			id = Number(
-				(await trx.insertInto('knowledge_note').values({ article_ref: article.ref, phase_id: phaseId, municipality_code: municipalityCode, body, updated_by: actor.label, created_at: at, updated_at: at }).executeTakeFirstOrThrow())
-					.insertId,
-			);
+			// RETURNING rather than insertId, so the same write runs on PostgreSQL.
+			id = (
+				await trx
+					.insertInto('knowledge_note')
+					.values({ article_ref: article.ref, phase_id: phaseId, municipality_code: municipalityCode, body, updated_by: actor.label, created_at: at, updated_at: at })
+					.returning('id')
+					.executeTakeFirstOrThrow()
+			).id;
 		await insertAuditEntry(trx, {
 			actor,
 			entityType: 'knowledge_note',
@@ -65,11 +69,11 @@ export async function saveNote(db: Db, actor: Actor, article: Article, phaseId: 
 export async function createNews(db: Db, actor: Actor, input: NewsInput & { municipalityCode: string | null }, now: Date = new Date()): Promise<number> {
 	const at = now.toISOString();
 	return db.transaction().execute(async (trx) => {
-		const res = await trx
+		const { id } = await trx
 			.insertInto('news')
 			.values({ title: input.title, body: input.body, municipality_code: input.municipalityCode, published_at: at, created_by: actor.label, created_at: at, updated_at: at })
+			.returning('id')
 			.executeTakeFirstOrThrow();
-		const id = Number(res.insertId);
 		await insertAuditEntry(trx, { actor, entityType: 'news', entityId: id, entityLabel: input.title, action: 'create', changes: { title: [null, input.title], body: [null, input.body], municipality_code: [null, input.municipalityCode] }, at });
 		return id;
 	});
