@@ -53,6 +53,14 @@ describe('Live contacts of a pathway', () => {
 		expect(shown(await block(new Date('2026-12-02T10:00:00Z')))).toEqual(['holder:T001']);
 	});
 
+	it('lists a deputy who holds the role too only once', async () => {
+		await patchPerson(db, systemActor('test'), n.colleague, { verified_at: '2026-11-01' }, 'confirm');
+		await db.insertInto('person_role').values({ person_id: n.colleague, role_slug: 'udskrivning' }).execute();
+		expect(shown(await block())).toEqual(['holder:T001', 'holder:T002']);
+		await patchPerson(db, systemActor('test'), n.leader, { deputy_id: n.colleague, away_from: '2026-11-20', away_until: '2026-12-01' }, 'update');
+		expect(shown(await block())).toEqual(['deputy:T002<T001', 'away:T001']);
+	});
+
 	it('shows the successor after a handover, whether or not the roles moved', async () => {
 		const moved = await handOver(db, as('admin'), n.leader, handoverSchema.parse({ mode: 'successor', successorRef: 'T002', moveTags: 'on' }), NOW);
 		expect(moved.ok).toBe(true);

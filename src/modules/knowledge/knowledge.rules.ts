@@ -100,7 +100,12 @@ export function selectContacts(spec: ContactSpec, input: BlockInput, now: Date =
 		}
 	}
 	posts.sort((a, b) => b.score - a.score || a.name.localeCompare(b.name, 'da'));
-	return posts.slice(0, spec.max).flatMap((p) => p.entries);
+	// A deputy who also holds the role in their own right is listed once, where they first appear.
+	const seen = new Set<number>();
+	return posts
+		.slice(0, spec.max)
+		.flatMap((p) => p.entries)
+		.filter((e) => e.kind === 'vacant' || (!seen.has(e.person.id) && !!seen.add(e.person.id)));
 }
 
 /** People an entry list shows whose entry is stale by the one freshness policy (freshness.rules.ts). */
