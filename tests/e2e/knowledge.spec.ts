@@ -14,7 +14,7 @@ async function dischargeRefs(page: Page): Promise<string[]> {
 	return page.locator('#fase-udskrivning .contact-block').first().locator('.pathway-contact[data-ref]').evaluateAll((els) => els.map((e) => e.getAttribute('data-ref')!));
 }
 
-describe.skipIf(skipBrowser)('Discharge pathway with live contacts', () => {
+describe.skipIf(skipBrowser)('Discharge pathway with live contacts', { timeout: 180_000 }, () => {
 	let browser: Browser;
 	let db: Db;
 	/** verified_at of every person this spec confirmed or aged, restored afterwards for the other specs. */

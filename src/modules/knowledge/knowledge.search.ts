@@ -11,7 +11,8 @@ import { articleDocument } from './knowledge.searchdoc';
 
 // Under Vitest the search service's glob imports this file, but Astro's content layer has no data store there
 // (every getCollection call would warn): tests register their own article source (tests/knowledge-search.test.ts).
-if (import.meta.env.MODE !== 'test')
+// Checked at run time — a build made from within Vitest (the browser tests) must still register it.
+if (!('__vitest_worker__' in globalThis))
 	registerSearchSource({
 		type: 'article',
 		async load(db, thesaurus) {
