@@ -152,7 +152,10 @@ export function toPostgresDdl(statement: string): string {
 		.replace(/\bBLOB\b/g, 'BYTEA')
 		.replace(/(TABLE|REFERENCES|ON|INTO|FROM|UPDATE) user\b(?!_)/g, '$1 "user"')
 		// index names such as `session_user` are reserved words there
-		.replace(/CREATE (UNIQUE )?INDEX (\w+)/g, 'CREATE $1INDEX "$2"');
+		.replace(/CREATE (UNIQUE )?INDEX (\w+)/g, 'CREATE $1INDEX "$2"')
+		// SQLite can defer foreign keys per transaction (PRAGMA defer_foreign_keys); PostgreSQL only deferrable ones
+		// (SET CONSTRAINTS ALL DEFERRED): db:copy inserts self-referencing rows (successor_id) in any order.
+		.replace(/(REFERENCES\s+"?\w+"?\s*\(\w+\)(\s+ON DELETE (CASCADE|SET NULL))?)/g, '$1 DEFERRABLE INITIALLY IMMEDIATE');
 }
 
 /**
@@ -161,8 +164,11 @@ export function toPostgresDdl(statement: string): string {
  */
 export async function syncIdSequence(db: Kysely<any>, table: string): Promise<void> {
 	if (engineOf(db) !== 'postgres') return;
+	// Only identity columns have a sequence (passkey.id, for one, is text).
+	const seq = await sql<{ seq: string | null }>`SELECT pg_get_serial_sequence(${`"${table}"`}, 'id') AS seq`.execute(db);
+	if (!seq.rows[0]?.seq) return;
 	await sql
-		.raw(`SELECT setval(pg_get_serial_sequence('"${table}"', 'id'), coalesce((SELECT max(id) FROM "${table}"), 0) + 1, false)`)
+		.raw(`SELECT setval('${seq.rows[0].seq}', coalesce((SELECT max(id) FROM "${table}"), 0) + 1, false)`)
 		.execute(db);
 }
 

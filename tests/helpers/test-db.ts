@@ -13,9 +13,10 @@ import { migrations } from '@db/migrations/index';
  * sets it for the PostgreSQL run): a fresh database on that server, created from a migrated template and
  * dropped again by cleanup(). `path` is then the database URL (what createDb() takes).
  */
-export async function createTestDb(): Promise<{ db: Db; path: string; dir: string; cleanup: () => Promise<void> }> {
+export async function createTestDb(options: { engine?: 'sqlite' | 'postgres' } = {}): Promise<{ db: Db; path: string; dir: string; cleanup: () => Promise<void> }> {
 	const dir = mkdtempSync(join(tmpdir(), 'vejviser-test-'));
-	const server = process.env.TEST_DATABASE_URL?.trim();
+	const server = options.engine === 'sqlite' ? undefined : process.env.TEST_DATABASE_URL?.trim();
+	if (options.engine === 'postgres' && !server) throw new Error('TEST_DATABASE_URL is not set');
 	if (server) {
 		const url = await freshPostgresDatabase(server);
 		const db = createDb(url);
@@ -60,9 +61,12 @@ async function admin<T>(server: string, fn: (client: pg.Client) => Promise<T>): 
 	}
 }
 
+/** Bump when the PostgreSQL DDL translation changes (db/client.ts toPostgresDdl), so templates are rebuilt. */
+const TEMPLATE_VERSION = 2;
+
 /** The template's name changes with the set of migrations, so a new migration gets a new template. */
 function templateName(): string {
-	const hash = createHash('sha256').update(Object.keys(migrations).sort().join(',')).digest('hex').slice(0, 10);
+	const hash = createHash('sha256').update(`${TEMPLATE_VERSION}:${Object.keys(migrations).sort().join(',')}`).digest('hex').slice(0, 10);
 	return `vejviser_template_${hash}`;
 }
 
