@@ -21,6 +21,8 @@ export default defineConfig({
 		// DATABASE_PATH or host (Astro inlines `public` server variables at build time).
 		schema: {
 			DATABASE_PATH: envField.string({ context: 'server', access: 'secret', default: 'data/vejviser.db' }),
+			// postgres://… runs the same app on PostgreSQL instead of the SQLite file (db/client.ts databaseTarget).
+			DATABASE_URL: envField.string({ context: 'server', access: 'secret', optional: true }),
 			// PUBLIC_BASE_URL is read in src/lib/base-url.ts: its default (the address the server listens on) is only
 			// known at run time.
 			SMTP_URL: envField.string({ context: 'server', access: 'secret', optional: true }),

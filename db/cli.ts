@@ -4,11 +4,16 @@
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { createDb, type Db } from './client';
+import { createDb, databaseTarget, isPostgresUrl, type Db } from './client';
 import { migrateToLatest } from './migrate';
 import { backupDatabase, restoreDatabase } from './backup';
 
-const databasePath = resolve(process.env.DATABASE_PATH ?? 'data/vejviser.db');
+/** DATABASE_URL (PostgreSQL) or the SQLite file at DATABASE_PATH — the same choice the server makes. */
+const target = databaseTarget();
+const postgres = isPostgresUrl(target);
+const databasePath = postgres ? target : resolve(target);
+/** For messages: never print a password from the URL. */
+const databaseName = postgres ? target.replace(/\/\/[^@/]*@/, '//') : databasePath;
 const [command, ...args] = process.argv.slice(2);
 /** A command-line tool may wait longer for the site's writes to finish than a person on a web page. */
 const cliOptions = { maxWaitMs: Number(process.env.DB_MAX_WAIT_MS ?? 60_000) };
@@ -25,7 +30,7 @@ async function withDb<T>(fn: (db: Db) => Promise<T>): Promise<T> {
 
 /** The address of a server that answers on this database right now, if any (it records its address). */
 async function runningServer(): Promise<string | undefined> {
-	if (!existsSync(databasePath)) return undefined;
+	if (postgres || !existsSync(databasePath)) return undefined;
 	const { recalledServerAddress } = await import('../src/lib/base-url');
 	const db = createDb(databasePath, cliOptions);
 	const address = await recalledServerAddress(db).catch(() => undefined);
@@ -44,14 +49,14 @@ const commands: Record<string, () => Promise<number>> = {
 		const db = createDb(databasePath, cliOptions);
 		const applied = await migrateToLatest(db);
 		await db.destroy();
-		console.log(applied.length ? `Migrerede ${databasePath}: ${applied.join(', ')}` : `${databasePath} er allerede opdateret.`);
+		console.log(applied.length ? `Migrerede ${databaseName}: ${applied.join(', ')}` : `${databaseName} er allerede opdateret.`);
 		return 0;
 	},
 	async seed() {
 		const { seedDemoNetwork } = await import('./seed');
 		return withDb(async (db) => {
 			const result = await seedDemoNetwork(db);
-			console.log(result.seeded ? `Demonetværket er lagt i ${databasePath}: ${result.people} personer.` : `Databasen har allerede data; intet seedet.`);
+			console.log(result.seeded ? `Demonetværket er lagt i ${databaseName}: ${result.people} personer.` : `Databasen har allerede data; intet seedet.`);
 			return 0;
 		});
 	},
@@ -101,6 +106,10 @@ const commands: Record<string, () => Promise<number>> = {
 			console.error('Brug: npm run db:backup -- FIL');
 			return 2;
 		}
+		if (postgres) {
+			console.error('På PostgreSQL tages sikkerhedskopier med pg_dump (se README); db:backup gælder SQLite-filen.');
+			return 2;
+		}
 		// SQLite's online backup API: consistent while the site keeps writing; checked before it counts.
 		const db = createDb(databasePath, cliOptions);
 		try {
@@ -117,6 +126,10 @@ const commands: Record<string, () => Promise<number>> = {
 			console.error('Brug: npm run db:restore -- FIL   (stop serveren først)');
 			return 2;
 		}
+		if (postgres) {
+			console.error('På PostgreSQL gendannes med pg_restore/psql (se README); db:restore gælder SQLite-filen.');
+			return 2;
+		}
 		const running = await runningServer();
 		if (running) {
 			console.error(`Serveren kører på ${running}. Stop den først (fx systemctl stop vejviser), og kør så kommandoen igen.`);
@@ -125,6 +138,10 @@ const commands: Record<string, () => Promise<number>> = {
 		await restoreDatabase(resolve(file), databasePath);
 		console.log(`Databasen ${databasePath} er gendannet fra ${file}. Start serveren igen.`);
 		return 0;
+	},
+	async copy() {
+		const { copyFromCli } = await import('./copy');
+		return copyFromCli(args);
 	},
 	async 'user:add'() {
 		const { addUserFromCli } = await import('../src/modules/auth/auth.cli');

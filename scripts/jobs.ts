@@ -4,7 +4,7 @@
  * Options: `--job NAME` (only that job), `--now ISO` (pretend it is then; for trying the schedule).
  */
 import { resolve } from 'node:path';
-import { createDb } from '../db/client';
+import { createDb, databaseTarget, isPostgresUrl } from '../db/client';
 import { migrateToLatest } from '../db/migrate';
 import { registerAllJobs } from '../src/modules/jobs/jobs.all';
 import { listJobs, runJob } from '../src/modules/jobs/jobs.registry';
@@ -22,7 +22,8 @@ async function main(): Promise<number> {
 		return 2;
 	}
 	const only = option('job');
-	const db = createDb(resolve(process.env.DATABASE_PATH ?? 'data/vejviser.db'));
+	const target = databaseTarget();
+	const db = createDb(isPostgresUrl(target) ? target : resolve(target));
 	try {
 		await migrateToLatest(db);
 		registerAllJobs();

@@ -54,7 +54,7 @@ export const onRequest = defineMiddleware(async (context, next) => {
 
 	// Anonymous loops over person pages and the JSON API (scraping every work e-mail) slow down; people don't notice.
 	if (!context.locals.user && request.method === 'GET') {
-		const retryAfter = anonymousReadLimited(getDb(), context.url.pathname, clientIp(context));
+		const retryAfter = await anonymousReadLimited(getDb(), context.url.pathname, clientIp(context));
 		if (retryAfter !== null) {
 			context.locals.retryAfterSeconds = retryAfter;
 			return withHeaders(await rewriteTo(context, '/fejl/429'));

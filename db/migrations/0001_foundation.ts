@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { runDdl } from '../client';
 import { ageGroups, municipalities, municipalitySynonyms, roles, topics } from './0001_reference';
 
 /**
@@ -192,7 +193,7 @@ const statements = [
 ];
 
 export async function up(db: Kysely<any>): Promise<void> {
-	for (const statement of statements) await sql.raw(statement).execute(db);
+	await runDdl(db, statements);
 	await insertReference(db);
 }
 

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { runDdl } from '../client';
 
 /**
  * The search thesaurus and the search log.
@@ -141,7 +142,7 @@ export const seedTerms: Record<'topic' | 'role' | 'age_group' | 'municipality' |
 };
 
 export async function up(db: Kysely<any>): Promise<void> {
-	for (const statement of statements) await sql.raw(statement).execute(db);
+	await runDdl(db, statements);
 	const now = new Date().toISOString();
 	const rows = Object.entries(seedTerms).flatMap(([kind, pairs]) => pairs.map(([term, target]) => ({ term, kind, target, created_at: now })));
 	for (let i = 0; i < rows.length; i += 200) await db.insertInto('search_term').values(rows.slice(i, i + 200)).onConflict((oc) => oc.doNothing()).execute();

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { runDdl } from '../client';
 
 /**
  * Accounts: sessions (Lucia's session design, no library), passwordless sign-in challenges, rate-limit
@@ -73,7 +74,7 @@ const statements = [
 ];
 
 export async function up(db: Kysely<any>): Promise<void> {
-	for (const statement of statements) await sql.raw(statement).execute(db);
+	await runDdl(db, statements);
 }
 
 export async function down(): Promise<void> {

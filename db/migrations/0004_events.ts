@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { runDdl } from '../client';
 
 /**
  * Theme days (faglige temadage): the event, its programme, topics, co-organising organisations and
@@ -90,7 +91,7 @@ const statements = [
 ];
 
 export async function up(db: Kysely<any>): Promise<void> {
-	for (const statement of statements) await sql.raw(statement).execute(db);
+	await runDdl(db, statements);
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { runDdl } from '../client';
 
 /**
  * Suggested corrections: anyone (even anonymous) can report that an entry is wrong; the entry's editors work
@@ -28,7 +29,7 @@ const statements = [
 ];
 
 export async function up(db: Kysely<any>): Promise<void> {
-	for (const statement of statements) await sql.raw(statement).execute(db);
+	await runDdl(db, statements);
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

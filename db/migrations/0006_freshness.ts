@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { runDdl } from '../client';
 
 /**
  * The freshness loop and the job runner: one confirmation request per person and due date (the unique key
@@ -38,7 +39,7 @@ const statements = [
 ];
 
 export async function up(db: Kysely<any>): Promise<void> {
-	for (const statement of statements) await sql.raw(statement).execute(db);
+	await runDdl(db, statements);
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

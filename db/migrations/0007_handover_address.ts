@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { runDdl } from '../client';
 
 /**
  * Handovers dated ahead ("stopper 31. december") wait in `scheduled_handover` until a job carries them out
@@ -26,7 +27,7 @@ const statements = [
 ];
 
 export async function up(db: Kysely<any>): Promise<void> {
-	for (const statement of statements) await sql.raw(statement).execute(db);
+	await runDdl(db, statements);
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

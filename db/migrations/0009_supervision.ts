@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { runDdl } from '../client';
 
 /**
  * Supervision groups: the group, its supervisors, meetings, members (applications, waitlist, seats),
@@ -108,7 +109,7 @@ const statements = [
 ];
 
 export async function up(db: Kysely<any>): Promise<void> {
-	for (const statement of statements) await sql.raw(statement).execute(db);
+	await runDdl(db, statements);
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

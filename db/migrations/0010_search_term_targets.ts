@@ -1,4 +1,5 @@
-import { sql, type Kysely } from 'kysely';
+import { type Kysely } from 'kysely';
+import { runDdl, syncIdSequence } from '../client';
 
 /**
  * Thesaurus terms may point at one organisation or unit (`kind` organisation: target = organisation slug;
@@ -9,7 +10,7 @@ const KINDS_BEFORE = "'topic','role','age_group','municipality','alias'";
 const KINDS_AFTER = "'topic','role','age_group','municipality','organisation','unit','alias'";
 
 async function rebuild(db: Kysely<any>, kinds: string, keep: string): Promise<void> {
-	await sql.raw(`CREATE TABLE search_term_new (
+	await runDdl(db, [`CREATE TABLE search_term_new (
 		id INTEGER PRIMARY KEY,
 		term TEXT NOT NULL,
 		kind TEXT NOT NULL CHECK (kind IN (${kinds})),
@@ -17,10 +18,12 @@ async function rebuild(db: Kysely<any>, kinds: string, keep: string): Promise<vo
 		note TEXT NOT NULL DEFAULT '',
 		created_at TEXT NOT NULL,
 		UNIQUE (term, kind, target)
-	)`).execute(db);
-	await sql.raw(`INSERT INTO search_term_new (id, term, kind, target, note, created_at) SELECT id, term, kind, target, note, created_at FROM search_term WHERE kind IN (${keep})`).execute(db);
-	await sql.raw('DROP TABLE search_term').execute(db);
-	await sql.raw('ALTER TABLE search_term_new RENAME TO search_term').execute(db);
+	)`,
+		`INSERT INTO search_term_new (id, term, kind, target, note, created_at) SELECT id, term, kind, target, note, created_at FROM search_term WHERE kind IN (${keep})`,
+		'DROP TABLE search_term',
+		'ALTER TABLE search_term_new RENAME TO search_term',
+	]);
+	await syncIdSequence(db, 'search_term');
 }
 
 export async function up(db: Kysely<any>): Promise<void> {

@@ -1,5 +1,5 @@
-import { DATABASE_PATH } from 'astro:env/server';
-import { createDb, type Db } from '@db/client';
+import { DATABASE_PATH, DATABASE_URL } from 'astro:env/server';
+import { createDb, databaseTarget, type Db } from '@db/client';
 import { migrateToLatest } from '@db/migrate';
 
 let instance: Db | undefined;
@@ -7,7 +7,7 @@ let ready: Promise<unknown> | undefined;
 
 /** The app's one database handle (lazy, so builds never open the file). */
 export function getDb(): Db {
-	instance ??= createDb(DATABASE_PATH);
+	instance ??= createDb(databaseTarget({ DATABASE_URL, DATABASE_PATH }));
 	return instance;
 }
 

@@ -1,10 +1,8 @@
 /**
- * Fixed-window rate limits kept in SQLite, so they hold across restarts and every process sharing the file.
+ * Fixed-window rate limits kept in the database, so they hold across restarts and every process sharing the file.
  * One atomic upsert per hit: no read-then-write race between two requests.
  */
 import { sql, type Kysely, type Transaction } from 'kysely';
-import type SQLite from 'better-sqlite3';
-import { rawSqlite } from '@db/client';
 import type { Database } from '@db/schema';
 
 type Executor = Kysely<Database> | Transaction<Database>;
@@ -49,8 +47,8 @@ export async function hitRateLimit(db: Executor, key: string, limit: Limit, now:
 	const row = await sql<{ count: number; window_start: string }>`
 		INSERT INTO rate_limit (key, window_start, count) VALUES (${key}, ${nowIso}, 1)
 		ON CONFLICT (key) DO UPDATE SET
-			count = CASE WHEN window_start <= ${cutoff} THEN 1 ELSE count + 1 END,
-			window_start = CASE WHEN window_start <= ${cutoff} THEN ${nowIso} ELSE window_start END
+			count = CASE WHEN rate_limit.window_start <= ${cutoff} THEN 1 ELSE rate_limit.count + 1 END,
+			window_start = CASE WHEN rate_limit.window_start <= ${cutoff} THEN ${nowIso} ELSE rate_limit.window_start END
 		RETURNING count, window_start`.execute(db);
 	const { count, window_start } = row.rows[0];
 	return { allowed: count <= limit.max, count, resetAt: new Date(new Date(window_start).getTime() + limit.windowMs) };
@@ -66,34 +64,21 @@ const PERSON_DATA = /^\/(?:personer\/|api\/people\/)/;
 
 /**
  * For an anonymous GET: the seconds to wait when this client has read too many person pages or person JSON
- * lately, else null. Never waits for the database: when another writer holds the lock the read is let through
- * (a rate limit must not make reads wait for writers).
+ * lately, else null. Never makes a read wait for the database: when the count does not answer within
+ * READ_LIMIT_PATIENCE_MS (another writer holds SQLite's lock) the read is let through; the hit still counts.
+ * The counters live in the database, so every instance behind a load balancer shares them.
  */
-export function anonymousReadLimited(db: Kysely<Database>, pathname: string, client: string | null, now: Date = new Date()): number | null {
+export async function anonymousReadLimited(db: Kysely<Database>, pathname: string, client: string | null, now: Date = new Date()): Promise<number | null> {
 	if (!client || !PERSON_DATA.test(pathname)) return null;
-	const raw = rawSqlite(db);
 	for (const [name, limit] of [['minute', LIMITS.anonymousReadsPerMinute], ['hour', LIMITS.anonymousReadsPerHour]] as const) {
-		try {
-			const result = hitRateLimitSync(raw, `anon-read:${name}:${client}`, limit, now);
-			if (!result.allowed) return Math.max(1, Math.ceil((result.resetAt.getTime() - now.getTime()) / 1000));
-		} catch {
-			return null;
-		}
+		const hit = hitRateLimit(db, `anon-read:${name}:${client}`, limit, now).catch(() => null);
+		let timer: NodeJS.Timeout | undefined;
+		const result = await Promise.race([hit, new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), READ_LIMIT_PATIENCE_MS)))]);
+		clearTimeout(timer);
+		if (!result) return null;
+		if (!result.allowed) return Math.max(1, Math.ceil((result.resetAt.getTime() - now.getTime()) / 1000));
 	}
 	return null;
 }
 
-function hitRateLimitSync(raw: SQLite.Database, key: string, limit: Limit, now: Date): LimitResult {
-	const nowIso = now.toISOString();
-	const cutoff = new Date(now.getTime() - limit.windowMs).toISOString();
-	const { count, window_start } = raw
-		.prepare(
-			`INSERT INTO rate_limit (key, window_start, count) VALUES (?, ?, 1)
-			 ON CONFLICT (key) DO UPDATE SET
-				count = CASE WHEN window_start <= ? THEN 1 ELSE count + 1 END,
-				window_start = CASE WHEN window_start <= ? THEN ? ELSE window_start END
-			 RETURNING count, window_start`,
-		)
-		.get(key, nowIso, cutoff, cutoff, nowIso) as { count: number; window_start: string };
-	return { allowed: count <= limit.max, count, resetAt: new Date(new Date(window_start).getTime() + limit.windowMs) };
-}
+const READ_LIMIT_PATIENCE_MS = 50;

@@ -1,0 +1,112 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
+import { databaseTarget, engineOf, runDdl, serialisedWrite, toPostgresDdl, type Db } from '@db/client';
+import { createTestDb } from './helpers/test-db';
+
+/**
+ * Values behave the same on SQLite and PostgreSQL (this file runs on both: plain `npx vitest run` on SQLite,
+ * with TEST_DATABASE_URL on PostgreSQL): every column type our migrations use, written and read back through
+ * Kysely, plus the aggregates and RETURNING the app relies on.
+ */
+let t: Awaited<ReturnType<typeof createTestDb>>;
+let db: Db;
+
+beforeAll(async () => {
+	t = await createTestDb();
+	db = t.db;
+	await runDdl(db, [
+		`CREATE TABLE type_probe (
+			id INTEGER PRIMARY KEY,
+			label TEXT NOT NULL,
+			n INTEGER NOT NULL DEFAULT 0,
+			big INTEGER,
+			ratio REAL NOT NULL DEFAULT 0,
+			flag INTEGER NOT NULL DEFAULT 0,
+			at TEXT,
+			doc TEXT NOT NULL DEFAULT '{}',
+			bytes BLOB
+		)`,
+	]);
+});
+afterAll(async () => t?.cleanup());
+
+describe(`column types round-trip (${process.env.TEST_DATABASE_URL ? 'postgres' : 'sqlite'})`, () => {
+	it('runs on the engine the environment asked for', () => {
+		expect(engineOf(db)).toBe(process.env.TEST_DATABASE_URL ? 'postgres' : 'sqlite');
+	});
+
+	it('text, 64-bit integers, reals, 0/1 booleans, ISO dates, JSON text, bytes and NULLs come back identical', async () => {
+		const row = {
+			label: 'Æble ø å — "citat" \'apostrof\' 🙂',
+			n: 42,
+			big: Date.UTC(2030, 0, 1) * 1000, // beyond 32 bits
+			ratio: 1.25,
+			flag: 1,
+			at: '2026-11-24T18:30:00.000Z',
+			doc: JSON.stringify({ a: [1, 'to', null], b: { c: true } }),
+			bytes: Buffer.from([0, 1, 2, 254, 255]),
+		};
+		const { id } = await db.insertInto('type_probe' as any).values(row).returning('id').executeTakeFirstOrThrow() as { id: number };
+		expect(typeof id).toBe('number');
+		const back = (await db.selectFrom('type_probe' as any).selectAll().where('id', '=', id).executeTakeFirstOrThrow()) as Record<string, unknown>;
+		expect({ ...back, bytes: Buffer.from(back.bytes as Uint8Array) }).toEqual({ id, ...row });
+		expect(JSON.parse(back.doc as string)).toEqual({ a: [1, 'to', null], b: { c: true } });
+
+		const { id: id2 } = await db.insertInto('type_probe' as any).values({ label: 'tom' }).returning('id').executeTakeFirstOrThrow() as { id: number };
+		const empty = (await db.selectFrom('type_probe' as any).selectAll().where('id', '=', id2).executeTakeFirstOrThrow()) as Record<string, unknown>;
+		expect(empty).toEqual({ id: id2, label: 'tom', n: 0, big: null, ratio: 0, flag: 0, at: null, doc: '{}', bytes: null });
+	});
+
+	it('aggregates are numbers, ISO dates compare as text, booleans filter as 0/1', async () => {
+		const agg = (await sql<{ c: number; s: number; m: number }>`SELECT count(*) AS c, sum(n) AS s, max(ratio) AS m FROM type_probe`.execute(db)).rows[0];
+		expect(agg).toEqual({ c: 2, s: 42, m: 1.25 });
+		const later = await db.selectFrom('type_probe' as any).select('label').where('at', '>', '2026-11-24T18:29:59.999Z').execute();
+		expect(later).toHaveLength(1);
+		const flagged = await db.selectFrom('type_probe' as any).select('id').where('flag', '=', 1).execute();
+		expect(flagged).toHaveLength(1);
+	});
+
+	it('the migrated tables take every kind of row the app writes (user is a reserved word on PostgreSQL)', async () => {
+		const now = new Date().toISOString();
+		const user = await db.insertInto('user').values({ email: 'a@eksempel.dk', created_at: now }).returning('id').executeTakeFirstOrThrow();
+		await db.insertInto('passkey').values({ id: 'cred-1', user_id: user.id, public_key: new Uint8Array([9, 8, 7]), created_at: now, last_used_at: null }).execute();
+		const key = await db.selectFrom('passkey').selectAll().where('id', '=', 'cred-1').executeTakeFirstOrThrow();
+		expect([...key.public_key]).toEqual([9, 8, 7]);
+		expect(key.counter).toBe(0);
+		expect(key.transports).toBe('[]');
+		// Seeded reference rows and later inserts do not collide on ids (identity sequences follow copies).
+		const term = await db.insertInto('search_term' as any).values({ term: 'probe', kind: 'alias', target: 'x', created_at: now }).returning('id').executeTakeFirstOrThrow();
+		expect(term.id).toBeGreaterThan(0);
+	});
+
+	it('serialisedWrite() runs concurrent read-then-write sections one at a time', async () => {
+		const { id } = await db.insertInto('type_probe' as any).values({ label: 'tæller' }).returning('id').executeTakeFirstOrThrow() as { id: number };
+		await Promise.all(
+			Array.from({ length: 20 }, () =>
+				serialisedWrite(db, `probe:${id}`, async (trx) => {
+					const { n } = (await trx.selectFrom('type_probe' as any).select('n').where('id', '=', id).executeTakeFirstOrThrow()) as { n: number };
+					await new Promise((r) => setTimeout(r, 2));
+					await trx.updateTable('type_probe' as any).set({ n: n + 1 }).where('id', '=', id).execute();
+				}),
+			),
+		);
+		const { n } = (await db.selectFrom('type_probe' as any).select('n').where('id', '=', id).executeTakeFirstOrThrow()) as { n: number };
+		expect(n).toBe(20);
+	});
+});
+
+describe('engine selection', () => {
+	it('DATABASE_URL selects PostgreSQL, otherwise DATABASE_PATH or the default file', () => {
+		expect(databaseTarget({ DATABASE_URL: 'postgres://u@h/db', DATABASE_PATH: 'x.db' })).toBe('postgres://u@h/db');
+		expect(databaseTarget({ DATABASE_PATH: 'x.db' })).toBe('x.db');
+		expect(databaseTarget({})).toBe('data/vejviser.db');
+		expect(() => databaseTarget({ DATABASE_URL: 'mysql://h/db' })).toThrow(/postgres/);
+	});
+
+	it('translates SQLite DDL for PostgreSQL in one place', () => {
+		expect(toPostgresDdl('CREATE TABLE user (id INTEGER PRIMARY KEY, hours REAL, k BLOB)')).toBe(
+			'CREATE TABLE "user" (id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY, hours DOUBLE PRECISION, k BYTEA)',
+		);
+		expect(toPostgresDdl('CREATE INDEX session_user ON session(user_id)')).toBe('CREATE INDEX "session_user" ON session(user_id)');
+	});
+});
