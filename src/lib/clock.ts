@@ -90,8 +90,20 @@ export function isoWeekOf(date: string): number {
  * The instant of a local wall-clock time (minute 1440 = the next midnight). In the autumn's repeated hour the
  * first occurrence is taken; a time skipped in spring is read in winter time (02:30 → 03:30 summer time).
  */
+const instantCache = new Map<string, number>();
+
 export function localInstant(date: string, minute: number): Date {
 	if (minute >= 1440) return localInstant(addLocalDays(date, Math.floor(minute / 1440)), minute % 1440);
+	const key = `${date}|${minute}`;
+	const known = instantCache.get(key);
+	if (known !== undefined) return new Date(known);
+	const found = computeInstant(date, minute);
+	if (instantCache.size > 20_000) instantCache.clear();
+	instantCache.set(key, found.getTime());
+	return found;
+}
+
+function computeInstant(date: string, minute: number): Date {
 	const [y, m, d] = date.split('-').map(Number);
 	const wall = Date.UTC(y, m - 1, d, Math.floor(minute / 60), minute % 60);
 	// Copenhagen is UTC+1 or UTC+2: try both offsets, keep the one whose local reading is the wall time.

@@ -36,20 +36,33 @@ export function hoursUnread(hours: string | null | undefined, storedJson?: strin
 	return !!(hours ?? '').trim() && !scheduleOf(hours, storedJson);
 }
 
+/** Many entries share hours and a search asks about one moment: remember recent answers. */
+const memo = new Map<string, Availability>();
+function memoAvailability(key: string, schedule: Schedule, at: Date): Availability {
+	const k = `${key}|${at.getTime()}`;
+	let a = memo.get(k);
+	if (!a) {
+		a = availabilityAt(schedule, at);
+		if (memo.size > 2000) memo.clear();
+		memo.set(k, a);
+	}
+	return a;
+}
+
 export function personAvailability(
 	person: { hours: string | null; hoursSchedule?: string | null; awayFrom: string | null; awayUntil: string | null; deputyRef?: string | null },
 	at: Date = clockNow(),
 ): PersonAvailability {
 	const schedule = scheduleOf(person.hours, person.hoursSchedule) ?? OFFICE_HOURS;
 	const away = isAway(person, at);
-	const base = availabilityAt(schedule, at);
+	const base = memoAvailability(person.hoursSchedule ?? (schedule === OFFICE_HOURS ? '' : (person.hours ?? '')), schedule, at);
 	return away ? { openNow: false, until: null, nextOpen: null, away, deputyRef: person.deputyRef ?? null } : { ...base, away, deputyRef: person.deputyRef ?? null };
 }
 
 export function lineAvailability(line: { hours: string | null; hoursSchedule?: string | null }, at: Date = clockNow()): PersonAvailability {
 	const schedule = scheduleOf(line.hours, line.hoursSchedule);
 	if (!schedule) return { openNow: false, until: null, nextOpen: null, away: false, deputyRef: null };
-	return { ...availabilityAt(schedule, at), away: false, deputyRef: null };
+	return { ...memoAvailability(line.hoursSchedule ?? line.hours ?? '', schedule, at), away: false, deputyRef: null };
 }
 
 const WEEKDAY = ['', 'mandag', 'tirsdag', 'onsdag', 'torsdag', 'fredag', 'lørdag', 'søndag'];
