@@ -4,7 +4,7 @@
  */
 import { addLocalDays, clockNow, localMoment, TIME_ZONE } from '@/lib/clock';
 import { isAway } from '@/modules/directory/directory.rules';
-import { parseHours } from './hours.parse';
+import { formatSchedule, parseHours } from './hours.parse';
 import { availabilityAt, isAlwaysOpen, OFFICE_HOURS, scheduleFromJson, type Availability, type Schedule } from './hours.rules';
 
 /** The contract's availability object (contracts.md, `/api/search`). */
@@ -104,3 +104,19 @@ export function availabilityText(
 }
 
 export { isAlwaysOpen };
+
+/**
+ * What a person page says: the availability sentence, and the hours in Danish as the system reads them (the
+ * text as written, marked, when it could not be read).
+ */
+export function describeHours(
+	person: { hours: string; hoursSchedule?: string | null; awayFrom: string | null; awayUntil: string | null },
+	at: Date,
+	deputyName: string | null,
+): { availability: PersonAvailability; text: string; hoursText: string } {
+	const availability = personAvailability(person, at);
+	const schedule = scheduleOf(person.hours, person.hoursSchedule);
+	const text = availabilityText(availability, at, { awayUntil: person.awayUntil, deputyName, known: !!schedule });
+	const hoursText = schedule ? formatSchedule(schedule) : person.hours ? `${person.hours} (ikke læst af systemet)` : '';
+	return { availability, text, hoursText };
+}

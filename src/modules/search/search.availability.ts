@@ -78,18 +78,26 @@ function label(kind: ConceptKind, slug: string, slugs: Map<string, string>): str
 }
 
 /** `matched`/`unmatched` of one result: the recognised parts of the query it does and does not carry. */
-function matchParts(hit: SearchHit, parsed: ParsedQuery, slugs: Map<string, string>): { matched: string[]; unmatched: string[] } {
+function matchParts(hit: SearchHit, parsed: ParsedQuery, slugs: Map<string, string>): { matched: string[]; unmatched: string[]; matchedText: string; unmatchedText: string } {
 	const matched: string[] = [];
 	const unmatched: string[] = [];
+	const said: string[] = [];
+	const notSaid: string[] = [];
 	for (const p of parsed.parts) {
 		if (p.kind === 'text' || !KIND_LABEL[p.kind]) continue;
 		const kind = p.kind as ConceptKind;
 		const has = [...(hit.tags?.[kind] ?? []), ...(hit.weakTags?.[kind] ?? [])];
 		const hitSlug = p.slugs.find((s) => has.includes(s));
-		if (hitSlug) matched.push(label(kind, hitSlug, slugs));
-		else if (p.slugs[0]) unmatched.push(label(kind, p.slugs[0], slugs));
+		if (hitSlug) {
+			matched.push(label(kind, hitSlug, slugs));
+			said.push(p.label);
+		} else if (p.slugs[0]) {
+			unmatched.push(label(kind, p.slugs[0], slugs));
+			notSaid.push(p.label);
+		}
 	}
-	return { matched, unmatched };
+	// "Gribskov · selvskade · 13–17 år · udskrivning", for the result card.
+	return { matched, unmatched, matchedText: said.join(' · '), unmatchedText: notSaid.join(' · ') };
 }
 
 function lineHit(line: AfterHoursLine, at: Date, members: string[]): SearchHit {
@@ -120,7 +128,14 @@ const rank = (a: PersonAvailability | undefined) => (!a ? 1 : a.away ? 2 : a.ope
  * Adds availability and matched/unmatched to the hits, orders equal matches reachable-first, and puts the
  * municipality's after-hours line first when its day-time contacts are closed (or the query asks for it).
  */
-export async function addAvailability(db: Db, hits: SearchHit[], parsed: ParsedQuery, intent: TimeIntent, deputyOf: (entityId: number) => { ref: string; name: string } | undefined): Promise<SearchHit[]> {
+export async function addAvailability(
+	db: Db,
+	hits: SearchHit[],
+	parsed: ParsedQuery,
+	intent: TimeIntent,
+	deputyOf: (entityId: number) => { ref: string; name: string } | undefined,
+	type?: string,
+): Promise<SearchHit[]> {
 	const { at } = intent;
 	const slugs = await municipalitySlugs(db);
 	const hasLines = hits.some((h) => h.type === 'unit');
@@ -157,7 +172,8 @@ export async function addAvailability(db: Db, hits: SearchHit[], parsed: ParsedQ
 		i = j + 1;
 	}
 
-	if (!place || !(needLike || intent.afterHours)) return ordered;
+	// Lines are units: a search for people only (type=person) gets none in front.
+	if (!place || !(needLike || intent.afterHours) || (type && type !== 'unit')) return ordered;
 	const dayOpen = ordered.slice(0, 3).some((h) => h.type === 'person' && h.availability?.openNow);
 	if (dayOpen && !intent.afterHours) return ordered;
 	const codes = place.slugs;

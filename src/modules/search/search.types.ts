@@ -156,6 +156,9 @@ export interface SearchHit {
 	/** Recognised query parts this result does and does not match ("kommune:gribskov"). */
 	matched?: string[];
 	unmatched?: string[];
+	/** The same in Danish labels for the card ("Gribskov · selvskade · 13–17 år"). */
+	matchedText?: string;
+	unmatchedText?: string;
 	/** An after-hours line (shown first when day-time contacts are closed). */
 	line?: { label: string; phone: string | null; note: string; takes: string; hours: string | null };
 	data?: unknown;
