@@ -4,7 +4,10 @@
  */
 import { addLocalDays, clockNow, localMoment, TIME_ZONE } from '@/lib/clock';
 import { isAway } from '@/modules/directory/directory.rules';
+import type { Kysely } from 'kysely';
+import type { Database } from '@db/schema';
 import { formatSchedule, parseHours } from './hours.parse';
+import { listAfterHoursLines, type AfterHoursLine } from './hours.repository';
 import { availabilityAt, isAlwaysOpen, OFFICE_HOURS, scheduleFromJson, type Availability, type Schedule } from './hours.rules';
 
 /** The contract's availability object (contracts.md, `/api/search`). */
@@ -119,4 +122,18 @@ export function describeHours(
 	const text = availabilityText(availability, at, { awayUntil: person.awayUntil, deputyName, known: !!schedule });
 	const hoursText = schedule ? formatSchedule(schedule) : person.hours ? `${person.hours} (ikke læst af systemet)` : '';
 	return { availability, text, hoursText };
+}
+
+/**
+ * The after-hours lines for a municipality: its kommune's, then the region's (which serve every member
+ * municipality), each with its hours in Danish.
+ */
+export async function afterHoursLinesFor(db: Kysely<Database>, municipalityCode: string): Promise<Array<AfterHoursLine & { hoursText: string }>> {
+	const lines = await listAfterHoursLines(db);
+	const mine = lines.filter((l) => (l.organisationType === 'kommune' ? l.municipalityCodes.includes(municipalityCode) : l.municipalityCodes.length === 0 || l.municipalityCodes.includes(municipalityCode)));
+	mine.sort((a, b) => Number(b.organisationType === 'kommune') - Number(a.organisationType === 'kommune'));
+	return mine.map((l) => {
+		const schedule = scheduleOf(l.hours, l.hoursSchedule);
+		return { ...l, hoursText: schedule ? formatSchedule(schedule) : (l.hours ?? '') };
+	});
 }
