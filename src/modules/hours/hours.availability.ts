@@ -101,7 +101,12 @@ export function availabilityText(
 	}
 	const verb = opts.line ? 'Åben' : 'Træffes';
 	const guess = opts.known === false ? ' (træffetid ikke oplyst)' : '';
-	if (a.openNow) return a.until ? `${verb} nu til ${clock(a.until, 'colon')}${guess}` : `${verb} nu — døgnet rundt`;
+	if (a.openNow) {
+		if (!a.until) return `${verb} nu — døgnet rundt`;
+		// "til 15:00" today; "til mandag kl. 8" when it runs past midnight.
+		const sameDay = localMoment(new Date(a.until)).date === localMoment(at).date;
+		return `${verb} nu til ${sameDay ? clock(a.until, 'colon') : whenDa(a.until, at)}${guess}`;
+	}
 	if (a.nextOpen) return `Lukket — ${opts.line ? 'åbner' : 'træffes'} ${whenDa(a.nextOpen, at)}${guess}`;
 	return `Lukket${guess}`;
 }
