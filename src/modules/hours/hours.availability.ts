@@ -42,10 +42,12 @@ export function hoursUnread(hours: string | null | undefined, storedJson?: strin
 /** Many entries share hours and a search asks about one moment: remember recent answers. */
 const memo = new Map<string, Availability>();
 function memoAvailability(key: string, schedule: Schedule, at: Date): Availability {
-	const k = `${key}|${at.getTime()}`;
+	// Rules are in whole minutes: the answer is the same for every moment of one minute.
+	const minute = Math.floor(at.getTime() / 60_000) * 60_000;
+	const k = `${key}|${minute}`;
 	let a = memo.get(k);
 	if (!a) {
-		a = availabilityAt(schedule, at);
+		a = availabilityAt(schedule, minute);
 		if (memo.size > 2000) memo.clear();
 		memo.set(k, a);
 	}

@@ -141,7 +141,8 @@ export async function addAvailability(
 	const hasLines = hits.some((h) => h.type === 'unit');
 	const place = parsed.parts.find((p) => p.kind === 'municipality');
 	const needLike = parsed.parts.some((p) => p.kind === 'topic' || p.kind === 'role' || p.kind === 'age_group');
-	const lines = hasLines || place || intent.afterHours ? await listAfterHoursLines(db) : [];
+	const wantsLines = !type || type === 'unit';
+	const lines = hasLines || (wantsLines && (place || intent.afterHours)) ? await listAfterHoursLines(db) : [];
 	const members = [...new Set(lines.flatMap((l) => l.municipalityCodes))];
 	const lineByUnit = new Map(lines.map((l) => [`${l.organisationSlug}/${l.unitSlug}`, l]));
 
