@@ -122,6 +122,17 @@ function lineHit(line: AfterHoursLine, at: Date, members: string[]): SearchHit {
 	};
 }
 
+/** After-hours lines per database, re-read when the audit log moved (every directory change is audited). */
+const linesCache = new WeakMap<Db, { version: number; lines: Promise<AfterHoursLine[]> }>();
+function linesOf(db: Db, version: number): Promise<AfterHoursLine[]> {
+	const hit = linesCache.get(db);
+	if (hit && hit.version === version) return hit.lines;
+	const lines = listAfterHoursLines(db);
+	linesCache.set(db, { version, lines });
+	lines.catch(() => linesCache.delete(db));
+	return lines;
+}
+
 const rank = (a: PersonAvailability | undefined) => (!a ? 1 : a.away ? 2 : a.openNow ? 0 : 1);
 
 /**
@@ -135,6 +146,8 @@ export async function addAvailability(
 	intent: TimeIntent,
 	deputyOf: (entityId: number) => { ref: string; name: string } | undefined,
 	type?: string,
+	/** The audit id the index reflects: the cached lines are as fresh as the index. */
+	version = -1,
 ): Promise<SearchHit[]> {
 	const { at } = intent;
 	const slugs = await municipalitySlugs(db);
@@ -142,7 +155,7 @@ export async function addAvailability(
 	const place = parsed.parts.find((p) => p.kind === 'municipality');
 	const needLike = parsed.parts.some((p) => p.kind === 'topic' || p.kind === 'role' || p.kind === 'age_group');
 	const wantsLines = !type || type === 'unit';
-	const lines = hasLines || (wantsLines && (place || intent.afterHours)) ? await listAfterHoursLines(db) : [];
+	const lines = hasLines || (wantsLines && (place || intent.afterHours)) ? await (version >= 0 ? linesOf(db, version) : listAfterHoursLines(db)) : [];
 	const members = [...new Set(lines.flatMap((l) => l.municipalityCodes))];
 	const lineByUnit = new Map(lines.map((l) => [`${l.organisationSlug}/${l.unitSlug}`, l]));
 

@@ -381,7 +381,7 @@ export async function search(db: Db, q: string, opts: SearchOptions = {}): Promi
 		const h = state.index.hitForEntity('person', id);
 		return h ? { ref: h.ref, name: h.title } : undefined;
 	};
-	const ranked = await addAvailability(db, hits, parsed, intent, deputyOf, opts.type);
+	const ranked = await addAvailability(db, hits, parsed, intent, deputyOf, opts.type, state.auditId);
 	hits.splice(0, hits.length, ...ranked);
 	if (hits.length > (opts.limit ?? 20)) hits.length = opts.limit ?? 20;
 	const confidence: SearchResult['confidence'] = hits.length === 0 ? 'none' : !hits[0].complete || deadParts.length > 0 ? 'low' : 'ok';
