@@ -86,6 +86,12 @@ export interface UnitContactTable {
 	email: string | null;
 	hours: string | null;
 	note: Generated<string>;
+	/** JSON Schedule (hours.rules.ts), or null: read from `hours` on load. */
+	hours_schedule: string | null;
+	/** 1 = an after-hours line (døgnvagt/socialvagt, psychiatric emergency). */
+	after_hours: Generated<number>;
+	/** What an after-hours line takes (free text). */
+	takes: Generated<string>;
 	created_at: string;
 	updated_at: string;
 }
@@ -102,6 +108,8 @@ export interface PersonTable {
 	mobile: string | null;
 	email: string | null;
 	hours: Generated<string>;
+	/** JSON Schedule (hours.rules.ts), or null: read from `hours` on load. */
+	hours_schedule: string | null;
 	note: Generated<string>;
 	key_person: Generated<number>;
 	status: Generated<PersonStatus>;

@@ -8,6 +8,7 @@ import type { OrganisationType } from './schema';
 import { systemActor } from '../src/modules/audit/audit.repository';
 import { ensureOrganisation, ensureUnit, patchPerson, saveOrganisation, savePerson, saveUnit, saveUnitContact } from '../src/modules/directory/directory.writes';
 import { slugify } from '../src/lib/text';
+import { ensureAfterHoursLines } from '../src/modules/hours/hours.writes';
 import { seedDemoAccounts } from '../src/modules/auth/auth.seed';
 import { seedThemeDays } from '../src/modules/events/events.seed';
 import { seedSupervision } from '../src/modules/supervision/supervision.seed';
@@ -228,6 +229,13 @@ export async function seedDemoNetwork(db: Db, opts: { now?: Date } = {}): Promis
 		// Deputies for the key persons of the first unit of each municipality.
 		for (let i = 0; i + 1 < people.length; i += 41) {
 			if (people[i].unitId === people[i + 1].unitId) await patchPerson(trx, actor, people[i].id, { deputy_id: people[i + 1].id }, 'update', { touchUpdatedAt: false });
+		}
+		// After-hours lines: one socialvagt per member municipality and the region's, with fictional numbers.
+		await ensureAfterHoursLines(trx, actor, { phoneFor: () => phone() });
+		// The demo's after-hours units sit at the address of their organisation's first unit.
+		for (const u of await trx.selectFrom('unit').select(['id', 'organisation_id']).where('address', 'is', null).execute()) {
+			const sibling = await trx.selectFrom('unit').select(['address', 'postcode', 'town']).where('organisation_id', '=', u.organisation_id).where('address', 'is not', null).orderBy('id').executeTakeFirst();
+			if (sibling) await trx.updateTable('unit').set(sibling).where('id', '=', u.id).execute();
 		}
 		// Demo history, not a change: the writes above stamp created/updated "now", which would show every
 		// demo entry as changed today next to an older confirmation. Entries were created before they were

@@ -23,4 +23,13 @@ describe('absence', () => {
 		expect(isAway({ awayFrom: '2026-12-01', awayUntil: '2026-12-30' }, now)).toBe(false);
 		expect(isAway({ awayFrom: null, awayUntil: null }, now)).toBe(false);
 	});
+	it('counts absence days in Copenhagen time, also across the October DST change', () => {
+		const absence = { awayFrom: '2026-10-20', awayUntil: '2026-10-25' };
+		// 23:30 on 25 October in Copenhagen (CET after the change) is 22:30 UTC: still away.
+		expect(isAway(absence, new Date('2026-10-25T22:30:00Z'))).toBe(true);
+		// 00:30 on 26 October in Copenhagen is 23:30 UTC on the 25th: back, though the UTC day says otherwise.
+		expect(isAway(absence, new Date('2026-10-25T23:30:00Z'))).toBe(false);
+		// 00:30 on 20 October (CEST) is 22:30 UTC on the 19th: already away.
+		expect(isAway(absence, new Date('2026-10-19T22:30:00Z'))).toBe(true);
+	});
 });

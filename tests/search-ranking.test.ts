@@ -77,7 +77,7 @@ describe('search ranking', () => {
 		const { body } = await searchApi(db, new URLSearchParams({ q: 'Viggo Væk' }));
 		const hit = (body as any).results.find((r: any) => r.ref === 'VACANT');
 		expect(hit.status).toBe('left');
-		expect(Object.keys(hit).sort()).toEqual(['ref', 'status', 'subtitle', 'successorRef', 'title', 'type', 'url', 'verifiedAt']);
+		expect(Object.keys(hit).sort()).toEqual(['matched', 'ref', 'status', 'subtitle', 'successorRef', 'title', 'type', 'unmatched', 'url', 'verifiedAt']);
 	});
 
 	it('sees an edit at once, also one written by another connection (a CLI import)', async () => {

@@ -10,6 +10,7 @@ import * as m0007handoverAddress from './0007_handover_address';
 import * as m0010searchTermTargets from './0010_search_term_targets';
 import * as m0009supervision from './0009_supervision';
 import * as m0012knowledge from './0012_knowledge';
+import * as m0011openingHours from './0011_opening_hours';
 
 /**
  * Append-only. A shipped migration is frozen: change the schema with a new file.
@@ -27,4 +28,5 @@ export const migrations: Record<string, Migration> = {
 	'0010_search_term_targets': m0010searchTermTargets,
 	'0009_supervision': m0009supervision,
 	'0012_knowledge': m0012knowledge,
+	'0011_opening_hours': m0011openingHours,
 };

@@ -15,6 +15,7 @@ import { systemActor, type Actor, type Changes } from '@/modules/audit/audit.rep
 import { jsonArray } from '@/lib/text';
 import { columnLabel, DIRECTORY_COLUMNS, parseDirectoryCsv, type CsvIssue, type DirectoryRecord, type ParsedRow } from './directory.csv';
 import { ensureOrganisation, ensureUnit, patchPerson, saveOrganisation, savePerson, type WriteOutcome } from './directory.writes';
+import { ensureAfterHoursLines } from '@/modules/hours/hours.writes';
 
 export { parseDirectoryCsv } from './directory.csv';
 
@@ -256,6 +257,8 @@ export async function importDirectoryCsv(db: Kysely<Database>, text: string, opt
 	try {
 		await db.transaction().execute(async (trx) => {
 			await writeRows(trx, actor, rows, refs, report);
+			// The CSV has no after-hours lines: each member municipality and the region get one (hours.writes.ts).
+			await ensureAfterHoursLines(trx, actor);
 			if (report.dryRun) throw new DryRunRollback();
 		});
 	} catch (error) {

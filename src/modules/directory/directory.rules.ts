@@ -1,5 +1,6 @@
 /** Pure rules about directory entries: who may see which contact field and who is away (freshness: freshness.rules.ts). */
 import type { Visibility } from '@db/schema';
+import { clockNow, localDate } from '@/lib/clock';
 
 /** May this viewer see a field with this visibility? Editors of the entry always may (pass `isEditor`). */
 /**
@@ -44,9 +45,12 @@ export function visibleContact(
 	return { ...contact, hiddenForAnonymous };
 }
 
-/** True while the person is away (deputy shown first); dates are inclusive ISO dates. */
-export function isAway(person: { awayFrom: string | null; awayUntil: string | null }, now: Date = new Date()): boolean {
+/**
+ * True while the person is away (deputy shown first); dates are inclusive calendar dates in Copenhagen, so an
+ * absence "til 3. dec." ends at local midnight, not at 01:00 or 02:00 as a UTC-day comparison would have it.
+ */
+export function isAway(person: { awayFrom: string | null; awayUntil: string | null }, now: Date = clockNow()): boolean {
 	if (!person.awayFrom && !person.awayUntil) return false;
-	const today = now.toISOString().slice(0, 10);
+	const today = localDate(now);
 	return (!person.awayFrom || person.awayFrom.slice(0, 10) <= today) && (!person.awayUntil || today <= person.awayUntil.slice(0, 10));
 }

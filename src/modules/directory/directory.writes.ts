@@ -122,11 +122,26 @@ export interface UnitContactInput {
 	email: string | null;
 	hours: string | null;
 	note?: string;
+	/** Structured hours (JSON Schedule); when absent the text in `hours` is read on load. */
+	hoursSchedule?: string | null;
+	/** An after-hours line (døgnvagt/socialvagt, psychiatric emergency) and what it takes. */
+	afterHours?: boolean;
+	takes?: string;
 }
 
 export async function saveUnitContact(db: Executor, actor: Actor, input: UnitContactInput, id?: number): Promise<WriteOutcome> {
 	const now = nowIso();
-	const record = { unit_id: input.unitId, label: input.label, phone: input.phone, email: input.email, hours: input.hours, note: input.note ?? '' };
+	const record = {
+		unit_id: input.unitId,
+		label: input.label,
+		phone: input.phone,
+		email: input.email,
+		hours: input.hours,
+		note: input.note ?? '',
+		...(input.hoursSchedule !== undefined && { hours_schedule: input.hoursSchedule }),
+		...(input.afterHours !== undefined && { after_hours: input.afterHours ? 1 : 0 }),
+		...(input.takes !== undefined && { takes: input.takes }),
+	};
 	if (id === undefined) {
 		const row = await db.insertInto('unit_contact').values({ ...record, created_at: now, updated_at: now }).returning('id').executeTakeFirstOrThrow();
 		const changes = diff(null, record);

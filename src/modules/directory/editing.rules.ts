@@ -1,5 +1,6 @@
 /** Pure rules for editing the directory: handover, deputies, absence and new references. No I/O. */
 import { isAway } from './directory.rules';
+import { clockNow } from '@/lib/clock';
 
 export interface HandoverParty {
 	id: number;
@@ -78,7 +79,7 @@ export function nextPersonRef(existingVRefs: string[], prefix = 'V'): string {
 export function showDeputyFirst(
 	person: { deputyId: number | null; awayFrom: string | null; awayUntil: string | null },
 	deputy: { status: string | null } | undefined | null,
-	now: Date = new Date(),
+	now: Date = clockNow(),
 ): boolean {
 	return person.deputyId !== null && !!deputy && deputy.status === 'active' && isAway(person, now);
 }

@@ -13,16 +13,26 @@ export interface ApiResult {
 	status: string | null;
 	successorRef: string | null;
 	verifiedAt: string | null;
+	/** People and after-hours lines: who can be reached at `at` (contracts.md). */
+	availability?: { openNow: boolean; until: string | null; nextOpen: string | null; away: boolean; deputyRef: string | null };
+	/** The Danish sentence for it ("Træffes nu til 15:00"). */
+	availabilityText?: string;
+	matched: string[];
+	unmatched: string[];
+	/** After-hours lines: the number to call and what the line takes. */
+	phone?: string | null;
+	takes?: string;
+	afterHours?: boolean;
 }
 
 /**
  * As-you-type suggestions order a query exactly as the results page does: the same search first; only when it
  * finds nothing that matches every part is the last word read as still being typed (a prefix: "kirs" → Kirsten).
  */
-async function suggest(db: Db, q: string, type: string | undefined, limit: number) {
-	const asTyped = await search(db, q, { type, limit, log: false });
+async function suggest(db: Db, q: string, type: string | undefined, limit: number, at: Date | undefined) {
+	const asTyped = await search(db, q, { type, limit, log: false, at });
 	if (asTyped.confidence === 'ok') return asTyped;
-	const typing = await search(db, q, { type, limit, typing: true });
+	const typing = await search(db, q, { type, limit, typing: true, at });
 	return typing.confidence === 'ok' || asTyped.hits.length === 0 ? typing : asTyped;
 }
 
@@ -34,8 +44,12 @@ export async function searchApi(db: Db, params: URLSearchParams): Promise<{ stat
 	const limitParam = params.get('limit');
 	const limit = limitParam === null || limitParam === '' ? 10 : Number(limitParam);
 	if (!Number.isInteger(limit) || limit < 1) return { status: 400, body: { error: 'limit skal være et helt tal fra 1 til 100.' } };
+	const atParam = params.get('at');
+	const at = atParam ? new Date(atParam) : undefined;
+	if (atParam && (!/^\d{4}-\d{2}-\d{2}/.test(atParam) || Number.isNaN(at!.getTime())))
+		return { status: 400, body: { error: 'at skal være et tidspunkt i ISO-8601, fx 2026-12-04T16:30:00+01:00.' } };
 	const typing = params.get('suggest') === '1';
-	const result = typing ? await suggest(db, q, type, Math.min(limit, 100)) : await search(db, q, { type, limit: Math.min(limit, 100) });
+	const result = typing ? await suggest(db, q, type, Math.min(limit, 100), at) : await search(db, q, { type, limit: Math.min(limit, 100), at });
 	return {
 		status: 200,
 		body: {
@@ -49,6 +63,10 @@ export async function searchApi(db: Db, params: URLSearchParams): Promise<{ stat
 				status: h.status,
 				successorRef: h.successorRef,
 				verifiedAt: h.verifiedAt,
+				...(h.availability && { availability: { openNow: h.availability.openNow, until: h.availability.until, nextOpen: h.availability.nextOpen, away: h.availability.away, deputyRef: h.availability.deputyRef }, availabilityText: h.availabilityText }),
+				matched: h.matched ?? [],
+				unmatched: h.unmatched ?? [],
+				...(h.line && { afterHours: true, phone: h.line.phone, takes: h.line.takes }),
 			})),
 		},
 	};

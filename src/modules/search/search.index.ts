@@ -28,7 +28,8 @@ interface Posting {
 	w: number[];
 }
 
-interface IndexedDoc extends Omit<SearchDocument, 'text' | 'tags' | 'weakTags'> {
+/** Tags are kept (small shared arrays) so a result can say what it matched (`matched`/`unmatched`). */
+interface IndexedDoc extends Omit<SearchDocument, 'text'> {
 	idx: number;
 	verifiedMs: number | null;
 }
@@ -149,7 +150,7 @@ export class SearchIndex {
 			p.w.push(weight);
 		}
 		const verifiedMs = doc.verifiedAt ? Date.parse(doc.verifiedAt) : NaN;
-		const { text: _text, tags: _tags, weakTags: _weak, ...rest } = doc;
+		const { text: _text, ...rest } = doc;
 		this.docs.push({ ...rest, idx, verifiedMs: Number.isNaN(verifiedMs) ? null : verifiedMs });
 		this.alive.push(1);
 		this.isPerson.push(doc.type === 'person' ? 1 : 0);
@@ -520,6 +521,8 @@ export class SearchIndex {
 			complete,
 			stale: doc.staleFromMs !== undefined && now >= doc.staleFromMs,
 			...(predecessor && { takenOverFrom: { ref: predecessor.ref, name: predecessor.title } }),
+			tags: doc.tags,
+			weakTags: doc.weakTags,
 			data: doc.data,
 		};
 	}

@@ -33,6 +33,8 @@ export interface PersonRecord {
 	mobileVisibility: Visibility;
 	emailVisibility: Visibility;
 	hours: string;
+	/** Structured hours as stored (JSON), or null: read from `hours`. */
+	hoursSchedule: string | null;
 	note: string;
 	keyPerson: boolean;
 	status: PersonStatus;
@@ -51,7 +53,7 @@ export interface PersonRecord {
 
 const PERSON_SQL = `
 	SELECT p.id, p.ref, p.first_name, p.last_name, p.title, p.unit_id, p.municipality_code, p.phone, p.mobile, p.email,
-		p.phone_visibility, p.mobile_visibility, p.email_visibility, p.hours, p.note, p.key_person, p.status, p.successor_id,
+		p.phone_visibility, p.mobile_visibility, p.email_visibility, p.hours, p.hours_schedule, p.note, p.key_person, p.status, p.successor_id,
 		p.deputy_id, p.away_from, p.away_until,
 		p.verified_at, p.created_at, u.name AS unit_name, u.slug AS unit_slug, u.aliases AS unit_aliases, o.name AS organisation_name,
 		o.slug AS organisation_slug, o.type AS organisation_type, o.municipality_code AS organisation_municipality_code,
@@ -132,6 +134,7 @@ function toRecords(raw: ReturnType<typeof rawSqlite>, rows: any[], tagWhere: (co
 		mobileVisibility: r.mobile_visibility,
 		emailVisibility: r.email_visibility,
 		hours: r.hours,
+		hoursSchedule: r.hours_schedule ?? null,
 		note: r.note,
 		keyPerson: r.key_person === 1,
 		status: r.status,

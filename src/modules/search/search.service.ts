@@ -22,6 +22,8 @@ import { organisationDocument, personDocument, registerBuiltInSources, unitDocum
 import { buildThesaurus } from './search.thesaurus';
 import { showDeputyFirst } from '@/modules/directory/editing.rules';
 import { formatDate } from '@/lib/dates';
+import { clockNow } from '@/lib/clock';
+import { addAvailability, readTimeWords } from './search.availability';
 import type { PersonCard } from './search.sources';
 import type { ParsedQuery, SearchDocument, SearchFilters, SearchHit, SearchResult, Thesaurus } from './search.types';
 
@@ -329,6 +331,8 @@ export interface SearchOptions {
 	/** Log zero-result and low-confidence searches (query text only). Default true unless typing. */
 	log?: boolean;
 	now?: number;
+	/** The moment availability is judged at (`/api/search?at=`); default the clock (src/lib/clock.ts). */
+	at?: Date;
 }
 
 /** The result types the index holds documents of (a filter for an empty type is hidden). */
@@ -366,11 +370,19 @@ function showDeputiesFirst(index: SearchIndex, hits: SearchHit[], now?: number):
 export async function search(db: Db, q: string, opts: SearchOptions = {}): Promise<SearchResult> {
 	const query = q.trim().slice(0, 200);
 	const state = await getSearchState(db);
-	const parsed = parseQuery(query, state.thesaurus, { isName: (k) => state.index.isName(k), typing: opts.typing });
+	// Time words ("weekend", "efter kl 16") say when, not who: they move the moment and leave the words.
+	const intent = readTimeWords(query, opts.at ?? clockNow());
+	const parsed = parseQuery(intent.query, state.thesaurus, { isName: (k) => state.index.isName(k), typing: opts.typing });
 	const hasFilters = Object.values(opts.filters ?? {}).some(Boolean);
 	if (parsed.parts.length === 0 && !hasFilters) return { query, parsed, hits: [], total: 0, confidence: query ? 'none' : 'ok' };
 	const { hits, total, deadParts } = state.index.search(parsed, { filters: opts.filters, type: opts.type, limit: opts.limit ?? 20, now: opts.now });
-	showDeputiesFirst(state.index, hits, opts.now);
+	showDeputiesFirst(state.index, hits, opts.now ?? intent.at.getTime());
+	const deputyOf = (id: number) => {
+		const h = state.index.hitForEntity('person', id);
+		return h ? { ref: h.ref, name: h.title } : undefined;
+	};
+	const ranked = await addAvailability(db, hits, parsed, intent, deputyOf, opts.type, state.auditId);
+	hits.splice(0, hits.length, ...ranked);
 	if (hits.length > (opts.limit ?? 20)) hits.length = opts.limit ?? 20;
 	const confidence: SearchResult['confidence'] = hits.length === 0 ? 'none' : !hits[0].complete || deadParts.length > 0 ? 'low' : 'ok';
 	if (query && confidence !== 'ok' && (opts.log ?? !opts.typing)) {

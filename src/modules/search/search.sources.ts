@@ -42,6 +42,9 @@ export interface PersonCard {
 	deputyId: number | null;
 	awayFrom: string | null;
 	awayUntil: string | null;
+	/** Opening hours as written and as stored structured (availability at the moment asked about). */
+	hours: string;
+	hoursSchedule: string | null;
 }
 
 /**
@@ -93,6 +96,8 @@ export function personDocument(p: PersonRecord): SearchDocument {
 		deputyId: p.deputyId,
 		awayFrom: p.awayFrom,
 		awayUntil: p.awayUntil,
+		hours: p.hours,
+		hoursSchedule: p.hoursSchedule,
 	};
 	const weakMunicipalities = [...p.servedMunicipalities, ...(p.organisationMunicipalityCode ? [p.organisationMunicipalityCode] : [])].filter((c) => c !== p.municipalityCode);
 	return {

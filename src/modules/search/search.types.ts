@@ -146,6 +146,21 @@ export interface SearchHit {
 	takenOverFrom?: { ref: string; name: string };
 	/** A partial match outside the municipality the query names (the results page's "Andre kommuner"). */
 	elsewhere?: boolean;
+	/** The document's concept tags (for `matched`/`unmatched`). */
+	tags?: Partial<Record<ConceptKind, string[]>>;
+	weakTags?: Partial<Record<ConceptKind, string[]>>;
+	/** Who can be reached at the moment asked about (people and after-hours lines; search.availability.ts). */
+	availability?: import('@/modules/hours/hours.availability').PersonAvailability;
+	/** Danish sentence for `availability` ("Træffes nu til 15:00"). */
+	availabilityText?: string;
+	/** Recognised query parts this result does and does not match ("kommune:gribskov"). */
+	matched?: string[];
+	unmatched?: string[];
+	/** The same in Danish labels for the card ("Gribskov · selvskade · 13–17 år"). */
+	matchedText?: string;
+	unmatchedText?: string;
+	/** An after-hours line (shown first when day-time contacts are closed). */
+	line?: { label: string; phone: string | null; note: string; takes: string; hours: string | null };
 	data?: unknown;
 }
 
