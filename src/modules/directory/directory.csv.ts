@@ -35,14 +35,26 @@ export const DIRECTORY_COLUMNS = [
 	'successor_id',
 ] as const;
 
+/**
+ * Extensions of the contract format (README "Directory CSV format: extensions"): optional, so files without
+ * them import as before; our export writes them after the contract columns so export → import round-trips.
+ * `service_area`: the municipality codes (`|`-separated) the person's unit serves; empty = leave unchanged.
+ */
+export const OPTIONAL_COLUMNS = ['service_area'] as const;
+export type OptionalColumn = (typeof OPTIONAL_COLUMNS)[number];
+/** What `npm run db:export` (and the web export) writes: the contract columns, then the extensions. */
+export const EXPORT_COLUMNS = [...DIRECTORY_COLUMNS, ...OPTIONAL_COLUMNS] as const;
+
 export type DirectoryColumn = (typeof DIRECTORY_COLUMNS)[number];
+/** A column a problem can be reported in. */
+export type CsvColumn = DirectoryColumn | OptionalColumn;
 
 export const ORGANISATION_TYPES: readonly OrganisationType[] = ['kommune', 'region', 'frivillig', 'andet'];
 
 const REQUIRED: readonly DirectoryColumn[] = ['id', 'first_name', 'last_name', 'organisation', 'organisation_type', 'unit'];
 
 /** Danish column descriptions for error messages, so a non-technical editor knows which cell is meant. */
-const COLUMN_LABEL: Record<DirectoryColumn, string> = {
+const COLUMN_LABEL: Record<CsvColumn, string> = {
 	id: 'id',
 	first_name: 'fornavn',
 	last_name: 'efternavn',
@@ -63,10 +75,11 @@ const COLUMN_LABEL: Record<DirectoryColumn, string> = {
 	verified_at: 'bekræftet dato',
 	status: 'status',
 	successor_id: 'efterfølger',
+	service_area: 'dækningsområde',
 };
 
 export function columnLabel(column: string): string {
-	return COLUMN_LABEL[column as DirectoryColumn] ?? column;
+	return COLUMN_LABEL[column as CsvColumn] ?? column;
 }
 
 /** One person as the file describes them, cleaned and format-checked (references not yet resolved). */
@@ -96,20 +109,22 @@ export interface DirectoryRecord {
 	verifiedAt: string | null;
 	status: PersonStatus;
 	successorId: string | null;
+	/** Municipality codes the unit serves (`service_area`); null when the column is absent or the cell empty (= unchanged). */
+	serviceArea: string[] | null;
 }
 
 export interface CsvIssue {
 	/** Line number in the file (header = 1); 0 for problems with the file as a whole. */
 	row: number;
 	/** The column the problem is in, or null for whole-row/file problems. */
-	column: DirectoryColumn | null;
+	column: CsvColumn | null;
 	message: string;
 }
 
 export interface ParsedRow {
 	/** Line number in the file where the row starts (header = 1). */
 	row: number;
-	raw: Record<DirectoryColumn, string>;
+	raw: Record<CsvColumn, string>;
 	/** The cleaned row; fields with errors hold a neutral value (null, false, 'active'). */
 	record: DirectoryRecord;
 	/** This row's problems (also listed in ParsedCsv.errors); empty when the row is fine. */
@@ -201,12 +216,12 @@ export function parseDirectoryCsv(text: string): ParsedCsv {
 
 	const header = headerEntry.record.map((h) => h.replace(/^\uFEFF/, '').trim().toLowerCase());
 	const headerRow = startLine(headerEntry);
-	const known = new Set<string>(DIRECTORY_COLUMNS);
+	const known = new Set<string>(EXPORT_COLUMNS);
 	const unknown = header.filter((h) => !known.has(h));
 	const missing = DIRECTORY_COLUMNS.filter((c) => !header.includes(c));
 	const repeated = header.filter((h, i) => h && header.indexOf(h) !== i);
 	if (unknown.length)
-		errors.push({ row: headerRow, column: null, message: `Ukendte kolonner i overskriften: ${unknown.map((h) => `"${h}"`).join(', ')}. Tilladte kolonner: ${DIRECTORY_COLUMNS.join(', ')}.` });
+		errors.push({ row: headerRow, column: null, message: `Ukendte kolonner i overskriften: ${unknown.map((h) => `"${h}"`).join(', ')}. Tilladte kolonner: ${EXPORT_COLUMNS.join(', ')}.` });
 	if (missing.length) errors.push({ row: headerRow, column: null, message: `Overskriften mangler kolonnerne: ${missing.join(', ')}.` });
 	if (header.length === 1)
 		errors.push({ row: headerRow, column: null, message: 'Overskriften blev læst som én kolonne: filen skal bruge semikolon (;) eller komma (,) som skilletegn.' });
@@ -226,7 +241,7 @@ export function parseDirectoryCsv(text: string): ParsedCsv {
 			continue;
 		}
 		// What follows our own `'` prefix is the stored value verbatim (a leading tab included), so it is not trimmed again.
-		const raw = Object.fromEntries(header.map((h, i) => [h, unneutraliseCell(entry.record[i].trim())])) as Record<DirectoryColumn, string>;
+		const raw = { service_area: '', ...Object.fromEntries(header.map((h, i) => [h, unneutraliseCell(entry.record[i].trim())])) } as Record<CsvColumn, string>;
 		const rowErrors: CsvIssue[] = [];
 		const record = validateFields(raw, row, rowErrors);
 		if (raw.id) {
@@ -257,8 +272,8 @@ export function toIsoDate(value: string): string | null {
 	return iso && isIsoDate(iso) ? iso : null;
 }
 
-function validateFields(raw: Record<DirectoryColumn, string>, row: number, errors: CsvIssue[]): DirectoryRecord {
-	const err = (column: DirectoryColumn, message: string) => errors.push({ row, column, message });
+function validateFields(raw: Record<CsvColumn, string>, row: number, errors: CsvIssue[]): DirectoryRecord {
+	const err = (column: CsvColumn, message: string) => errors.push({ row, column, message });
 
 	for (const column of REQUIRED) if (!raw[column]) err(column, `Feltet ${column} (${columnLabel(column)}) skal udfyldes.`);
 
@@ -307,7 +322,15 @@ function validateFields(raw: Record<DirectoryColumn, string>, row: number, error
 	if (successorId && successorId === raw.id) err('successor_id', 'En person kan ikke være sin egen efterfølger.');
 	if (successorId && status !== 'left') err('successor_id', `Efterfølger (${successorId}) må kun udfyldes, når status er "left".`);
 
+	let serviceArea: string[] | null = null;
+	if (raw.service_area) {
+		serviceArea = [...new Set(splitList(raw.service_area).map((c) => c.replace(/^0(?=\d{3}$)/, '')))].sort();
+		const bad = serviceArea.filter((c) => !/^\d{3}$/.test(c));
+		if (bad.length) err('service_area', `Dækningsområdet skal være officielle 3-cifrede kommunekoder adskilt af |, fx 219|270; "${bad.join('", "')}" er ikke.`);
+	}
+
 	return {
+		serviceArea,
 		id: raw.id,
 		firstName: collapse(raw.first_name),
 		lastName: collapse(raw.last_name),
