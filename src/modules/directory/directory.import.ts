@@ -13,7 +13,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { Database, OrganisationType } from '@db/schema';
 import { systemActor, type Actor, type Changes } from '@/modules/audit/audit.repository';
 import { jsonArray } from '@/lib/text';
-import { columnLabel, EXPORT_COLUMNS, parseDirectoryCsv, type CsvIssue, type DirectoryRecord, type ParsedRow } from './directory.csv';
+import { columnLabel, EXPORT_COLUMNS, parseDirectoryCsvPaced, type CsvIssue, type DirectoryRecord, type ParsedRow } from './directory.csv';
 import { ensureOrganisation, ensureUnit, patchPerson, saveOrganisation, savePerson, saveUnit, type WriteOutcome } from './directory.writes';
 
 export { parseDirectoryCsv } from './directory.csv';
@@ -32,6 +32,11 @@ export interface ImportOptions {
 	 * change made since the preview refuses the import (`report.stale`) instead of writing over it.
 	 */
 	expectAuditId?: number;
+	/**
+	 * Web import: rows with problems are rejected (listed in `errors`) and the rest imported, instead of the
+	 * CLI's all-or-nothing. Problems with the file as a whole (header, unreadable CSV) still stop everything.
+	 */
+	skipInvalidRows?: boolean;
 }
 
 export interface PersonOutcome {
@@ -59,6 +64,8 @@ export interface ImportReport {
 	unitsCreated: string[];
 	/** Existing units whose service area (`service_area`) the file changes: "Organisation / Enhed". */
 	unitsChanged: string[];
+	/** Rows left out because of their problems (only with `skipInvalidRows`). */
+	rejectedRows: number[];
 	/** True when `expectAuditId` no longer matched: the data changed since the preview; nothing written. */
 	stale: boolean;
 	counts: { created: number; changed: number; unchanged: number };
@@ -67,6 +74,19 @@ export interface ImportReport {
 }
 
 class DryRunRollback extends Error {}
+
+/**
+ * Kysely over better-sqlite3 resolves every query as a microtask, so a loop of awaited writes never lets timers
+ * or other requests run. A web import of thousands of rows yields to the event loop every ~20 ms instead.
+ */
+function createPacer(sliceMs = 20): () => Promise<void> {
+	let sliceStart = performance.now();
+	return async () => {
+		if (performance.now() - sliceStart < sliceMs) return;
+		await new Promise<void>((resolve) => setImmediate(resolve));
+		sliceStart = performance.now();
+	};
+}
 class StaleImport extends Error {}
 
 // ---------- reference data ----------
@@ -261,19 +281,34 @@ export async function importDirectoryCsv(db: Kysely<Database>, text: string, opt
 		organisationsCreated: [],
 		unitsCreated: [],
 		unitsChanged: [],
+		rejectedRows: [],
 		stale: false,
 		counts: { created: 0, changed: 0, unchanged: 0 },
 		notes: [],
 	};
-	const parsed = parseDirectoryCsv(text);
+	const pace = createPacer();
+	const parsed = await parseDirectoryCsvPaced(text, pace);
 	report.delimiter = parsed.delimiter;
 	report.rowsRead = parsed.rows.length;
 	const errors = [...parsed.errors];
 	const refs = await loadReferences(db);
-	const rows = checkReferences(parsed.rows, refs, errors);
+	let rows = checkReferences(parsed.rows, refs, errors);
 	if (errors.length) {
 		report.errors = sortIssues(errors);
-		return report;
+		const personRows = new Set(parsed.rows.map((r) => r.row));
+		const fileLevel = errors.some((e) => e.row === 0 || (!personRows.has(e.row) && e.column === null && !/felter, men overskriften/.test(e.message)));
+		if (!opts.skipInvalidRows || fileLevel) return report;
+		// Leave out the rows with problems, then check the rest again: a row may lean on a rejected one
+		// (its successor), which rejects it too. Repeats until nothing new is found.
+		for (;;) {
+			const rejected = new Set(errors.map((e) => e.row));
+			const more: CsvIssue[] = [];
+			rows = checkReferences(parsed.rows.filter((r) => !rejected.has(r.row)), refs, more);
+			if (!more.length) break;
+			errors.push(...more);
+		}
+		report.errors = sortIssues(errors);
+		report.rejectedRows = [...new Set(errors.map((e) => e.row))].sort((a, b) => a - b);
 	}
 
 	const actor = opts.actor ?? systemActor('import');
@@ -299,6 +334,7 @@ export async function importDirectoryCsv(db: Kysely<Database>, text: string, opt
 			report.organisationsCreated = [];
 			report.unitsCreated = [];
 			report.unitsChanged = [];
+			report.rejectedRows = [];
 			report.counts = { created: 0, changed: 0, unchanged: 0 };
 			return report;
 		}
@@ -397,9 +433,14 @@ async function writeRows(trx: Transaction<Database>, actor: Actor, rows: Resolve
 		inProgress.delete(ref);
 	}
 
-	for (const r of rows) await write(r);
+	const pace = createPacer();
+	for (const r of rows) {
+		await write(r);
+		await pace();
+	}
 	// Second pass: only reached by successor links the first pass could not resolve yet.
 	for (const r of deferred) {
+		await pace();
 		const patched = await patchPerson(trx, actor, idByRef.get(r.record.id)!, { successor_id: idByRef.get(r.record.successorId!) ?? null });
 		const entry = outcomes.get(r.record.id)!;
 		Object.assign(entry.outcome.changes, patched.changes);
