@@ -99,12 +99,15 @@ describe('web import', () => {
 		const { report, previewId } = await previewImport(db, actor, 'directory.csv', bytes);
 		clearInterval(timer);
 		longest = Math.max(longest, performance.now() - last);
-		console.info(`preview of ${report.rowsRead} rows: ${Math.round(performance.now() - started)} ms, longest event-loop stall ${Math.round(longest)} ms`);
+		const total = performance.now() - started;
+		console.info(`preview of ${report.rowsRead} rows: ${Math.round(total)} ms, longest event-loop stall ${Math.round(longest)} ms`);
 		expect(report.ok).toBe(true);
 		expect(previewId).toBeTruthy();
 		expect(report.counts.created).toBe(1368);
 		expect(await count(db, 'person')).toBe(0);
-		expect(longest).toBeLessThan(500);
+		// Wall-clock on a shared machine, so relative: without pacing the stall was the whole preview (4.4 s of 4.4 s);
+		// paced, the longest stall measured 173 ms of 2.4 s.
+		expect(longest).toBeLessThan(total / 4);
 	}, 120_000);
 
 	it('gives the import page a larger body limit than ordinary forms', () => {
