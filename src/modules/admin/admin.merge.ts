@@ -104,7 +104,9 @@ const strip = ({ id, unitId, organisationId, mobile, successorId, ...rest }: Row
 
 /** Pairs that look like one person, among the people `perms` may edit; the strongest reasons first. */
 export async function findDuplicates(db: Db, perms: Permissions, limit = 200): Promise<DuplicatePair[]> {
-	const people = (await loadRows(db)).filter((p) => mayMerge(perms, p));
+	// Groups are formed over everyone (a switchboard number is one however few of its users an editor sees);
+	// only pairs the editor may merge are kept.
+	const people = await loadRows(db);
 	const pairs = new Map<string, { a: Row; b: Row; reasons: Set<string> }>();
 	const add = (a: Row, b: Row, reason: string) => {
 		// A handover (left → successor) shares the team's phone on purpose: not a duplicate.
@@ -129,6 +131,7 @@ export async function findDuplicates(db: Db, perms: Permissions, limit = 200): P
 		for (let i = 0; i < members.length; i++)
 			for (let j = i + 1; j < members.length; j++) if (similarNames(members[i].folded, members[j].folded)) add(members[i].p, members[j].p, 'Lignende navn i samme organisation');
 	return [...pairs.values()]
+		.filter((p) => mayMerge(perms, p.a) && mayMerge(perms, p.b))
 		.sort((x, y) => y.reasons.size - x.reasons.size || x.a.ref.localeCompare(y.a.ref))
 		.slice(0, limit)
 		.map((p) => ({ a: strip(p.a), b: strip(p.b), reasons: [...p.reasons] }));
