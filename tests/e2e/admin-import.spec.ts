@@ -51,7 +51,7 @@ describe.skipIf(skipBrowser)('The coordinator imports the directory in the brows
 	it('uploads a file with one bad row, sees the preview in Danish, confirms, and the good rows are in', async () => {
 		const page = await admin.newPage();
 		await page.goto('/admin');
-		await page.getByRole('link', { name: 'Import', exact: true }).click();
+		await page.locator('.card').getByRole('link', { name: 'Import', exact: true }).click();
 		await page.waitForURL('**/admin/import');
 		await expectAccessible(page);
 		await fitsPhone(page);

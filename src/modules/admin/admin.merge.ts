@@ -73,11 +73,10 @@ function withinDistance(a: string, b: string, max: number): boolean {
 	return prev[b.length] <= max;
 }
 
-/** Similar: same folded name, or one or two letters apart (a typo, a double name shortened is not caught). */
-function similarNames(a: string, b: string): boolean {
-	return a === b || withinDistance(a, b, a.length >= 10 ? 2 : 1);
+/** Close enough to be the same name written twice: equal, one a prefix of the other ("Kim" / "Kim Ulrik"), or one typo. */
+function similarPart(a: string, b: string): boolean {
+	return a === b || (Math.min(a.length, b.length) >= 3 && (a.startsWith(b) || b.startsWith(a))) || withinDistance(a, b, 1);
 }
-
 /** Editors may merge only people whose units they edit (both of them): resolves the scope for pages and merges. */
 function mayMerge(perms: Permissions, p: { unitId: number; organisationId: number }): boolean {
 	return perms.canEditUnit({ id: p.unitId, organisationId: p.organisationId });
@@ -119,17 +118,28 @@ export async function findDuplicates(db: Db, perms: Permissions, limit = 200): P
 	};
 	const groupBy = (key: (p: Row) => Array<string | null>, reason: string) => {
 		const groups = new Map<string, Row[]>();
-		for (const p of people) for (const k of new Set(key(p))) if (k) groups.set(k, [...(groups.get(k) ?? []), p]);
+		for (const p of people) for (const k of new Set(key(p))) if (k) (groups.get(k) ?? groups.set(k, []).get(k)!).push(p);
 		// A number shared by a whole team is a switchboard, not a person: only small groups count.
 		for (const group of groups.values()) if (group.length > 1 && group.length <= 3) for (let i = 0; i < group.length; i++) for (let j = i + 1; j < group.length; j++) add(group[i], group[j], reason);
 	};
 	groupBy((p) => [p.email], 'Samme e-mail');
 	groupBy((p) => [p.phone, p.mobile], 'Samme telefonnummer');
-	const byOrganisation = new Map<number, Array<{ p: Row; folded: string }>>();
-	for (const p of people) byOrganisation.set(p.organisationId, [...(byOrganisation.get(p.organisationId) ?? []), { p, folded: foldName(p.name) }]);
-	for (const members of byOrganisation.values())
+	// Similar names, compared only within blocks (same organisation and same last name, or same first name), so a
+	// network of thousands costs milliseconds: "Alma Testesen" / "Alma Testsen", "Kim Holm" / "Kim Ulrik Holm".
+	const blocks = new Map<string, Array<{ p: Row; first: string; last: string }>>();
+	for (const p of people) {
+		const [firstName = '', ...rest] = foldName(p.name).split(' ');
+		const entry = { p, first: firstName, last: rest.at(-1) ?? '' };
+		for (const key of [`${p.organisationId}|l|${entry.last}`, `${p.organisationId}|f|${entry.first}`]) (blocks.get(key) ?? blocks.set(key, []).get(key)!).push(entry);
+	}
+	for (const [key, members] of blocks) {
+		const byLast = key.includes('|l|');
 		for (let i = 0; i < members.length; i++)
-			for (let j = i + 1; j < members.length; j++) if (similarNames(members[i].folded, members[j].folded)) add(members[i].p, members[j].p, 'Lignende navn i samme organisation');
+			for (let j = i + 1; j < members.length; j++) {
+				const [x, y] = [members[i], members[j]];
+				if (byLast ? similarPart(x.first, y.first) : withinDistance(x.last, y.last, 1)) add(x.p, y.p, 'Lignende navn i samme organisation');
+			}
+	}
 	return [...pairs.values()]
 		.filter((p) => mayMerge(perms, p.a) && mayMerge(perms, p.b))
 		.sort((x, y) => y.reasons.size - x.reasons.size || x.a.ref.localeCompare(y.a.ref))
