@@ -400,6 +400,26 @@ export interface NewsTable {
 	updated_at: string;
 }
 
+export interface ImportPreviewTable {
+	/** Random token; the confirm form carries it. */
+	id: string;
+	user_id: number;
+	file_name: Generated<string>;
+	csv: string;
+	/** The newest audit id when the preview was made: a different one at confirm means the data changed. */
+	audit_id: number;
+	created_at: string;
+}
+
+export interface PersonRefAliasTable {
+	/** The merged-away person's ref; resolves to person_id. */
+	ref: string;
+	person_id: number;
+	/** The merged-away person's former id (its audit entries keep it). */
+	merged_person_id: number;
+	merged_at: string;
+}
+
 export interface Database {
 	municipality: MunicipalityTable;
 	topic: TopicTable;
@@ -432,6 +452,8 @@ export interface Database {
 	knowledge_article: KnowledgeArticleTable;
 	knowledge_note: KnowledgeNoteTable;
 	news: NewsTable;
+	import_preview: ImportPreviewTable;
+	person_ref_alias: PersonRefAliasTable;
 }
 
 export type PersonRow = Selectable<PersonTable>;

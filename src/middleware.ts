@@ -4,7 +4,7 @@ import { ensureDbReady, getDb } from '@/lib/db';
 import { MAIL_FROM, PUBLIC_HOSTNAME, SMTP_URL, TOKEN_SECRET } from 'astro:env/server';
 import { PUBLIC_BASE_URL, rememberServerAddress } from '@/lib/base-url';
 import { DatabaseBusyError } from '@db/client';
-import { BodyTooLargeError, FORM_BODY_LIMIT, formValuesOf } from '@/lib/forms';
+import { BodyTooLargeError, bodyLimitFor, formValuesOf } from '@/lib/forms';
 import { originAllowed } from '@/lib/origin';
 import { rewriteTo } from '@/lib/rewrite';
 import { forSearchEngines } from '@/lib/robots';
@@ -37,7 +37,7 @@ export const onRequest = defineMiddleware(async (context, next) => {
 
 	if (write && !originAllowed(request, context.url, { publicBaseUrl: PUBLIC_BASE_URL, publicHostname: PUBLIC_HOSTNAME }))
 		return withHeaders(new Response('Forespørgsler fra andre websteder er ikke tilladt.', { status: 403, headers: { 'Content-Type': 'text/plain; charset=utf-8' } }));
-	if (write && Number(request.headers.get('content-length') ?? 0) > FORM_BODY_LIMIT) return withHeaders(await rewriteTo(context, '/fejl/413'));
+	if (write && Number(request.headers.get('content-length') ?? 0) > bodyLimitFor(context.url.pathname)) return withHeaders(await rewriteTo(context, '/fejl/413'));
 
 	const token = context.cookies.get(SESSION_COOKIE)?.value;
 	if (token) {

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { systemActor } from '@/modules/audit/audit.repository';
 import { exportDirectoryCsv, exportDirectoryFile } from '@/modules/directory/directory.export';
 import { importDirectoryCsv, importDirectoryFile } from '@/modules/directory/directory.import';
-import { DIRECTORY_COLUMNS, neutraliseCell, unneutraliseCell } from '@/modules/directory/directory.csv';
+import { DIRECTORY_COLUMNS, EXPORT_COLUMNS, neutraliseCell, unneutraliseCell } from '@/modules/directory/directory.csv';
 import { ensureOrganisation, ensureUnit, savePerson } from '@/modules/directory/directory.writes';
 import { createTestDb } from './helpers/test-db';
 
@@ -49,7 +49,7 @@ describe('directory export', () => {
 		await importDirectoryFile(db, fixture('directory.csv'));
 		const text = await exportDirectoryCsv(db);
 		expect(text.startsWith('\uFEFFid;first_name;last_name;')).toBe(true);
-		expect(text.split('\r\n')[0]).toBe('\uFEFF' + DIRECTORY_COLUMNS.join(';'));
+		expect(text.split('\r\n')[0]).toBe('\uFEFF' + EXPORT_COLUMNS.join(';'));
 		const rows: string[][] = parse(text, { bom: true, delimiter: ';' });
 		expect(rows).toHaveLength(1369);
 		const ids = rows.slice(1).map((r) => r[0]);
@@ -119,8 +119,28 @@ describe('directory export', () => {
 		].join('\n');
 		expect((await importDirectoryCsv(db, source)).counts.created).toBe(3);
 		const text = await exportDirectoryCsv(db);
-		expect(text).toContain('V1;Ida;Vakant;;Region Test;region;;Team;nej;;;;;;;;;2026-01-02;left;\r\n');
-		expect(text).toContain(';left;V3\r\n');
+		// The contract columns come first and unchanged; the optional service_area extension follows (empty here).
+		expect(text).toContain('V1;Ida;Vakant;;Region Test;region;;Team;nej;;;;;;;;;2026-01-02;left;;\r\n');
+		expect(text).toContain(';left;V3;\r\n');
 		expect((await importDirectoryCsv(db, text)).counts).toEqual({ created: 0, changed: 0, unchanged: 3 });
+	});
+
+	it('round-trips the optional service_area column and still imports files without it', async () => {
+		const { db } = await freshDb();
+		const head = DIRECTORY_COLUMNS.join(',');
+		const row = (id: string) => `${id},Ida,Test,,Region Test,region,,Team,nej,akut,angst,13-17,,,${id.toLowerCase()}@region.example,,,2026-01-02,active,`;
+		expect((await importDirectoryCsv(db, [head, row('S1')].join('\n'))).ok).toBe(true);
+		const withArea = await importDirectoryCsv(db, [`${head},service_area`, `${row('S1')},270|219`, `${row('S2')},219|270`].join('\n'));
+		expect(withArea.ok).toBe(true);
+		expect(withArea.unitsChanged).toEqual(['Region Test / Team']);
+		const text = await exportDirectoryCsv(db);
+		expect(text).toContain('active;;219|270\r\n');
+		const again = await importDirectoryCsv(db, text);
+		expect(again.counts).toEqual({ created: 0, changed: 0, unchanged: 2 });
+		expect(again.unitsChanged).toEqual([]);
+		const clash = await importDirectoryCsv(db, [`${head},service_area`, `${row('S1')},219`, `${row('S2')},270|999`].join('\n'));
+		expect(clash.ok).toBe(false);
+		expect(clash.errors.map((e) => [e.row, e.column])).toEqual([[3, 'service_area'], [3, 'service_area']]);
+		expect(clash.errors[0].message).toMatch(/999/);
 	});
 });

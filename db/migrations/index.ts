@@ -11,6 +11,7 @@ import * as m0010searchTermTargets from './0010_search_term_targets';
 import * as m0009supervision from './0009_supervision';
 import * as m0012knowledge from './0012_knowledge';
 import * as m0011openingHours from './0011_opening_hours';
+import * as m0013admin from './0013_admin';
 
 /**
  * Append-only. A shipped migration is frozen: change the schema with a new file.
@@ -29,4 +30,5 @@ export const migrations: Record<string, Migration> = {
 	'0009_supervision': m0009supervision,
 	'0012_knowledge': m0012knowledge,
 	'0011_opening_hours': m0011openingHours,
+	'0013_admin': m0013admin,
 };

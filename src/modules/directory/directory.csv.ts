@@ -35,14 +35,26 @@ export const DIRECTORY_COLUMNS = [
 	'successor_id',
 ] as const;
 
+/**
+ * Extensions of the contract format (README "Directory CSV format: extensions"): optional, so files without
+ * them import as before; our export writes them after the contract columns so export → import round-trips.
+ * `service_area`: the municipality codes (`|`-separated) the person's unit serves; empty = leave unchanged.
+ */
+export const OPTIONAL_COLUMNS = ['service_area'] as const;
+export type OptionalColumn = (typeof OPTIONAL_COLUMNS)[number];
+/** What `npm run db:export` (and the web export) writes: the contract columns, then the extensions. */
+export const EXPORT_COLUMNS = [...DIRECTORY_COLUMNS, ...OPTIONAL_COLUMNS] as const;
+
 export type DirectoryColumn = (typeof DIRECTORY_COLUMNS)[number];
+/** A column a problem can be reported in. */
+export type CsvColumn = DirectoryColumn | OptionalColumn;
 
 export const ORGANISATION_TYPES: readonly OrganisationType[] = ['kommune', 'region', 'frivillig', 'andet'];
 
 const REQUIRED: readonly DirectoryColumn[] = ['id', 'first_name', 'last_name', 'organisation', 'organisation_type', 'unit'];
 
 /** Danish column descriptions for error messages, so a non-technical editor knows which cell is meant. */
-const COLUMN_LABEL: Record<DirectoryColumn, string> = {
+const COLUMN_LABEL: Record<CsvColumn, string> = {
 	id: 'id',
 	first_name: 'fornavn',
 	last_name: 'efternavn',
@@ -63,10 +75,11 @@ const COLUMN_LABEL: Record<DirectoryColumn, string> = {
 	verified_at: 'bekræftet dato',
 	status: 'status',
 	successor_id: 'efterfølger',
+	service_area: 'dækningsområde',
 };
 
 export function columnLabel(column: string): string {
-	return COLUMN_LABEL[column as DirectoryColumn] ?? column;
+	return COLUMN_LABEL[column as CsvColumn] ?? column;
 }
 
 /** One person as the file describes them, cleaned and format-checked (references not yet resolved). */
@@ -96,20 +109,22 @@ export interface DirectoryRecord {
 	verifiedAt: string | null;
 	status: PersonStatus;
 	successorId: string | null;
+	/** Municipality codes the unit serves (`service_area`); null when the column is absent or the cell empty (= unchanged). */
+	serviceArea: string[] | null;
 }
 
 export interface CsvIssue {
 	/** Line number in the file (header = 1); 0 for problems with the file as a whole. */
 	row: number;
 	/** The column the problem is in, or null for whole-row/file problems. */
-	column: DirectoryColumn | null;
+	column: CsvColumn | null;
 	message: string;
 }
 
 export interface ParsedRow {
 	/** Line number in the file where the row starts (header = 1). */
 	row: number;
-	raw: Record<DirectoryColumn, string>;
+	raw: Record<CsvColumn, string>;
 	/** The cleaned row; fields with errors hold a neutral value (null, false, 'active'). */
 	record: DirectoryRecord;
 	/** This row's problems (also listed in ParsedCsv.errors); empty when the row is fine. */
@@ -173,18 +188,76 @@ function parseBoolean(value: string): boolean | undefined {
  * Returns all problems found, not just the first.
  */
 export function parseDirectoryCsv(text: string): ParsedCsv {
+	const steps = parseSteps(text);
+	for (;;) {
+		const step = steps.next();
+		if (step.done) return step.value;
+	}
+}
+
+/**
+ * parseDirectoryCsv for a server: the same steps, calling `pace` between slices of work (a 1,400-row file
+ * takes ~0.5 s to read and check, which must not stall every other request).
+ */
+export async function parseDirectoryCsvPaced(text: string, pace: () => Promise<void>): Promise<ParsedCsv> {
+	const steps = parseSteps(text);
+	for (;;) {
+		const step = steps.next();
+		if (step.done) return step.value;
+		await pace();
+	}
+}
+
+/** Lines per csv-parse call: small enough to yield often, large enough to cost nothing. */
+const LINES_PER_SLICE = 200;
+
+/**
+ * Cuts CSV text at record boundaries every `lines` lines: a line break ends a record only outside quotes,
+ * i.e. after an even number of `"` (an escaped `""` counts two). `offset` is the number of lines before the slice.
+ */
+function* slices(text: string, lines: number): Generator<{ text: string; offset: number }> {
+	let start = 0;
+	let startLine = 0;
+	let line = 0;
+	let quotes = 0;
+	let inSlice = 0;
+	for (let i = 0; i < text.length; i++) {
+		const ch = text.charCodeAt(i);
+		if (ch === 34) quotes++;
+		else if (ch === 10) {
+			line++;
+			if (quotes % 2 === 0 && ++inSlice >= lines) {
+				yield { text: text.slice(start, i + 1), offset: startLine };
+				start = i + 1;
+				startLine = line;
+				inSlice = 0;
+			}
+		}
+	}
+	if (start < text.length) yield { text: text.slice(start), offset: startLine };
+}
+
+function* parseSteps(text: string): Generator<void, ParsedCsv> {
 	// One line-ending convention before parsing keeps csv-parse's line counting exact for CRLF files.
 	const normalised = text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
 	const firstLine = normalised.split('\n', 1)[0] ?? '';
 	const delimiter = detectDelimiter(firstLine);
 	const errors: CsvIssue[] = [];
 
-	let records: Array<{ record: string[]; info: { lines: number } }>;
+	const records: Array<{ record: string[]; info: { lines: number } }> = [];
+	// A file with unbalanced quotes is read whole, so csv-parse reports the problem where it really starts.
+	const balanced = (normalised.match(/"/g)?.length ?? 0) % 2 === 0;
+	let offset = 0;
 	try {
-		records = parse(normalised, { delimiter, info: true, relax_column_count: true, skip_empty_lines: true }) as unknown as typeof records;
+		for (const slice of balanced ? slices(normalised, LINES_PER_SLICE) : [{ text: normalised, offset: 0 }]) {
+			offset = slice.offset;
+			const part = parse(slice.text, { delimiter, info: true, relax_column_count: true, skip_empty_lines: true }) as unknown as typeof records;
+			for (const r of part) records.push({ record: r.record, info: { lines: r.info.lines + slice.offset } });
+			yield;
+		}
 	} catch (error) {
 		const e = error as { code?: string; lines?: number; message?: string };
-		const line = typeof e.lines === 'number' ? e.lines : 0;
+		const line = typeof e.lines === 'number' ? e.lines + offset : 0;
 		const message =
 			e.code === 'CSV_QUOTE_NOT_CLOSED'
 				? 'Et anførselstegn (") åbner et felt, der aldrig lukkes. Tjek rækken og rækkerne før den.'
@@ -201,12 +274,12 @@ export function parseDirectoryCsv(text: string): ParsedCsv {
 
 	const header = headerEntry.record.map((h) => h.replace(/^\uFEFF/, '').trim().toLowerCase());
 	const headerRow = startLine(headerEntry);
-	const known = new Set<string>(DIRECTORY_COLUMNS);
+	const known = new Set<string>(EXPORT_COLUMNS);
 	const unknown = header.filter((h) => !known.has(h));
 	const missing = DIRECTORY_COLUMNS.filter((c) => !header.includes(c));
 	const repeated = header.filter((h, i) => h && header.indexOf(h) !== i);
 	if (unknown.length)
-		errors.push({ row: headerRow, column: null, message: `Ukendte kolonner i overskriften: ${unknown.map((h) => `"${h}"`).join(', ')}. Tilladte kolonner: ${DIRECTORY_COLUMNS.join(', ')}.` });
+		errors.push({ row: headerRow, column: null, message: `Ukendte kolonner i overskriften: ${unknown.map((h) => `"${h}"`).join(', ')}. Tilladte kolonner: ${EXPORT_COLUMNS.join(', ')}.` });
 	if (missing.length) errors.push({ row: headerRow, column: null, message: `Overskriften mangler kolonnerne: ${missing.join(', ')}.` });
 	if (header.length === 1)
 		errors.push({ row: headerRow, column: null, message: 'Overskriften blev læst som én kolonne: filen skal bruge semikolon (;) eller komma (,) som skilletegn.' });
@@ -215,7 +288,8 @@ export function parseDirectoryCsv(text: string): ParsedCsv {
 
 	const rows: ParsedRow[] = [];
 	const firstRowOfId = new Map<string, number>();
-	for (const entry of meaningful) {
+	for (const [i, entry] of meaningful.entries()) {
+		if (i % 100 === 99) yield;
 		const row = startLine(entry);
 		if (entry.record.length !== header.length) {
 			errors.push({
@@ -226,7 +300,7 @@ export function parseDirectoryCsv(text: string): ParsedCsv {
 			continue;
 		}
 		// What follows our own `'` prefix is the stored value verbatim (a leading tab included), so it is not trimmed again.
-		const raw = Object.fromEntries(header.map((h, i) => [h, unneutraliseCell(entry.record[i].trim())])) as Record<DirectoryColumn, string>;
+		const raw = { service_area: '', ...Object.fromEntries(header.map((h, i) => [h, unneutraliseCell(entry.record[i].trim())])) } as Record<CsvColumn, string>;
 		const rowErrors: CsvIssue[] = [];
 		const record = validateFields(raw, row, rowErrors);
 		if (raw.id) {
@@ -257,8 +331,8 @@ export function toIsoDate(value: string): string | null {
 	return iso && isIsoDate(iso) ? iso : null;
 }
 
-function validateFields(raw: Record<DirectoryColumn, string>, row: number, errors: CsvIssue[]): DirectoryRecord {
-	const err = (column: DirectoryColumn, message: string) => errors.push({ row, column, message });
+function validateFields(raw: Record<CsvColumn, string>, row: number, errors: CsvIssue[]): DirectoryRecord {
+	const err = (column: CsvColumn, message: string) => errors.push({ row, column, message });
 
 	for (const column of REQUIRED) if (!raw[column]) err(column, `Feltet ${column} (${columnLabel(column)}) skal udfyldes.`);
 
@@ -307,7 +381,15 @@ function validateFields(raw: Record<DirectoryColumn, string>, row: number, error
 	if (successorId && successorId === raw.id) err('successor_id', 'En person kan ikke være sin egen efterfølger.');
 	if (successorId && status !== 'left') err('successor_id', `Efterfølger (${successorId}) må kun udfyldes, når status er "left".`);
 
+	let serviceArea: string[] | null = null;
+	if (raw.service_area) {
+		serviceArea = [...new Set(splitList(raw.service_area).map((c) => c.replace(/^0(?=\d{3}$)/, '')))].sort();
+		const bad = serviceArea.filter((c) => !/^\d{3}$/.test(c));
+		if (bad.length) err('service_area', `Dækningsområdet skal være officielle 3-cifrede kommunekoder adskilt af |, fx 219|270; "${bad.join('", "')}" er ikke.`);
+	}
+
 	return {
+		serviceArea,
 		id: raw.id,
 		firstName: collapse(raw.first_name),
 		lastName: collapse(raw.last_name),

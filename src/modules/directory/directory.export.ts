@@ -1,13 +1,13 @@
 /**
  * `npm run db:export -- FILE.csv`: the whole directory (people who have left included) in the import
- * format — `;`, UTF-8 with BOM (so Excel reads æøå), CRLF, ordered by id — so export → import changes nothing.
+ * format (contract columns, then the optional `service_area` extension) — `;`, UTF-8 with BOM (so Excel reads æøå), CRLF, ordered by id — so export → import changes nothing.
  * Cells a spreadsheet would run as a formula are neutralised with a leading `'`; the importer strips it again.
  */
 import { writeFileSync } from 'node:fs';
 import { stringify } from 'csv-stringify/sync';
 import type { Kysely } from 'kysely';
 import type { Database } from '@db/schema';
-import { DIRECTORY_COLUMNS, neutraliseCell, type DirectoryColumn } from './directory.csv';
+import { EXPORT_COLUMNS, neutraliseCell, type CsvColumn } from './directory.csv';
 
 /** Tag slugs per person, in the reference table's display order. */
 async function tagsByPerson(db: Kysely<Database>) {
@@ -43,6 +43,7 @@ async function buildExport(db: Kysely<Database>): Promise<{ csv: string; count: 
 		.leftJoin('person as successor', 'successor.id', 'person.successor_id')
 		.select([
 			'person.id as pk',
+			'unit.id as unit_id',
 			'person.ref',
 			'person.first_name',
 			'person.last_name',
@@ -65,9 +66,12 @@ async function buildExport(db: Kysely<Database>): Promise<{ csv: string; count: 
 		.orderBy('person.ref')
 		.execute();
 	const tags = await tagsByPerson(db);
+	const served = new Map<number, string[]>();
+	for (const r of await db.selectFrom('unit_municipality').select(['unit_id', 'municipality_code']).orderBy('municipality_code').execute())
+		served.set(r.unit_id, [...(served.get(r.unit_id) ?? []), r.municipality_code]);
 
 	const records = people.map((p) => {
-		const row: Record<DirectoryColumn, string> = {
+		const row: Record<CsvColumn, string> = {
 			id: p.ref,
 			first_name: p.first_name,
 			last_name: p.last_name,
@@ -88,11 +92,12 @@ async function buildExport(db: Kysely<Database>): Promise<{ csv: string; count: 
 			verified_at: p.verified_at ?? '',
 			status: p.status,
 			successor_id: p.successor_ref ?? '',
+			service_area: (served.get(p.unit_id) ?? []).join('|'),
 		};
-		return DIRECTORY_COLUMNS.map((column) => neutraliseCell(row[column] ?? ''));
+		return EXPORT_COLUMNS.map((column) => neutraliseCell(row[column] ?? ''));
 	});
 
-	const csv = stringify(records, { header: true, columns: [...DIRECTORY_COLUMNS], delimiter: ';', bom: true, record_delimiter: '\r\n' });
+	const csv = stringify(records, { header: true, columns: [...EXPORT_COLUMNS], delimiter: ';', bom: true, record_delimiter: '\r\n' });
 	return { csv, count: records.length };
 }
 

@@ -49,6 +49,10 @@ export const FIELD_LABELS: Record<string, string> = {
 	website: 'Hjemmeside',
 	email_domains: 'E-maildomæner',
 	resolution_note: 'Note',
+	merged_from: 'Flettet med',
+	account: 'Konto',
+	registrations_moved: 'Tilmeldinger flyttet',
+	group_memberships_moved: 'Gruppemedlemskaber flyttet',
 };
 
 const ACTION_LABELS: Record<string, string> = {
@@ -56,6 +60,8 @@ const ACTION_LABELS: Record<string, string> = {
 	update: 'Ændret',
 	left: 'Registreret som fratrådt',
 	delete: 'Slettet',
+	merge: 'Flettet med en dublet',
+	merged_into: 'Flettet ind i en anden post',
 	verify: 'Bekræftet korrekt',
 	resolve: 'Rettelse løst',
 	dismiss: 'Rettelse afvist',
@@ -157,7 +163,9 @@ async function present(db: Db, entries: AuditEntry[]): Promise<HistoryLine[]> {
 
 /** A person's history (their own entries and decisions on corrections about them), newest first. */
 export async function personHistory(db: Db, personId: number): Promise<HistoryLine[]> {
-	const own = await listAuditFor(db, 'person', personId);
+	// Entries merged into this one (admin duplicate merge) bring their history along.
+	const merged = (await db.selectFrom('person_ref_alias').select('merged_person_id').where('person_id', '=', personId).execute()).map((r) => r.merged_person_id);
+	const own = (await Promise.all([personId, ...merged].map((id) => listAuditFor(db, 'person', id)))).flat().sort((a, b) => b.id - a.id);
 	const correctionIds = (await db.selectFrom('correction').select('id').where('person_id', '=', personId).execute()).map((c) => c.id);
 	const correctionEntries = (await Promise.all(correctionIds.map((id) => listAuditFor(db, 'correction', id)))).flat();
 	return present(db, [...own, ...correctionEntries].sort((a, b) => b.id - a.id));

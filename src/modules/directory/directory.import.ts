@@ -13,8 +13,8 @@ import type { Kysely, Transaction } from 'kysely';
 import type { Database, OrganisationType } from '@db/schema';
 import { systemActor, type Actor, type Changes } from '@/modules/audit/audit.repository';
 import { jsonArray } from '@/lib/text';
-import { columnLabel, DIRECTORY_COLUMNS, parseDirectoryCsv, type CsvIssue, type DirectoryRecord, type ParsedRow } from './directory.csv';
-import { ensureOrganisation, ensureUnit, patchPerson, saveOrganisation, savePerson, type WriteOutcome } from './directory.writes';
+import { columnLabel, EXPORT_COLUMNS, parseDirectoryCsvPaced, type CsvIssue, type DirectoryRecord, type ParsedRow } from './directory.csv';
+import { ensureOrganisation, ensureUnit, patchPerson, saveOrganisation, savePerson, saveUnit, type WriteOutcome } from './directory.writes';
 import { ensureAfterHoursLines } from '@/modules/hours/hours.writes';
 
 export { parseDirectoryCsv } from './directory.csv';
@@ -28,6 +28,16 @@ export interface ImportOptions {
 	actor?: Actor;
 	/** Shown in the report. */
 	fileName?: string;
+	/**
+	 * The newest audit id the caller's preview saw (web import): checked inside the write transaction, so a
+	 * change made since the preview refuses the import (`report.stale`) instead of writing over it.
+	 */
+	expectAuditId?: number;
+	/**
+	 * Web import: rows with problems are rejected (listed in `errors`) and the rest imported, instead of the
+	 * CLI's all-or-nothing. Problems with the file as a whole (header, unreadable CSV) still stop everything.
+	 */
+	skipInvalidRows?: boolean;
 }
 
 export interface PersonOutcome {
@@ -53,12 +63,32 @@ export interface ImportReport {
 	people: PersonOutcome[];
 	organisationsCreated: string[];
 	unitsCreated: string[];
+	/** Existing units whose service area (`service_area`) the file changes: "Organisation / Enhed". */
+	unitsChanged: string[];
+	/** Rows left out because of their problems (only with `skipInvalidRows`). */
+	rejectedRows: number[];
+	/** True when `expectAuditId` no longer matched: the data changed since the preview; nothing written. */
+	stale: boolean;
 	counts: { created: number; changed: number; unchanged: number };
 	/** Things worth knowing that are not errors (e.g. the file was read as Windows-1252). */
 	notes: string[];
 }
 
 class DryRunRollback extends Error {}
+
+/**
+ * Kysely over better-sqlite3 resolves every query as a microtask, so a loop of awaited writes never lets timers
+ * or other requests run. A web import of thousands of rows yields to the event loop every ~20 ms instead.
+ */
+function createPacer(sliceMs = 20): () => Promise<void> {
+	let sliceStart = performance.now();
+	return async () => {
+		if (performance.now() - sliceStart < sliceMs) return;
+		await new Promise<void>((resolve) => setImmediate(resolve));
+		sliceStart = performance.now();
+	};
+}
+class StaleImport extends Error {}
 
 // ---------- reference data ----------
 
@@ -143,6 +173,8 @@ function checkReferences(rows: ParsedRow[], refs: References, errors: CsvIssue[]
 	// What the file says about each organisation: the database wins; otherwise most rows win (ties: first row),
 	// so the odd row out is the one reported.
 	const orgInFile = agreeOnOrganisations(rows, refs);
+	/** organisation + unit (lower-case) → the first row's service area, so disagreeing rows are reported. */
+	const areaInFile = new Map<string, { row: number; codes: string }>();
 
 	for (const { row, record, errors: formatErrors } of rows) {
 		const err = (column: CsvIssue['column'], message: string) => errors.push({ row, column, message });
@@ -176,6 +208,16 @@ function checkReferences(rows: ParsedRow[], refs: References, errors: CsvIssue[]
 				err('organisation_type', `Organisationen "${agreed.name}" ${source} typen "${agreed.type}", ikke "${record.organisationType}".`);
 			else if (code && agreed.code && agreed.code !== code)
 				err('municipality_code', `Organisationen "${agreed.name}" ${source} kommunekoden ${agreed.code}, ikke ${code}.`);
+		}
+
+		if (record.serviceArea) {
+			const unknown = record.serviceArea.filter((c) => !refs.municipalities.has(c));
+			if (unknown.length) err('service_area', `Kommunekoderne ${unknown.join(', ')} i dækningsområdet findes ikke blandt de officielle kommunekoder.`);
+			const unitKey = `${key}\u0000${record.unit.toLowerCase()}`;
+			const first = areaInFile.get(unitKey);
+			if (!first) areaInFile.set(unitKey, { row, codes: record.serviceArea.join('|') });
+			else if (first.codes !== record.serviceArea.join('|'))
+				err('service_area', `Enheden "${record.unit}" har dækningsområdet ${first.codes} i række ${first.row}; alle rækker for samme enhed skal have samme dækningsområde (eller stå tomme).`);
 		}
 
 		if (record.successorId && !fileIds.has(record.successorId) && !refs.people.has(record.successorId))
@@ -239,35 +281,63 @@ export async function importDirectoryCsv(db: Kysely<Database>, text: string, opt
 		people: [],
 		organisationsCreated: [],
 		unitsCreated: [],
+		unitsChanged: [],
+		rejectedRows: [],
+		stale: false,
 		counts: { created: 0, changed: 0, unchanged: 0 },
 		notes: [],
 	};
-	const parsed = parseDirectoryCsv(text);
+	const pace = createPacer();
+	const parsed = await parseDirectoryCsvPaced(text, pace);
 	report.delimiter = parsed.delimiter;
 	report.rowsRead = parsed.rows.length;
 	const errors = [...parsed.errors];
 	const refs = await loadReferences(db);
-	const rows = checkReferences(parsed.rows, refs, errors);
+	let rows = checkReferences(parsed.rows, refs, errors);
 	if (errors.length) {
 		report.errors = sortIssues(errors);
-		return report;
+		const personRows = new Set(parsed.rows.map((r) => r.row));
+		const fileLevel = errors.some((e) => e.row === 0 || (!personRows.has(e.row) && e.column === null && !/felter, men overskriften/.test(e.message)));
+		if (!opts.skipInvalidRows || fileLevel) return report;
+		// Leave out the rows with problems, then check the rest again: a row may lean on a rejected one
+		// (its successor), which rejects it too. Repeats until nothing new is found.
+		for (;;) {
+			const rejected = new Set(errors.map((e) => e.row));
+			const more: CsvIssue[] = [];
+			rows = checkReferences(parsed.rows.filter((r) => !rejected.has(r.row)), refs, more);
+			if (!more.length) break;
+			errors.push(...more);
+		}
+		report.errors = sortIssues(errors);
+		report.rejectedRows = [...new Set(errors.map((e) => e.row))].sort((a, b) => a - b);
 	}
 
 	const actor = opts.actor ?? systemActor('import');
 	try {
 		await db.transaction().execute(async (trx) => {
+			if (opts.expectAuditId !== undefined) {
+				const latest = await trx.selectFrom('audit_log').select((eb) => eb.fn.max('id').as('max')).executeTakeFirst();
+				if (Number(latest?.max ?? 0) !== opts.expectAuditId) throw new StaleImport();
+			}
 			await writeRows(trx, actor, rows, refs, report);
 			// The CSV has no after-hours lines: each member municipality and the region get one (hours.writes.ts).
 			await ensureAfterHoursLines(trx, actor);
 			if (report.dryRun) throw new DryRunRollback();
 		});
 	} catch (error) {
+		if (error instanceof StaleImport) {
+			report.stale = true;
+			report.errors = [{ row: 0, column: null, message: 'Kataloget er ændret, siden forhåndsvisningen blev lavet. Intet er skrevet: lav en ny forhåndsvisning.' }];
+			return report;
+		}
 		if (!(error instanceof DryRunRollback)) {
 			// Validation should have caught it; if the database still refuses, nothing was written and the operator must know.
 			report.errors = [{ row: 0, column: null, message: `Databasen afviste importen, og intet er skrevet: ${error instanceof Error ? error.message : String(error)}` }];
 			report.people = [];
 			report.organisationsCreated = [];
 			report.unitsCreated = [];
+			report.unitsChanged = [];
+			report.rejectedRows = [];
 			report.counts = { created: 0, changed: 0, unchanged: 0 };
 			return report;
 		}
@@ -316,6 +386,13 @@ async function writeRows(trx: Transaction<Database>, actor: Actor, rows: Resolve
 			unitLabel.set(unit.id, `${r.organisationName} / ${r.record.unit}`);
 		}
 		unitIds.set(key, unit.id);
+		// checkReferences made every row of a unit agree, so the first row with a service area speaks for the unit.
+		const area = rows.find((x) => x.record.serviceArea && x.organisationName.toLowerCase() === r.organisationName.toLowerCase() && x.record.unit.toLowerCase() === r.record.unit.toLowerCase())?.record.serviceArea;
+		if (area) {
+			const current = await trx.selectFrom('unit').select('name').where('id', '=', unit.id).executeTakeFirstOrThrow();
+			const saved = await saveUnit(trx, actor, { organisationId: orgId, name: current.name, municipalityCodes: area }, unit.id);
+			if (saved.action === 'updated' && !unit.created) report.unitsChanged.push(`${r.organisationName} / ${current.name}`);
+		}
 		return unit.id;
 	}
 
@@ -359,9 +436,14 @@ async function writeRows(trx: Transaction<Database>, actor: Actor, rows: Resolve
 		inProgress.delete(ref);
 	}
 
-	for (const r of rows) await write(r);
+	const pace = createPacer();
+	for (const r of rows) {
+		await write(r);
+		await pace();
+	}
 	// Second pass: only reached by successor links the first pass could not resolve yet.
 	for (const r of deferred) {
+		await pace();
 		const patched = await patchPerson(trx, actor, idByRef.get(r.record.id)!, { successor_id: idByRef.get(r.record.successorId!) ?? null });
 		const entry = outcomes.get(r.record.id)!;
 		Object.assign(entry.outcome.changes, patched.changes);
@@ -387,7 +469,7 @@ async function writeRows(trx: Transaction<Database>, actor: Actor, rows: Resolve
 }
 
 function sortIssues(issues: CsvIssue[]): CsvIssue[] {
-	const order = (c: CsvIssue['column']) => (c ? DIRECTORY_COLUMNS.indexOf(c) : -1);
+	const order = (c: CsvIssue['column']) => (c ? EXPORT_COLUMNS.indexOf(c) : -1);
 	return [...issues].sort((a, b) => a.row - b.row || order(a.column) - order(b.column));
 }
 
@@ -398,16 +480,25 @@ export async function importDirectoryFile(db: Kysely<Database>, absPath: string,
 		report.errors = [{ row: 0, column: null, message: `Filen ${absPath} findes ikke.` }];
 		return report;
 	}
-	const bytes = readFileSync(absPath);
-	let text: string;
-	let note: string | null = null;
+	return importDirectoryBytes(db, readFileSync(absPath), { fileName: basename(absPath), ...opts });
+}
+
+/** File bytes as text: UTF-8 (BOM optional), else Windows-1252 from older Excel (with a note saying so). */
+export function decodeCsvBytes(bytes: Uint8Array): { text: string; note: string | null } {
 	try {
-		text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+		return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes), note: null };
 	} catch {
-		text = new TextDecoder('windows-1252').decode(bytes);
-		note = 'Filen var ikke gemt som UTF-8 og er læst som Windows-1252 (Excels ældre CSV-format). Tjek æ, ø og å i resultatet.';
+		return {
+			text: new TextDecoder('windows-1252').decode(bytes),
+			note: 'Filen var ikke gemt som UTF-8 og er læst som Windows-1252 (Excels ældre CSV-format). Tjek æ, ø og å i resultatet.',
+		};
 	}
-	const report = await importDirectoryCsv(db, text, { fileName: basename(absPath), ...opts });
+}
+
+/** The one entry point for an uploaded or read file (CLI and web import): decode, then importDirectoryCsv. */
+export async function importDirectoryBytes(db: Kysely<Database>, bytes: Uint8Array, opts: ImportOptions = {}): Promise<ImportReport> {
+	const { text, note } = decodeCsvBytes(bytes);
+	const report = await importDirectoryCsv(db, text, opts);
 	if (note) report.notes.push(note);
 	return report;
 }
@@ -448,6 +539,7 @@ export function formatImportReport(report: ImportReport): string {
 	if (report.organisationsCreated.length)
 		lines.push(`  ${verb('Nye', 'Ville oprette')} organisationer: ${report.organisationsCreated.length} (${report.organisationsCreated.join('; ')})`);
 	if (report.unitsCreated.length) lines.push(`  ${verb('Nye', 'Ville oprette')} enheder: ${report.unitsCreated.length}`);
+	if (report.unitsChanged.length) lines.push(`  ${verb('Ændret', 'Ville ændre')} dækningsområde: ${report.unitsChanged.length} (${report.unitsChanged.join('; ')})`);
 
 	if (report.dryRun && created) {
 		lines.push('', 'Ville oprette:');

@@ -1,12 +1,17 @@
 import type { APIRoute } from 'astro';
 import { PUBLIC_BASE_URL } from '@/lib/base-url';
 import { getDb } from '@/lib/db';
+import { resolveMergedRef } from '@/modules/admin/admin.merge';
 import { buildVCard, vCardDisposition } from '@/modules/directory/directory.vcard';
 import { loadPersonPage, personPath, viewerWithRights } from '@/modules/directory/directory.views';
 
 /** The person as a vCard download, with only the fields this viewer may see. */
 export const GET: APIRoute = async ({ params, locals }) => {
 	const data = await loadPersonPage(getDb(), params.ref ?? '', await viewerWithRights(getDb(), locals.user));
+	if (!data) {
+		const kept = await resolveMergedRef(getDb(), params.ref ?? '');
+		if (kept) return new Response(null, { status: 301, headers: { Location: `${personPath(kept)}.vcf` } });
+	}
 	if (!data) return new Response('Personen findes ikke i Vejviser.', { status: 404, headers: { 'Content-Type': 'text/plain; charset=utf-8' } });
 	const { person, contact, successor } = data;
 	const body = buildVCard({
