@@ -69,9 +69,14 @@ export const onRequest = defineMiddleware(async (context, next) => {
 		// newest audit id, the minute and the viewer, so it is never stale and never another user's page).
 		if (request.method === 'GET' && isCacheablePath(context.url.pathname)) {
 			const key = pageCacheKey({ auditId: await latestAuditId(getDb()), viewer: viewerKey(context.locals.user), url: context.url });
-			response = await cachedPage(key, request, () => next());
-			// Browsers ask again each time, and get 304 while nothing changed.
-			if (!context.locals.user && !response.headers.has('Cache-Control')) response.headers.set('Cache-Control', 'no-cache');
+			// Stored with the headers every answer gets (the front door serves anonymous hits as they are).
+			response = await cachedPage(key, request, async () => {
+				const rendered = await next();
+				// Browsers ask again each time, and get 304 while nothing changed.
+				if (!context.locals.user && !rendered.headers.has('Cache-Control')) rendered.headers.set('Cache-Control', 'no-cache');
+				if (!forSearchEngines(context.url.pathname)) rendered.headers.set('X-Robots-Tag', 'noindex, nofollow');
+				return withHeaders(rendered);
+			});
 		} else response = await next();
 	} catch (error) {
 		logRequest(context.locals.requestId, request.method, context.url.pathname, 'error', started, error);

@@ -19,7 +19,8 @@
  * (least recently used go first), so random query strings cannot grow it without bound. Every stored answer
  * carries an ETag; a matching If-None-Match gets 304 without a body.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 
 /** The public read pages and feeds (no forms that change state on GET, no tokens in the path). */
 const CACHEABLE = [
@@ -84,11 +85,14 @@ function remember(key: string, entry: Entry): void {
 	}
 }
 
+function matches(entry: Entry, ifNoneMatch: string | null | undefined): boolean {
+	return !!ifNoneMatch && ifNoneMatch.split(',').some((t) => t.trim() === entry.etag || t.trim() === `W/${entry.etag}`);
+}
+
 function toResponse(entry: Entry, ifNoneMatch: string | null): Response {
 	const headers = new Headers(entry.headers);
 	headers.set('ETag', entry.etag);
-	if (ifNoneMatch && ifNoneMatch.split(',').some((t) => t.trim() === entry.etag || t.trim() === `W/${entry.etag}`))
-		return new Response(null, { status: 304, headers });
+	if (matches(entry, ifNoneMatch)) return new Response(null, { status: 304, headers });
 	return new Response(entry.body, { status: entry.status, headers });
 }
 
@@ -128,6 +132,37 @@ export async function cachedPage(key: string, request: Request, render: () => Pr
 	} finally {
 		inFlight.delete(key);
 	}
+}
+
+/** Paths whose anonymous reads are rate-limited in the middleware (auth.ratelimit.ts): always through Astro. */
+const RATE_LIMITED = /^\/(?:personer\/|api\/people\/)/;
+
+/**
+ * The front door's shortcut (src/server/entry.ts): an anonymous GET whose page is already stored is answered
+ * here, before Astro builds a request, a context and a response for it — on a cache hit that machinery was most
+ * of the remaining time. Same key as the middleware (so the same never-stale guarantee); the stored headers are
+ * the middleware's final ones. Anything else (a session cookie, a miss, a rate-limited path) → false, and the
+ * request goes on to Astro as before.
+ */
+export async function serveStoredAnonymousPage(req: IncomingMessage, res: ServerResponse, opts: { sessionCookie: string; latestAuditId: () => Promise<number> }): Promise<boolean> {
+	if (req.method !== 'GET' || entries.size === 0) return false;
+	const cookie = req.headers.cookie;
+	if (cookie && cookie.includes(`${opts.sessionCookie}=`)) return false;
+	const url = new URL(req.url ?? '/', 'http://localhost');
+	if (!isCacheablePath(url.pathname) || RATE_LIMITED.test(url.pathname)) return false;
+	const entry = entries.get(pageCacheKey({ auditId: await opts.latestAuditId(), viewer: '-', url }));
+	if (!entry) return false;
+	const notModified = matches(entry, req.headers['if-none-match']);
+	res.statusCode = notModified ? 304 : entry.status;
+	for (const [name, value] of entry.headers) res.setHeader(name, value);
+	res.setHeader('ETag', entry.etag);
+	res.setHeader('X-Request-Id', randomUUID().slice(0, 8));
+	if (notModified) res.end();
+	else {
+		res.setHeader('Content-Length', entry.body.byteLength);
+		res.end(entry.body);
+	}
+	return true;
 }
 
 /** For tests: forget everything. */
