@@ -55,8 +55,11 @@ const entries = new Map<string, Entry>();
 let bytes = 0;
 const inFlight = new Map<string, Promise<Entry | undefined>>();
 
+/** Forms and personal pages that the patterns above would also match: always rendered. */
+const NEVER = /^\/(?:organisationer\/[^/]+\/rediger|temadage\/(?:mine|admin)|supervision\/(?:mine-timer|ny))$/;
+
 export function isCacheablePath(pathname: string): boolean {
-	return CACHEABLE.some((re) => re.test(pathname));
+	return !NEVER.test(pathname) && CACHEABLE.some((re) => re.test(pathname));
 }
 
 /** The part of the key that says who sees the page: '-' for anonymous visitors, the whole session user otherwise. */
