@@ -3,7 +3,8 @@
  * (each registration is a BEGIN IMMEDIATE transaction with seat count, insert, link token, audit entry and a
  * queued mail), and over HTTP against the built server (form POSTs from people who are not signed in).
  * Checks after each run that the capacity was never exceeded.
- * Env: BENCH_EVENTS_PORT (default 4471), BENCH_SKIP_HTTP=1, BENCH_SKIP_BUILD=1 (reuse .e2e/themedays).
+ * Env: BENCH_EVENTS_PORT (default 4471), BENCH_SKIP_HTTP=1, BENCH_EVENTS_HTTP_ONLY=1, BENCH_SKIP_BUILD=1 (reuse .e2e/themedays),
+ * BENCH_EVENTS_OUT (serve another build, e.g. an older one for a before/after comparison).
  * Runs alone too: `npx tsx bench/events.bench.ts`.
  */
 import { execSync, spawn } from 'node:child_process';
@@ -78,15 +79,15 @@ async function multiProcess(processes: number, total = 4000) {
 }
 
 async function overHttp() {
-	const outDir = resolve('.e2e/themedays');
-	if (process.env.BENCH_SKIP_BUILD !== '1' || !existsSync(join(outDir, 'server', 'entry.mjs')))
+	const outDir = resolve(process.env.BENCH_EVENTS_OUT ?? '.e2e/themedays');
+	if (!process.env.BENCH_EVENTS_OUT && (process.env.BENCH_SKIP_BUILD !== '1' || !existsSync(join(outDir, 'server', 'entry.mjs'))))
 		execSync('npx astro build', { stdio: 'ignore', env: { ...process.env, ASTRO_OUT_DIR: outDir, ASTRO_TELEMETRY_DISABLED: '1' } });
 	const { db, path, dir } = await freshDb();
 	const event = benchEvent(db, 1000, new Date(Date.now() + 60 * 86_400_000).toISOString().slice(0, 10));
 	await db.destroy();
 	const port = Number(process.env.BENCH_EVENTS_PORT ?? 4471);
 	const base = `http://127.0.0.1:${port}`;
-	const server = spawn(process.execPath, [join(outDir, 'server', 'entry.mjs')], { env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), DATABASE_PATH: path, PUBLIC_BASE_URL: base, SMTP_URL: '' }, stdio: 'ignore' });
+	const server = spawn(process.execPath, [join(outDir, 'server', 'entry.mjs')], { env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), DATABASE_PATH: path, PUBLIC_BASE_URL: base, SMTP_URL: '', TRUST_PROXY: '1' }, stdio: 'ignore' });
 	try {
 		for (let i = 0; i < 100; i++) {
 			try {
@@ -105,6 +106,8 @@ async function overHttp() {
 					headers: { 'content-type': 'application/x-www-form-urlencoded', origin: base },
 					setupRequest: (req: any) => {
 						n++;
+						// Registrations are limited per client address: real sign-ups come from many (the proxy names them).
+						req.headers = { ...req.headers, 'x-forwarded-for': `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}` };
 						req.body = new URLSearchParams({ action: 'register', name: `Http ${n}`, email: `http${n}.${process.pid}@bench.example`, organisation: 'Bench', job_title: 'Test' }).toString();
 						return req;
 					},
@@ -124,9 +127,11 @@ async function overHttp() {
 
 export async function run(): Promise<void> {
 	console.log('Temadage: tilmeldinger pr. sekund (hver = BEGIN IMMEDIATE + optælling + indsæt + token + audit + mail i køen)');
-	await inProcess();
-	await multiProcess(2);
-	await multiProcess(4);
+	if (process.env.BENCH_EVENTS_HTTP_ONLY !== '1') {
+		await inProcess();
+		await multiProcess(2);
+		await multiProcess(4);
+	}
 	if (process.env.BENCH_SKIP_HTTP !== '1') await overHttp();
 }
 

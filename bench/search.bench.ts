@@ -36,7 +36,7 @@ const FIRST = ['Anne', 'Mette', 'Lars', 'Søren', 'Kirsten', 'Birgitte', 'Nikola
 const LAST = ['Petersen', 'Nielsen', 'Jensen', 'Hansen', 'Aagaard', 'Brøndum', 'Winther', 'Dahl', 'Holm', 'Skov', 'Lykke', 'Mortensen', 'Olsen', 'Bøgh', 'Damgaard', 'Østergaard', 'Søndergaard', 'Krogh', 'Lund', 'Kjær', 'Frost', 'Hussein', 'Vestergaard', 'Højgaard'];
 const TITLES = ['Psykolog', 'Socialrådgiver', 'Sundhedsplejerske', 'Familierådgiver', 'Teamleder', 'Mentor', 'SSP-konsulent', 'Misbrugskonsulent', 'Udskrivningskoordinator'];
 
-const QUERIES = [
+export const QUERIES = [
 	'hilerød selvskade 15 år udskrivelse', 'vold Halsnæs barn', 'skoolebarn Helsingor spiseforstyrrelse', '20-arig psykose Hillerod akut',
 	'screening Hørsholm angsst', '16 år deressiv Hillerød', 'teenager skoleægring Fredensborg udskrivning', 'selvmordsforsøg gribskov 15-årig',
 	'hash ung Farum', 'panikanfald Birkerød', 'Kirsten Petersen', 'Anne Damgaadr', 'Søren Dahl Halsnæs', 'Oskar Dahl Allerød',
@@ -47,7 +47,7 @@ function pct(sorted: number[], p: number): number {
 	return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length - 1) * p))];
 }
 
-async function timeQueries(db: Db, rounds: number): Promise<{ p50: number; p95: number; max: number; n: number }> {
+export async function timeQueries(db: Db, rounds: number): Promise<{ p50: number; p95: number; max: number; n: number }> {
 	const times: number[] = [];
 	for (let r = 0; r < rounds; r++)
 		for (const q of QUERIES) {

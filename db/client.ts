@@ -273,8 +273,28 @@ class Connection implements DatabaseConnection {
 	}
 }
 
+/**
+ * Prepared statements by SQL text, per handle: preparing was a measurable share of every page (issue 13 profile);
+ * the same few hundred queries run again and again. Bounded (oldest out), because `IN (?, ?, …)` lists make
+ * SQL texts of every length. A statement finishes (all/run) before the next query, so sharing one is safe.
+ */
+const STATEMENT_CACHE_SIZE = 500;
+const statements = new WeakMap<SQLite.Database, Map<string, SQLite.Statement>>();
+
+function prepared(sqlite: SQLite.Database, sql: string): SQLite.Statement {
+	let cache = statements.get(sqlite);
+	if (!cache) statements.set(sqlite, (cache = new Map()));
+	let stmt = cache.get(sql);
+	if (!stmt) {
+		stmt = sqlite.prepare(sql);
+		if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+		cache.set(sql, stmt);
+	}
+	return stmt;
+}
+
 function run<R>(sqlite: SQLite.Database, query: CompiledQuery): QueryResult<R> {
-	const stmt = sqlite.prepare(query.sql);
+	const stmt = prepared(sqlite, query.sql);
 	if (stmt.reader) return { rows: stmt.all(query.parameters as unknown[]) as R[] };
 	const { changes, lastInsertRowid } = stmt.run(query.parameters as unknown[]);
 	return { numAffectedRows: BigInt(changes), insertId: BigInt(lastInsertRowid), rows: [] };

@@ -12,6 +12,8 @@ import { SESSION_COOKIE, sessionCookieOptions, validateSessionToken } from '@/mo
 import { anonymousReadLimited } from '@/modules/auth/auth.ratelimit';
 import { clientIp } from '@/modules/auth/auth.web';
 import { startScheduler } from '@/modules/jobs/jobs.scheduler';
+import { latestAuditId } from '@/modules/audit/audit.repository';
+import { cachedPage, isCacheablePath, pageCacheKey, viewerKey } from '@/lib/page-cache';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 let addressRemembered: Promise<void> | undefined;
@@ -63,7 +65,19 @@ export const onRequest = defineMiddleware(async (context, next) => {
 
 	let response: Response;
 	try {
-		response = await next();
+		// Public read pages and feeds come from the rendered-output cache (src/lib/page-cache.ts: keyed by the
+		// newest audit id, the minute and the viewer, so it is never stale and never another user's page).
+		if (request.method === 'GET' && isCacheablePath(context.url.pathname)) {
+			const key = pageCacheKey({ auditId: await latestAuditId(getDb()), viewer: viewerKey(context.locals.user), url: context.url });
+			// Stored with the headers every answer gets (the front door serves anonymous hits as they are).
+			response = await cachedPage(key, request, async () => {
+				const rendered = await next();
+				// Browsers ask again each time, and get 304 while nothing changed.
+				if (!context.locals.user && !rendered.headers.has('Cache-Control')) rendered.headers.set('Cache-Control', 'no-cache');
+				if (!forSearchEngines(context.url.pathname)) rendered.headers.set('X-Robots-Tag', 'noindex, nofollow');
+				return withHeaders(rendered);
+			});
+		} else response = await next();
 	} catch (error) {
 		logRequest(context.locals.requestId, request.method, context.url.pathname, 'error', started, error);
 		if (error instanceof BodyTooLargeError) response = await rewriteTo(context, '/fejl/413');

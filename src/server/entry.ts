@@ -7,13 +7,20 @@ import { createServer } from 'node:http';
 import type { SSRManifest } from 'astro';
 import { createExports as createNodeExports } from '@astrojs/node/server.js';
 import { allowedDomainsFromEnv, frontDoor, frontDoorConfigFromEnv } from './front-door';
+import { serveStoredAnonymousPage } from '@/lib/page-cache';
+import { getDb } from '@/lib/db';
+import { latestAuditId } from '@/modules/audit/audit.repository';
+import { SESSION_COOKIE } from '@/modules/auth/auth.sessions';
 
 type Options = Parameters<typeof createNodeExports>[1];
 
 export function createExports(manifest: SSRManifest, options: Options) {
 	// The hosts we answer on are known at run time, not build time: one build serves any PUBLIC_HOSTNAME.
 	const exports = createNodeExports({ ...manifest, allowedDomains: allowedDomainsFromEnv(process.env) }, options);
-	return { ...exports, handler: frontDoor(exports.handler as never, frontDoorConfigFromEnv(process.env)) };
+	// Anonymous reads of pages already rendered are answered before Astro (src/lib/page-cache.ts).
+	const shortcut = (req: Parameters<typeof serveStoredAnonymousPage>[0], res: Parameters<typeof serveStoredAnonymousPage>[1]) =>
+		serveStoredAnonymousPage(req, res, { sessionCookie: SESSION_COOKIE, latestAuditId: () => latestAuditId(getDb()) });
+	return { ...exports, handler: frontDoor(exports.handler as never, frontDoorConfigFromEnv(process.env), shortcut) };
 }
 
 export function start(manifest: SSRManifest, options: Options) {

@@ -81,13 +81,22 @@ export function allowedDomainsFromEnv(env: Record<string, string | undefined>): 
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
-export function frontDoor(handler: Handler, config: FrontDoorConfig): Handler {
+/** Answers a request itself (true) or leaves it to Astro (false): the page cache's shortcut, src/lib/page-cache.ts. */
+export type Shortcut = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
+
+export function frontDoor(handler: Handler, config: FrontDoorConfig, shortcut?: Shortcut): Handler {
 	const compress = compression();
 	return (req, res) => {
 		const forwarded = req.headers['x-forwarded-for'];
 		const { address, viaTrustedProxy } = resolveClient(req.socket.remoteAddress ?? '', Array.isArray(forwarded) ? forwarded.join(',') : forwarded, config.trustProxy);
 		req.headers['x-forwarded-for'] = address;
 		if (!viaTrustedProxy) delete req.headers['x-forwarded-port'];
-		compress(req as never, res as never, () => handler(req, res));
+		compress(req as never, res as never, () => {
+			if (!shortcut) return handler(req, res);
+			shortcut(req, res).then(
+				(answered) => answered || handler(req, res),
+				() => handler(req, res),
+			);
+		});
 	};
 }

@@ -34,8 +34,9 @@ export const GET: APIRoute = async ({ params, locals }) => {
 		headers: {
 			'Content-Type': 'text/vcard; charset=utf-8',
 			'Content-Disposition': vCardDisposition(person.firstName, person.lastName),
-			// Members see more than anonymous visitors: never let a shared cache hand one to the other.
-			'Cache-Control': 'private, no-store',
+			// Members see more than anonymous visitors: never let a shared cache hand one to the other. The browser
+			// may keep its own copy and ask again (ETag → 304, src/lib/page-cache.ts).
+			'Cache-Control': 'private, no-cache',
 			Vary: 'Cookie',
 		},
 	});

@@ -1,0 +1,103 @@
+/**
+ * The rendered-output cache (src/lib/page-cache.ts) on the built server: a cached page never shows a person who
+ * left or a number that changed (the edit's audit entry changes the key, so the next request renders afresh),
+ * a signed-in user never gets another viewer's page, and ETags give 304 until something changes.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { systemActor } from '@/modules/audit/audit.repository';
+import { patchPerson } from '@/modules/directory/directory.writes';
+import { formatPhone } from '@/lib/phone';
+import { createUserWithSession } from '../helpers/auth';
+import { baseURL, openServerDb, skipBrowser } from './helpers';
+
+describe.skipIf(skipBrowser)('The page cache', () => {
+	const db = openServerDb();
+	afterAll(() => db.destroy());
+
+	const get = (path: string, headers: Record<string, string> = {}) => fetch(baseURL + path, { headers });
+
+	/** An active person on the Gribskov page who stands in for no one (so their link appears only as themselves). */
+	async function someoneOnGribskov() {
+		return db
+			.selectFrom('person')
+			.innerJoin('unit', 'unit.id', 'person.unit_id')
+			.innerJoin('organisation', 'organisation.id', 'unit.organisation_id')
+			.select(['person.id', 'person.ref', 'person.first_name', 'person.last_name', 'organisation.slug as org', 'unit.slug as unit'])
+			.where('person.status', '=', 'active')
+			.where('person.municipality_code', '=', '270')
+			.where('person.phone_visibility', '=', 'public')
+			.where((eb) => eb.not(eb.exists(eb.selectFrom('person as other').select('other.id').whereRef('other.deputy_id', '=', 'person.id'))))
+			.where((eb) => eb.not(eb.exists(eb.selectFrom('person as other').select('other.id').whereRef('other.successor_id', '=', 'person.id'))))
+			.orderBy('person.id')
+			.executeTakeFirstOrThrow();
+	}
+
+	it('shows a changed number and drops a person who left on the very next request', async () => {
+		const person = await someoneOnGribskov();
+		const unitPath = `/organisationer/${person.org}/${person.unit}`;
+		const link = `href="/personer/${person.ref}"`;
+		// Twice, so the second answer comes from the cache.
+		for (const path of ['/kommuner/gribskov', unitPath]) {
+			await get(path);
+			expect(await (await get(path)).text()).toContain(link);
+		}
+
+		const phone = `+45${String(20_000_000 + Math.floor(Math.random() * 9_000_000))}`;
+		await patchPerson(db, systemActor('test'), person.id, { phone });
+		for (const path of ['/kommuner/gribskov', unitPath, `/personer/${person.ref}`]) expect(await (await get(path)).text(), path).toContain(formatPhone(phone));
+
+		await patchPerson(db, systemActor('test'), person.id, { status: 'left' });
+		expect(await (await get('/kommuner/gribskov')).text()).not.toContain(link);
+		expect(await (await get(unitPath)).text()).not.toContain(link);
+		expect(await (await get('/kommuner/gribskov/kontaktark')).text()).not.toContain(`${person.first_name} ${person.last_name}`);
+	});
+
+	it('answers 304 to a matching ETag until something changes', async () => {
+		const first = await get('/kommuner/gribskov');
+		await first.text();
+		const etag = first.headers.get('etag');
+		expect(etag).toBeTruthy();
+		expect(first.headers.get('cache-control')).toBe('no-cache');
+		const again = await get('/kommuner/gribskov', { 'if-none-match': etag! });
+		expect(again.status).toBe(304);
+		expect(await again.text()).toBe('');
+
+		const person = await someoneOnGribskov();
+		await patchPerson(db, systemActor('test'), person.id, { title: `Konsulent ${Date.now()}` });
+		const changed = await get('/kommuner/gribskov', { 'if-none-match': etag! });
+		expect(changed.status).toBe(200);
+		expect(changed.headers.get('etag')).not.toBe(etag);
+	});
+
+	it('never hands a signed-in user another viewer’s page', async () => {
+		const unit = await db
+			.selectFrom('unit')
+			.innerJoin('organisation', 'organisation.id', 'unit.organisation_id')
+			.select(['unit.id', 'unit.slug', 'organisation.slug as org'])
+			.where('organisation.municipality_code', '=', '270')
+			.orderBy('unit.id')
+			.executeTakeFirstOrThrow();
+		const path = `/organisationer/${unit.org}/${unit.slug}`;
+		const editor = await createUserWithSession(db, { role: 'unit_editor', unitIds: [unit.id], secondFactor: true });
+		const member = await createUserWithSession(db, { role: 'member' });
+		const editLink = `${path}/rediger`;
+
+		// The editor's page first (cached for the editor), then the member's and an anonymous visitor's, then the editor's again.
+		const editorPage = await (await get(path, { cookie: editor.cookie.header })).text();
+		expect(editorPage).toContain(editLink);
+		const memberPage = await (await get(path, { cookie: member.cookie.header })).text();
+		expect(memberPage).not.toContain(editLink);
+		expect(memberPage).toContain('Min konto');
+		const anonymousPage = await (await get(path)).text();
+		expect(anonymousPage).not.toContain(editLink);
+		expect(anonymousPage).not.toContain('Min konto');
+		expect(await (await get(path, { cookie: editor.cookie.header })).text()).toContain(editLink);
+
+		// And the other way round: a member's cached page is not what the editor gets next.
+		const other = `/kommuner/gribskov`;
+		await get(other, { cookie: member.cookie.header });
+		const signedInAnswer = await get(path, { cookie: member.cookie.header });
+		expect(signedInAnswer.headers.get('cache-control')).toBe('private, no-store');
+		expect(await (await get(path, { cookie: editor.cookie.header })).text()).toContain(editLink);
+	});
+});
