@@ -31,6 +31,8 @@ describe('Supervision groups in /api/search', () => {
 			status: 'open',
 			successorRef: null,
 			verifiedAt: null,
+			matched: ['emne:angst'],
+			unmatched: [],
 		});
 		expect(results.every((r) => r.type === 'group')).toBe(true);
 		const all = await searchApi(db, new URLSearchParams({ q: 'supervision', type: 'group' }));

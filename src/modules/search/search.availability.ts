@@ -202,13 +202,12 @@ export async function addAvailability(
 		Object.assign(hit, matchParts(hit, parsed, slugs));
 		first.push(hit);
 	}
-	// The municipality's own line before the region's. Only one line goes in front: the named people the
-	// need was searched for must stay in the top three (a nurse may still reach a caseworker's voicemail or
-	// want the name for Monday); further lines (the region's) follow the first three results.
+	// One line goes in front: the municipality's own, else the region's. More would push the named people the
+	// need was searched for out of the top three (a nurse may still want the caseworker's name for Monday); the
+	// region's line stays where its own match puts it and on the contact sheet and routing card.
 	const own = (h: SearchHit) => Number(h.tags?.sector?.[0] === 'kommune');
 	first.sort((a, b) => own(b) - own(a));
-	const refs = new Set(first.map((h) => h.ref));
-	const rest = ordered.filter((h) => !(h.type === 'unit' && refs.has(h.ref)));
-	const [lead, ...more] = first;
-	return lead ? [lead, ...rest.slice(0, 3), ...more, ...rest.slice(3)] : rest;
+	const lead = first[0];
+	if (!lead) return ordered;
+	return [lead, ...ordered.filter((h) => !(h.type === 'unit' && h.ref === lead.ref))];
 }
