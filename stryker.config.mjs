@@ -8,7 +8,7 @@
 export default {
 	testRunner: 'vitest',
 	plugins: ['@stryker-mutator/vitest-runner'],
-	vitest: { configFile: 'vitest.config.ts' },
+	vitest: { configFile: 'vitest.stryker.config.ts' },
 	coverageAnalysis: 'perTest',
 	mutate: [
 		'src/modules/**/*.rules.ts',
