@@ -100,7 +100,9 @@ try {
 	const chrome = await chromeLauncher.launch({ chromePath, chromeFlags: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run', '--disable-background-networking', '--disable-component-update'] });
 	const rows: string[] = [];
 	try {
-		for (const target of targets) {
+		// LIGHTHOUSE_PAGES=home,person runs only those (a quick look); the default runs all.
+		const only = process.env.LIGHTHOUSE_PAGES?.split(',');
+		for (const target of targets.filter((t) => !only || only.includes(t.name))) {
 			if (!target.path) {
 				console.log(`SKIPPED ${target.name}: ${target.note ?? 'no instance found'}`);
 				continue;
