@@ -30,6 +30,10 @@ export async function backupDatabase(db: Db, file: string): Promise<void> {
 		if (check !== 'ok') throw new Error(`Sikkerhedskopien ${file} er ikke i orden: ${check}`);
 	} catch (error) {
 		rmSync(file, { force: true });
+		// A full disk is the likely operator problem: say it plainly (the site itself keeps running).
+		const code = (error as { code?: string }).code ?? '';
+		if (code === 'SQLITE_FULL' || code === 'ENOSPC' || code === 'EFBIG' || /disk is full|file too large/i.test(String(error)))
+			throw new Error(`Sikkerhedskopien kunne ikke skrives til ${file}: der er ikke plads på disken (${(error as Error).message}). Intet er ændret i databasen.`, { cause: error });
 		throw error;
 	}
 }
