@@ -9,6 +9,7 @@ import * as m0008phonePublic from './0008_phone_public';
 import * as m0007handoverAddress from './0007_handover_address';
 import * as m0010searchTermTargets from './0010_search_term_targets';
 import * as m0009supervision from './0009_supervision';
+import * as m0014operations from './0014_operations';
 
 /**
  * Append-only. A shipped migration is frozen: change the schema with a new file.
@@ -25,4 +26,5 @@ export const migrations: Record<string, Migration> = {
 	'0007_handover_address': m0007handoverAddress,
 	'0010_search_term_targets': m0010searchTermTargets,
 	'0009_supervision': m0009supervision,
+	'0014_operations': m0014operations,
 };
