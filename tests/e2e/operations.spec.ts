@@ -38,7 +38,7 @@ describe.skipIf(skipBrowser)('Running the network without a developer', () => {
 	});
 	afterAll(async () => {
 		await browser?.close();
-	});
+	}, 300_000);
 
 	it('walks an admin to the usage figures: charts without JavaScript, tables, CSV of every table', async () => {
 		// A search the figures count (situation and municipality, not the text).
@@ -67,7 +67,7 @@ describe.skipIf(skipBrowser)('Running the network without a developer', () => {
 		// A bad period falls back to the default rather than failing.
 		await page.goto('/admin/tal?fra=igaar&til=2026-13-45');
 		expect(await page.locator('h1').innerText()).toBe('Tal for styregruppen');
-	});
+	}, 300_000);
 
 	it('lets a steering-group member read the figures on a 390 px phone, and keeps other members out', async () => {
 		const page = await steering.newPage();
@@ -80,7 +80,7 @@ describe.skipIf(skipBrowser)('Running the network without a developer', () => {
 		const other = await member.newPage();
 		expect((await other.goto('/admin/tal'))?.status()).toBe(403);
 		expect((await fetch(`${baseURL}/admin/tal/temadage.csv`, { headers: { cookie: memberCookie } })).status).toBe(403);
-	});
+	}, 300_000);
 
 	it('issues an API key in the browser, shows it once, widens what it sees, logs its reads and revokes it', async () => {
 		const page = await admin.newPage();
@@ -118,7 +118,7 @@ describe.skipIf(skipBrowser)('Running the network without a developer', () => {
 		await page.getByRole('button', { name: 'Træk nøglen til Regionens intranet tilbage' }).click();
 		await page.waitForURL(/tilbagekaldt=1/);
 		expect((await fetch(`${baseURL}/api/people/${person.ref}`, { headers: { authorization: `Bearer ${key}` } })).status).toBe(401);
-	});
+	}, 300_000);
 
 	it('shows a member everything stored about them, downloads it as JSON and takes a removal request', async () => {
 		const page = await member.newPage();
@@ -143,5 +143,21 @@ describe.skipIf(skipBrowser)('Running the network without a developer', () => {
 		await adminPage.goto('/admin/sletning');
 		expect(await adminPage.locator('table').innerText()).toContain('Jeg er stoppet i netværket.');
 		await expectAccessible(adminPage);
-	});
+
+		// The admin reviews the request and erases the member: confirmation first, then the account is gone.
+		await adminPage.getByRole('link', { name: /^Gennemse/ }).first().click();
+		await adminPage.getByRole('button', { name: 'Slet personen' }).click();
+		expect(await adminPage.locator('[role="alert"]').innerText()).toContain('Sæt kryds');
+		await expectAccessible(adminPage);
+		await adminPage.getByLabel(/Ja, slet/).check();
+		await adminPage.getByRole('button', { name: 'Slet personen' }).click();
+		await adminPage.waitForURL(/slettet=1/);
+		expect(await adminPage.locator('table').innerText()).toContain('Slettet');
+		expect(await adminPage.locator('table').innerText()).not.toContain('Jeg er stoppet');
+		const after = await fetch(`${baseURL}/konto`, { headers: { cookie: memberCookie }, redirect: 'manual' });
+		expect(after.status).toBe(303);
+		const db = openServerDb();
+		expect(await db.selectFrom('user').select('id').where('name', '=', 'Medlem Til Test').execute()).toEqual([]);
+		await db.destroy();
+	}, 300_000);
 });
