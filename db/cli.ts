@@ -3,7 +3,7 @@
  * the module that owns the work. Exit code ≠ 0 on any failure.
  */
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { createDb, databaseTarget, isPostgresUrl, type Db } from './client';
 import { migrateToLatest } from './migrate';
 import { backupDatabase, restoreDatabase } from './backup';
@@ -78,6 +78,11 @@ const commands: Record<string, () => Promise<number>> = {
 		});
 	},
 	async export() {
+		/** Bulk exports of people's data are logged (issue 12): the operator's login name when the shell has one. */
+		const logCliExport = async (db: Db, kind: string, rows: number, target: string) => {
+			const { logExport } = await import('../src/modules/privacy/privacy.exports');
+			await logExport(db, { actor: `system:cli${process.env.USER ? ` (${process.env.USER})` : ''}`, kind, channel: 'cli', rows, detail: basename(target) });
+		};
 		const formatAt = args.indexOf('--format');
 		const format = formatAt >= 0 ? args[formatAt + 1] : 'csv';
 		const target = args.find((a, i) => !a.startsWith('--') && !(formatAt >= 0 && i === formatAt + 1));
@@ -89,6 +94,7 @@ const commands: Record<string, () => Promise<number>> = {
 			const { exportHsdsFolder } = await import('../src/modules/hsds/hsds.export');
 			return withDb(async (db) => {
 				const counts = await exportHsdsFolder(db, resolve(target));
+				await logCliExport(db, 'hsds', counts.services + counts.organizations, target);
 				console.log(`Eksporterede ${counts.services} tilbud og ${counts.organizations} organisationer som HSDS 3.0 til ${target}.`);
 				return 0;
 			});
@@ -96,6 +102,7 @@ const commands: Record<string, () => Promise<number>> = {
 		const { exportDirectoryFile } = await import('../src/modules/directory/directory.export');
 		return withDb(async (db) => {
 			const count = await exportDirectoryFile(db, resolve(target));
+			await logCliExport(db, 'csv', count, target);
 			console.log(`Eksporterede ${count} personer til ${target}.`);
 			return 0;
 		});

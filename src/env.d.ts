@@ -4,6 +4,8 @@ declare namespace App {
 	interface Locals {
 		/** The signed-in user, or null for anonymous visitors. Set by src/middleware.ts. */
 		user: import('./modules/auth/auth.types').SessionUser | null;
+		/** The integration an `Authorization: Bearer` API key identifies on /api/*, or null. Set by src/middleware.ts. */
+		apiClient?: import('./modules/apikeys/apikeys').ApiClient | null;
 		/** The current session's id (for sign-out), or null. */
 		sessionId: string | null;
 		/** A short id of this request, for the log and the error pages (support can find the log line). */

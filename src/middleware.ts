@@ -10,6 +10,7 @@ import { rewriteTo } from '@/lib/rewrite';
 import { forSearchEngines } from '@/lib/robots';
 import { SESSION_COOKIE, sessionCookieOptions, validateSessionToken } from '@/modules/auth/auth.sessions';
 import { anonymousReadLimited } from '@/modules/auth/auth.ratelimit';
+import { apiKeyGate } from '@/modules/apikeys/apikeys';
 import { clientIp } from '@/modules/auth/auth.web';
 import { startScheduler } from '@/modules/jobs/jobs.scheduler';
 import { latestAuditId } from '@/modules/audit/audit.repository';
@@ -54,8 +55,16 @@ export const onRequest = defineMiddleware(async (context, next) => {
 		}
 	}
 
+	// Integrations: an API key (`Authorization: Bearer`) on /api/* has its own limit and rights (apikeys.ts).
+	context.locals.apiClient = null;
+	if (context.url.pathname.startsWith('/api/')) {
+		const gate = await apiKeyGate(getDb(), request.headers.get('authorization'));
+		if (gate instanceof Response) return withHeaders(gate);
+		context.locals.apiClient = gate.client;
+	}
+
 	// Anonymous loops over person pages and the JSON API (scraping every work e-mail) slow down; people don't notice.
-	if (!context.locals.user && request.method === 'GET') {
+	if (!context.locals.user && !context.locals.apiClient && request.method === 'GET') {
 		const retryAfter = await anonymousReadLimited(getDb(), context.url.pathname, clientIp(context));
 		if (retryAfter !== null) {
 			context.locals.retryAfterSeconds = retryAfter;

@@ -12,6 +12,7 @@ import * as m0009supervision from './0009_supervision';
 import * as m0012knowledge from './0012_knowledge';
 import * as m0011openingHours from './0011_opening_hours';
 import * as m0013admin from './0013_admin';
+import * as m0014operations from './0014_operations';
 
 /**
  * Append-only. A shipped migration is frozen: change the schema with a new file.
@@ -31,4 +32,5 @@ export const migrations: Record<string, Migration> = {
 	'0012_knowledge': m0012knowledge,
 	'0011_opening_hours': m0011openingHours,
 	'0013_admin': m0013admin,
+	'0014_operations': m0014operations,
 };

@@ -35,7 +35,8 @@ export async function exportDirectoryCsv(db: Kysely<Database>): Promise<string> 
 	return (await buildExport(db)).csv;
 }
 
-async function buildExport(db: Kysely<Database>): Promise<{ csv: string; count: number }> {
+/** The directory as CSV text and how many people it holds (the web export logs the count). */
+export async function buildExport(db: Kysely<Database>): Promise<{ csv: string; count: number }> {
 	const people = await db
 		.selectFrom('person')
 		.innerJoin('unit', 'unit.id', 'person.unit_id')

@@ -24,6 +24,8 @@ import { showDeputyFirst } from '@/modules/directory/editing.rules';
 import { formatDate } from '@/lib/dates';
 import { clockNow } from '@/lib/clock';
 import { addAvailability, readTimeWords } from './search.availability';
+import { ROUTING_ROLE_SLUGS } from '@/modules/freshness/freshness.rules';
+import { countSearch, type SearchCount } from '@/modules/stats/stats.repository';
 import type { PersonCard } from './search.sources';
 import type { ParsedQuery, SearchDocument, SearchFilters, SearchHit, SearchResult, Thesaurus } from './search.types';
 
@@ -367,6 +369,15 @@ function showDeputiesFirst(index: SearchIndex, hits: SearchHit[], now?: number):
 	}
 }
 
+/** What a search counts towards in the usage figures: its situation and municipality, nothing of its text. */
+function usageOf(parsed: ParsedQuery, filters: SearchFilters | undefined, zero: boolean): SearchCount {
+	const situation = parsed.parts.find((p) => p.kind === 'role' && p.slugs.some((s) => ROUTING_ROLE_SLUGS.includes(s)))?.slugs.find((s) => ROUTING_ROLE_SLUGS.includes(s));
+	const municipality = parsed.parts.find((p) => p.kind === 'municipality')?.slugs[0];
+	const filterRole = filters?.role && ROUTING_ROLE_SLUGS.includes(filters.role) ? filters.role : undefined;
+	const filterMunicipality = filters?.municipality && /^\d{3}$/.test(filters.municipality) ? filters.municipality : undefined;
+	return { situation: situation ?? filterRole ?? null, municipalityCode: municipality ?? filterMunicipality ?? null, zero };
+}
+
 export async function search(db: Db, q: string, opts: SearchOptions = {}): Promise<SearchResult> {
 	const query = q.trim().slice(0, 200);
 	const state = await getSearchState(db);
@@ -385,6 +396,7 @@ export async function search(db: Db, q: string, opts: SearchOptions = {}): Promi
 	hits.splice(0, hits.length, ...ranked);
 	if (hits.length > (opts.limit ?? 20)) hits.length = opts.limit ?? 20;
 	const confidence: SearchResult['confidence'] = hits.length === 0 ? 'none' : !hits[0].complete || deadParts.length > 0 ? 'low' : 'ok';
+	if ((opts.log ?? !opts.typing) && (query || hasFilters)) countSearch(db, usageOf(parsed, opts.filters, confidence === 'none'));
 	if (query && confidence !== 'ok' && (opts.log ?? !opts.typing)) {
 		try {
 			logSearch(db, query.toLowerCase(), confidence === 'none' ? 'zero' : 'low', total);
