@@ -47,7 +47,7 @@ const PER_RESPONSE = new Set(['set-cookie', 'x-request-id', 'content-length', 'd
 interface Entry {
 	status: number;
 	headers: Array<[string, string]>;
-	body: Uint8Array;
+	body: Uint8Array<ArrayBuffer>;
 	etag: string;
 }
 
