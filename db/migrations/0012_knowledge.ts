@@ -1,13 +1,5 @@
-import { PostgresAdapter, type ColumnDefinitionBuilder, type Kysely } from 'kysely';
-
-/**
- * An auto-numbered id in each engine's own words (`autoIncrement()` is SQLite/MySQL syntax only): SQLite's
- * INTEGER PRIMARY KEY AUTOINCREMENT, PostgreSQL's identity column.
- */
-function idColumn(db: Kysely<any>) {
-	const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
-	return (c: ColumnDefinitionBuilder) => (postgres ? c.primaryKey().generatedByDefaultAsIdentity() : c.primaryKey().autoIncrement());
-}
+import type { Kysely } from 'kysely';
+import { idColumn } from './columns';
 
 /**
  * Knowledge: the review facts of each content article (mirrored from `content/` frontmatter by the app, so the

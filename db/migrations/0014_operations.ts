@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { idColumn } from './columns';
 
 /**
  * Running the network without a developer (issue 12, part "gdpr"):
@@ -22,7 +23,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 	await db.schema
 		.createTable('api_key')
-		.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+		.addColumn('id', 'integer', idColumn(db))
 		.addColumn('name', 'text', (c) => c.notNull())
 		.addColumn('prefix', 'text', (c) => c.notNull())
 		.addColumn('key_hash', 'text', (c) => c.notNull().unique())
@@ -37,7 +38,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 	await db.schema
 		.createTable('export_log')
-		.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+		.addColumn('id', 'integer', idColumn(db))
 		.addColumn('at', 'text', (c) => c.notNull())
 		.addColumn('actor', 'text', (c) => c.notNull())
 		.addColumn('actor_user_id', 'integer')
@@ -51,7 +52,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 	await db.schema
 		.createTable('erasure_request')
-		.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+		.addColumn('id', 'integer', idColumn(db))
 		.addColumn('user_id', 'integer', (c) => c.references('user.id').onDelete('set null'))
 		.addColumn('message', 'text', (c) => c.notNull().defaultTo(''))
 		.addColumn('status', 'text', (c) => c.notNull().defaultTo('open'))
