@@ -9,6 +9,20 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { TestProject } from 'vitest/node';
+import { addLocalDays, localDate, localInstant, weekdayOf } from '../../src/lib/clock';
+import { isHoliday } from '../../src/modules/hours/hours.holidays';
+
+/**
+ * The shared server's clock for opening hours and absences (VEJVISER_NOW, src/lib/clock.ts): 10:00 on today's or
+ * the next working day in Copenhagen. Without it the journeys would change with the hour CI happens to run at
+ * (after 15:00 a municipality's after-hours line rightly comes first). Evenings and holidays have their own spec
+ * with their own server (after-hours.spec.ts).
+ */
+function workingMorning(): string {
+	let date = localDate(new Date());
+	while (weekdayOf(date) > 5 || isHoliday(date)) date = addLocalDays(date, 1);
+	return localInstant(date, 10 * 60).toISOString();
+}
 
 export function findChromium(): string | undefined {
 	const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
@@ -61,7 +75,7 @@ export default async function setup(project: TestProject) {
 	const port = Number(process.env.E2E_PORT ?? (await freePort()));
 	const baseURL = `http://127.0.0.1:${port}`;
 	const server = spawn(process.execPath, [join(outDir, 'server', 'entry.mjs')], {
-		env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), DATABASE_PATH: dbPath, PUBLIC_BASE_URL: baseURL, SMTP_URL: '', JOBS_SCHEDULER: 'off' },
+		env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), DATABASE_PATH: dbPath, PUBLIC_BASE_URL: baseURL, SMTP_URL: '', JOBS_SCHEDULER: 'off', VEJVISER_NOW: workingMorning() },
 		stdio: ['ignore', 'inherit', 'inherit'],
 	});
 	await waitForHealth(baseURL, server);
