@@ -21,12 +21,20 @@ function articleRoles(article: Article): string[] {
 }
 
 /** The directory data for the given municipalities, read once. */
-async function loadInputs(db: Db, article: Article, codes: string[]): Promise<Map<string, BlockInput>> {
+function loadInputs(db: Db, article: Article, codes: string[]): Promise<Map<string, BlockInput>> {
+	return loadContactInputs(db, articleRoles(article), codes);
+}
+
+/**
+ * What selectContacts needs for people holding any of `roles` in the given municipalities, in a fixed number of
+ * queries. Shared by pathways and the routing card (knowledge.routing.ts): one way to pick the live contact.
+ */
+export async function loadContactInputs(db: Db, roles: string[], codes: string[]): Promise<Map<string, BlockInput>> {
 	const unitsBy = new Map<string, Unit[]>();
 	for (const code of codes) unitsBy.set(code, await listUnitsForMunicipality(db, code));
 	const unitIds = [...new Set([...unitsBy.values()].flat().map((u) => u.id))];
 	const [people, leavers, contacts] = await Promise.all([
-		listPeople(db, { unitIds, roles: articleRoles(article) }),
+		listPeople(db, { unitIds, roles }),
 		listPeople(db, { unitIds, status: 'left' }),
 		listUnitContacts(db, unitIds),
 	]);
