@@ -13,6 +13,20 @@ import { EditDenied, type EditContext, type EditOutcome } from './directory.edit
 
 /** Anonymous reports allowed per client per rolling hour. */
 export const CORRECTIONS_PER_HOUR = 5;
+export const TOO_MANY_CORRECTIONS = 'Du har sendt mange rettelser inden for den seneste time. Prøv igen senere, eller log ind.';
+
+/** An anonymous reporter (by client key) who already sent CORRECTIONS_PER_HOUR reports in the last hour: any kind of report. */
+export async function tooManyAnonymousCorrections(db: Db, reporter: { userId: number | null; clientKey?: string | null }, now: Date): Promise<boolean> {
+	if (reporter.userId !== null || !reporter.clientKey) return false;
+	const since = new Date(now.getTime() - 3_600_000).toISOString();
+	const row = await db
+		.selectFrom('correction')
+		.select((eb) => eb.fn.countAll<number>().as('n'))
+		.where('client_key', '=', reporter.clientKey)
+		.where('created_at', '>', since)
+		.executeTakeFirst();
+	return Number(row?.n ?? 0) >= CORRECTIONS_PER_HOUR;
+}
 
 /** A stable, non-reversible key for rate limiting: the IP never reaches the database. */
 export function clientKey(ip: string, secret = process.env.TOKEN_SECRET ?? 'vejviser-corrections'): string {
@@ -38,16 +52,8 @@ export async function submitCorrection(
 	if (input.homepage) return { ok: true, stored: false };
 	const person = await db.selectFrom('person').select(['id', 'unit_id']).where('id', '=', personId).executeTakeFirst();
 	if (!person) return { ok: false, errors: { _form: 'Personen findes ikke.' } };
-	if (reporter.userId === null && reporter.clientKey) {
-		const since = new Date(now.getTime() - 3_600_000).toISOString();
-		const row = await db
-			.selectFrom('correction')
-			.select((eb) => eb.fn.countAll<number>().as('n'))
-			.where('client_key', '=', reporter.clientKey)
-			.where('created_at', '>', since)
-			.executeTakeFirst();
-		if (Number(row?.n ?? 0) >= CORRECTIONS_PER_HOUR)
-			return { ok: false, errors: { _form: 'Du har sendt mange rettelser inden for den seneste time. Prøv igen senere, eller log ind.' } };
+	if (await tooManyAnonymousCorrections(db, reporter, now)) {
+		return { ok: false, errors: { _form: TOO_MANY_CORRECTIONS } };
 	}
 	await db
 		.insertInto('correction')

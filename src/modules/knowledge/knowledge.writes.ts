@@ -5,7 +5,7 @@
  */
 import type { Db } from '@db/client';
 import { insertAuditEntry, type Actor } from '@/modules/audit/audit.repository';
-import { CORRECTIONS_PER_HOUR } from '@/modules/directory/directory.corrections';
+import { TOO_MANY_CORRECTIONS, tooManyAnonymousCorrections } from '@/modules/directory/directory.corrections';
 import { findPersonByRef, findUnit, listPeople, listUnitContacts, resolveCurrentSuccessor } from '@/modules/directory/directory.repository';
 import type { Article } from './knowledge.types';
 import type { NewsInput, Owner } from './knowledge.schema';
@@ -141,16 +141,7 @@ export async function submitArticleCorrection(
 	if (input.homepage) return { ok: true, stored: false };
 	const owner = await resolveOwner(db, article.owner);
 	if (!owner || owner.unitId === null) return { ok: false, error: 'Artiklens ejer findes ikke i kontaktbogen lige nu. Skriv til netværkets tovholder.' };
-	if (reporter.userId === null && reporter.clientKey) {
-		const since = new Date(now.getTime() - 3_600_000).toISOString();
-		const row = await db
-			.selectFrom('correction')
-			.select((eb) => eb.fn.countAll<number>().as('n'))
-			.where('client_key', '=', reporter.clientKey)
-			.where('created_at', '>', since)
-			.executeTakeFirst();
-		if (Number(row?.n ?? 0) >= CORRECTIONS_PER_HOUR) return { ok: false, error: 'Du har sendt mange rettelser inden for den seneste time. Prøv igen senere, eller log ind.' };
-	}
+	if (await tooManyAnonymousCorrections(db, reporter, now)) return { ok: false, error: TOO_MANY_CORRECTIONS };
 	await db
 		.insertInto('correction')
 		.values({
