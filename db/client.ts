@@ -1,4 +1,5 @@
-import SQLite from 'better-sqlite3';
+import type SQLite from 'better-sqlite3';
+import { createRequire } from 'node:module';
 import {
 	CompiledQuery,
 	Kysely,
@@ -48,12 +49,15 @@ interface Handles {
 const handles = new WeakMap<Db, Handles>();
 
 /**
- * A plain better-sqlite3 connection. `BETTER_SQLITE3_BINDING` points at a native build for another Node version
- * (CI runs the suite on Node 24 too, with a binding built for it beside the Node 20 one).
+ * better-sqlite3 for the running Node: 12 on Node 20 (13 needs Node ≥ 22), 13 on Node 22 and later (12 aborts on
+ * Node 24 when a statement is garbage-collected). Both are installed — 13 under the alias `better-sqlite3-node22`
+ * — with the same API (README Decision "One install for Node 20, 22 and 24").
  */
+const SQLiteDatabase: typeof SQLite = createRequire(import.meta.url)(Number(process.versions.node.split('.')[0]) >= 22 ? 'better-sqlite3-node22' : 'better-sqlite3');
+
+/** A plain better-sqlite3 connection. */
 export function openSqlite(path: string, options: SQLite.Options = {}): SQLite.Database {
-	const nativeBinding = process.env.BETTER_SQLITE3_BINDING;
-	return new SQLite(path, nativeBinding ? { ...options, nativeBinding } : options);
+	return new SQLiteDatabase(path, options);
 }
 
 function open(path: string): SQLite.Database {
