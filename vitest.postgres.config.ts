@@ -15,6 +15,7 @@ export const POSTGRES_READY = [
 	'tests/mail-delivery.test.ts',
 	'tests/freshness-loop.test.ts',
 	'tests/supervision-hours.test.ts',
+	'tests/supervision-groups.test.ts',
 	'tests/api-people.test.ts',
 	'tests/editing-corrections.test.ts',
 ];
