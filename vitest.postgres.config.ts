@@ -16,6 +16,7 @@ export const POSTGRES_READY = [
 	'tests/freshness-loop.test.ts',
 	'tests/supervision-hours.test.ts',
 	'tests/supervision-groups.test.ts',
+	'tests/supervision-seed.test.ts',
 	'tests/api-people.test.ts',
 	'tests/editing-corrections.test.ts',
 ];
