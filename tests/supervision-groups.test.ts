@@ -276,6 +276,16 @@ describe('Seats', () => {
 		]);
 	});
 
+	it('refuses a lapsed offer on acceptance and still passes the seat on (the refusal does not undo the expiry)', async () => {
+		const group = await makeGroup({ capacity: 1, minSize: 1, offerDays: 2 });
+		const [a, b, c] = await applicants(group, 3);
+		for (const m of [a, b, c]) await approveApplication(db, group.id, m.id, '', admin, { now: T0 });
+		await leaveGroup(db, a.id, admin, { now: T0 });
+		const later = new Date(T0.getTime() + 3 * 86_400_000);
+		await expect(acceptOffer(db, b.id, b.userId, { now: later })).rejects.toThrow(/gælder ikke længere/);
+		expect([(await findMembership(db, b.id))!.status, (await findMembership(db, c.id))!.status]).toEqual(['declined', 'offered']);
+	});
+
 	it('declines with a message that is mailed and audited', async () => {
 		const group = await makeGroup();
 		const [a] = await applicants(group, 1);

@@ -469,16 +469,19 @@ export async function declineApplication(db: Db, groupId: number, membershipId: 
 export async function acceptOffer(db: Db, membershipId: number, userId: number, opts: WriteOptions = {}): Promise<void> {
 	const now = opts.now ?? new Date();
 	const nowIso = now.toISOString();
-	await serialisedWrite(db, groupLock(await groupOfMembership(db, membershipId)), async (trx) => {
+	const accepted = await serialisedWrite(db, groupLock(await groupOfMembership(db, membershipId)), async (trx) => {
 		const m = await getMembership(trx, membershipId);
 		if (m.userId !== userId) throw new SupervisionError('forbidden', 'Det er ikke din plads.');
 		const g = await getGroup(trx, m.groupId, now);
-		await expireOffersIn(trx, g, { label: m.email, userId }, now, opts);
+		await expireOffersIn(trx, g, OFFER_ACTOR, now, opts);
 		const fresh = await getMembership(trx, membershipId);
-		if (fresh.status !== 'offered') throw new SupervisionError('state', 'Tilbuddet gælder ikke længere.');
+		// Too late: the lapsed offer stays given up and its seat offered on (committed), then the member is told.
+		if (fresh.status !== 'offered') return false;
 		await setStatus(trx, fresh, 'approved', nowIso, { joinedAt: nowIso });
 		await audit(trx, { label: m.email, userId }, 'supervision_membership', m.id, `${m.name} · ${g.title}`, 'accept-offer', { status: ['offered', 'approved'] }, nowIso);
+		return true;
 	});
+	if (!accepted) throw new SupervisionError('state', 'Tilbuddet gælder ikke længere.');
 }
 
 /** A member leaves (or declines an offer, or leaves the waitlist); a freed seat is offered on at once. */
