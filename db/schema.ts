@@ -420,6 +420,113 @@ export interface PersonRefAliasTable {
 	merged_at: string;
 }
 
+export type SupervisionMembershipStatus = 'applied' | 'approved' | 'declined' | 'waiting' | 'offered' | 'left';
+
+export interface SupervisionGroupTable {
+	id: Generated<number>;
+	slug: string;
+	title: string;
+	focus: Generated<string>;
+	/** JSON array of topic slugs. */
+	topics: Generated<string>;
+	audience: Generated<string>;
+	admission: Generated<string>;
+	place: Generated<string>;
+	min_size: Generated<number>;
+	capacity: Generated<number>;
+	/** 0/1 */
+	counts_toward_training: Generated<number>;
+	/** How long an offered seat is held for the next on the waitlist. */
+	offer_days: Generated<number>;
+	status: Generated<'open' | 'closed'>;
+	closed_at: string | null;
+	created_at: string;
+	updated_at: string;
+}
+
+export interface SupervisionSupervisorTable {
+	id: Generated<number>;
+	group_id: number;
+	user_id: number | null;
+	name: string;
+	profession: Generated<string>;
+	qualifications: Generated<string>;
+	kind: Generated<'psychologist' | 'other_academic'>;
+	/** 0/1 */
+	external: Generated<number>;
+}
+
+export interface SupervisionMeetingTable {
+	id: Generated<number>;
+	group_id: number;
+	starts_at: string;
+	duration_minutes: number;
+	mode: Generated<'in_person' | 'remote'>;
+	place: Generated<string>;
+	/** Supervisands present, frozen when attendance is recorded (null before). */
+	present_count: number | null;
+	psychologist_count: number | null;
+	recorded_at: string | null;
+	recorded_by: string | null;
+	cancelled_at: string | null;
+	/** iCalendar SEQUENCE: bumped on cancellation. */
+	sequence: Generated<number>;
+	created_at: string;
+}
+
+export interface SupervisionMembershipTable {
+	id: Generated<number>;
+	group_id: number;
+	user_id: number;
+	name: string;
+	email: string;
+	profession: string;
+	municipality: Generated<string>;
+	motivation: Generated<string>;
+	status: SupervisionMembershipStatus;
+	/** Waitlist order: the order of application, assigned under the group's write lock. */
+	queue_seq: number | null;
+	offered_until: string | null;
+	message: Generated<string>;
+	applied_at: string;
+	joined_at: string | null;
+	left_at: string | null;
+	updated_at: string;
+}
+
+export interface SupervisionAttendanceTable {
+	meeting_id: number;
+	membership_id: number;
+	status: 'present' | 'absent' | 'excused';
+	marked_by: string;
+	marked_at: string;
+}
+
+export interface SupervisionStatementTable {
+	id: Generated<number>;
+	membership_id: number;
+	/** 20 characters, 100 random bits. */
+	code: string;
+	/** JSON snapshot of what the statement says. */
+	content: string;
+	issued_at: string;
+}
+
+export interface SupervisionSelfCourseTable {
+	id: Generated<number>;
+	user_id: number;
+	title: string;
+	supervisor_name: Generated<string>;
+	kind: 'individual' | 'group';
+	/** 0/1 */
+	external: Generated<number>;
+	group_size: Generated<number>;
+	hours: number;
+	from_date: string;
+	to_date: string;
+	created_at: string;
+}
+
 export interface Database {
 	municipality: MunicipalityTable;
 	topic: TopicTable;
@@ -454,6 +561,13 @@ export interface Database {
 	news: NewsTable;
 	import_preview: ImportPreviewTable;
 	person_ref_alias: PersonRefAliasTable;
+	supervision_group: SupervisionGroupTable;
+	supervision_supervisor: SupervisionSupervisorTable;
+	supervision_meeting: SupervisionMeetingTable;
+	supervision_membership: SupervisionMembershipTable;
+	supervision_attendance: SupervisionAttendanceTable;
+	supervision_statement: SupervisionStatementTable;
+	supervision_self_course: SupervisionSelfCourseTable;
 }
 
 export type PersonRow = Selectable<PersonTable>;

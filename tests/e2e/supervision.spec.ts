@@ -9,7 +9,6 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { baseURL, expectAccessible, launchBrowser, openServerDb, skipBrowser } from './helpers';
 import { createUserWithSession, sessionCookieFor } from '../helpers/auth';
 import { createGroup } from '@/modules/supervision/supervision.writes';
-import { rawSqlite } from '@db/client';
 
 const stamp = Date.now();
 const title = `Supervision e2e ${stamp}`;
@@ -187,15 +186,21 @@ describe.skipIf(skipBrowser)('Supervision in the browser', () => {
 
 	it('refuses the supervisor pages to anonymous visitors, members and another group\'s supervisor, by GET and POST, and changes nothing', async () => {
 		const db = openServerDb();
-		const r = rawSqlite(db);
-		const group = r.prepare("SELECT id, slug FROM supervision_group WHERE slug = 'angst-hos-boern-og-unge'").get() as { id: number; slug: string };
-		const meeting = r.prepare('SELECT id FROM supervision_meeting WHERE group_id = ? LIMIT 1').get(group.id) as { id: number };
-		const applicant = r.prepare("SELECT id FROM supervision_membership WHERE group_id = ? AND status = 'waiting' LIMIT 1").get(group.id) as { id: number };
+		const group = await db.selectFrom('supervision_group').select(['id', 'slug']).where('slug', '=', 'angst-hos-boern-og-unge').executeTakeFirstOrThrow();
+		const meeting = await db.selectFrom('supervision_meeting').select('id').where('group_id', '=', group.id).orderBy('id').limit(1).executeTakeFirstOrThrow();
+		const applicant = await db.selectFrom('supervision_membership').select('id').where('group_id', '=', group.id).where('status', '=', 'waiting').orderBy('id').limit(1).executeTakeFirstOrThrow();
 		const plainMember = await createUserWithSession(db, { role: 'member' });
 		const editor = await createUserWithSession(db, { role: 'org_editor' });
 		const otherSupervisorUser = await db.selectFrom('user').select('id').where('email', '=', 'henrik.hansen@regionh.example').executeTakeFirstOrThrow();
 		const otherSupervisor = await sessionCookieFor(db, otherSupervisorUser.id);
-		const fingerprint = async () => JSON.stringify(['supervision_membership', 'supervision_attendance', 'supervision_meeting', 'supervision_group', 'mail_outbox'].map((t) => r.prepare(`SELECT * FROM ${t} ORDER BY rowid`).all()));
+		const fingerprint = async () =>
+			JSON.stringify([
+				await db.selectFrom('supervision_membership').selectAll().orderBy('id').execute(),
+				await db.selectFrom('supervision_attendance').selectAll().orderBy('meeting_id').orderBy('membership_id').execute(),
+				await db.selectFrom('supervision_meeting').selectAll().orderBy('id').execute(),
+				await db.selectFrom('supervision_group').selectAll().orderBy('id').execute(),
+				await db.selectFrom('mail_outbox').selectAll().orderBy('id').execute(),
+			]);
 		const before = await fingerprint();
 		const routes = [`/supervision/${group.slug}/admin`, `/supervision/${group.slug}/moede/${meeting.id}`];
 		const bodies = [`action=approve&membership_id=${applicant.id}&message=x`, `action=close`, `action=add_meeting&date=2026-12-01&time=13:00&duration_minutes=180&mode=in_person`, `a_${applicant.id}=present&duration_minutes=60&mode=remote`, `action=settings&capacity=50&admission=x`];
@@ -212,8 +217,8 @@ describe.skipIf(skipBrowser)('Supervision in the browser', () => {
 			}
 		}
 		// The group's own supervisor manages it but may not name supervisors (admins do).
-		const ownSupervisor = r.prepare("SELECT s.user_id AS id FROM supervision_supervisor s WHERE s.group_id = ?").get(group.id) as { id: number };
-		const own = await sessionCookieFor(db, ownSupervisor.id);
+		const ownSupervisor = await db.selectFrom('supervision_supervisor').select('user_id').where('group_id', '=', group.id).orderBy('id').executeTakeFirstOrThrow();
+		const own = await sessionCookieFor(db, ownSupervisor.user_id!);
 		const named = await fetch(`${baseURL}/supervision/${group.slug}/admin`, { method: 'POST', redirect: 'manual', body: `action=add_supervisor&supervisor_email=${encodeURIComponent(plainMember.user.email)}&supervisor_name=X&supervisor_profession=Psykolog&supervisor_kind=psychologist`, headers: { 'content-type': 'application/x-www-form-urlencoded', origin: baseURL, cookie: own.header } });
 		expect(named.status).toBe(403);
 		expect(await fingerprint()).toBe(before);

@@ -220,12 +220,11 @@ export async function mergePeople(db: Db, ctx: { perms: Permissions; actor: Acto
 			let q = trx.updateTable('event_registration').set({ user_id: keptUser.id }).where('user_id', '=', mergedUser.id);
 			if (keptEvents.length) q = q.where('event_id', 'not in', keptEvents);
 			const regs = await q.executeTakeFirst();
-			const groupTable = 'supervision_membership' as never;
-			const keptGroups = (await trx.selectFrom(groupTable).select('group_id' as never).where('user_id' as never, '=', keptUser.id as never).execute()).map((r) => (r as { group_id: number }).group_id);
-			let g = trx.updateTable(groupTable).set({ user_id: keptUser.id } as never).where('user_id' as never, '=', mergedUser.id as never);
-			if (keptGroups.length) g = g.where('group_id' as never, 'not in', keptGroups as never);
+			const keptGroups = (await trx.selectFrom('supervision_membership').select('group_id').where('user_id', '=', keptUser.id).execute()).map((r) => r.group_id);
+			let g = trx.updateTable('supervision_membership').set({ user_id: keptUser.id }).where('user_id', '=', mergedUser.id);
+			if (keptGroups.length) g = g.where('group_id', 'not in', keptGroups);
 			const groups = await g.executeTakeFirst();
-			await trx.updateTable('supervision_self_course' as never).set({ user_id: keptUser.id } as never).where('user_id' as never, '=', mergedUser.id as never).execute();
+			await trx.updateTable('supervision_self_course').set({ user_id: keptUser.id }).where('user_id', '=', mergedUser.id).execute();
 			await trx.updateTable('user').set({ person_id: null }).where('id', '=', mergedUser.id).execute();
 			moved.registrations_moved = [0, Number(regs.numUpdatedRows)];
 			moved.group_memberships_moved = [0, Number(groups.numUpdatedRows)];

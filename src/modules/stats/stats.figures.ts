@@ -178,15 +178,9 @@ async function themeDays(db: Db, period: FigurePeriod, names: Map<string, string
 	};
 }
 
-type SupervisionTables = {
-	supervision_group: { id: number; title: string };
-	supervision_meeting: { id: number; group_id: number; starts_at: string; duration_minutes: number; present_count: number | null; recorded_at: string | null; cancelled_at: string | null };
-};
-
 /** Supervision delivered: meetings held (attendance recorded, not cancelled), their hours and hours × people present. */
 async function supervision(db: Db, period: FigurePeriod): Promise<FigureTable> {
 	const rows = await db
-		.withTables<SupervisionTables>()
 		.selectFrom('supervision_meeting as m')
 		.innerJoin('supervision_group as g', 'g.id', 'm.group_id')
 		.select((eb) => [

@@ -10,7 +10,7 @@ import { listGroups } from './supervision.repository';
 registerSearchSource({
 	type: 'group',
 	async load(db, thesaurus) {
-		return listGroups(db).map((g) => {
+		return (await listGroups(db)).map((g) => {
 			const free = Math.max(0, g.capacity - g.taken);
 			const seats = g.status === 'closed' ? 'afsluttet' : free === 1 ? '1 ledig plads' : free > 0 ? `${free} ledige pladser` : 'fuld, venteliste';
 			const inText = tagsFromText(thesaurus, `${g.title} ${g.focus}`);

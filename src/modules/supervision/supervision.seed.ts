@@ -4,9 +4,10 @@
  * like real use. Supervisors and members are fictional people of the demo network with member accounts; the
  * demo member account (a Hillerød PPR psychologist) is in the first group. Only into a database without groups.
  */
+import { sql } from 'kysely';
 import type { Db } from '@db/client';
-import { rawSqlite } from '@db/client';
-import { systemActor } from '@/modules/audit/audit.repository';
+import type { OrganisationType } from '@db/schema';
+import { insertAuditEntry, systemActor } from '@/modules/audit/audit.repository';
 import { localToUtc } from '@/modules/events/events.rules';
 import { addMeeting, applyToGroup, approveApplication, createGroup, recordAttendance } from './supervision.writes';
 import type { AttendanceStatus } from './supervision.types';
@@ -21,14 +22,27 @@ interface SeedPerson {
 	municipality: string;
 }
 
-function people(db: Db, where: string, limit: number, exclude: Set<number>): SeedPerson[] {
-	const rows = rawSqlite(db)
-		.prepare(
-			`SELECT p.id, p.first_name || ' ' || p.last_name AS name, p.email, p.title, COALESCE(mu.name, o.name) AS municipality
-			 FROM person p JOIN unit u ON u.id = p.unit_id JOIN organisation o ON o.id = u.organisation_id LEFT JOIN municipality mu ON mu.code = o.municipality_code
-			 WHERE p.status = 'active' AND p.email IS NOT NULL AND ${where} ORDER BY o.name, p.id`,
-		)
-		.all() as { id: number; name: string; email: string; title: string; municipality: string }[];
+/** Psychologists (title contains "sykolog"), optionally of one unit name or organisation type. */
+interface Where {
+	unit?: string;
+	organisationType?: OrganisationType;
+}
+
+async function people(db: Db, where: Where, limit: number, exclude: Set<number>): Promise<SeedPerson[]> {
+	let query = db
+		.selectFrom('person as p')
+		.innerJoin('unit as u', 'u.id', 'p.unit_id')
+		.innerJoin('organisation as o', 'o.id', 'u.organisation_id')
+		.leftJoin('municipality as mu', 'mu.code', 'o.municipality_code')
+		.select((eb) => ['p.id', sql<string>`p.first_name || ' ' || p.last_name`.as('name'), 'p.email', 'p.title', eb.fn.coalesce('mu.name', 'o.name').as('municipality')])
+		.where('p.status', '=', 'active')
+		.where('p.email', 'is not', null)
+		.where('p.title', 'like', '%sykolog%')
+		.orderBy('o.name')
+		.orderBy('p.id');
+	if (where.unit) query = query.where('u.name', '=', where.unit);
+	if (where.organisationType) query = query.where('o.type', '=', where.organisationType);
+	const rows = await query.execute();
 	const out: SeedPerson[] = [];
 	const seenMunicipality = new Map<string, number>();
 	for (const r of rows) {
@@ -38,20 +52,25 @@ function people(db: Db, where: string, limit: number, exclude: Set<number>): See
 		if (n >= 2) continue;
 		seenMunicipality.set(r.municipality, n + 1);
 		exclude.add(r.id);
-		out.push({ personId: r.id, name: r.name, email: r.email, title: r.title, municipality: r.municipality });
+		out.push({ personId: r.id, name: r.name, email: r.email!, title: r.title, municipality: r.municipality });
 		if (out.length >= limit) break;
 	}
 	return out;
 }
 
-/** The account of a person (created as a member when missing). */
-function accountFor(db: Db, p: SeedPerson, now: string): number {
-	const r = rawSqlite(db);
-	const existing = r.prepare('SELECT id FROM user WHERE email = ?').get(p.email) as { id: number } | undefined;
+/** The account of a person (created as a member when missing, audited like every account). */
+async function accountFor(db: Db, p: SeedPerson, now: string): Promise<number> {
+	const existing = await db.selectFrom('user').select('id').where('email', '=', p.email).executeTakeFirst();
 	if (existing) return existing.id;
-	const id = Number(r.prepare("INSERT INTO user (email, name, role, status, person_id, created_at, updated_at) VALUES (?, ?, 'member', 'active', ?, ?, ?)").run(p.email, p.name, p.personId, now, now).lastInsertRowid);
-	r.prepare('INSERT INTO audit_log (at, actor, actor_user_id, entity_type, entity_id, entity_label, action, changes) VALUES (?, ?, NULL, ?, ?, ?, ?, ?)').run(now, actor.label, 'user', id, p.email, 'create', JSON.stringify({ role: [null, "member"] }));
-	return id;
+	return db.transaction().execute(async (trx) => {
+		const { id } = await trx
+			.insertInto('user')
+			.values({ email: p.email, name: p.name, role: 'member', status: 'active', person_id: p.personId, created_at: now, updated_at: now })
+			.returning('id')
+			.executeTakeFirstOrThrow();
+		await insertAuditEntry(trx, { actor, entityType: 'user', entityId: id, entityLabel: p.email, action: 'create', changes: { role: [null, 'member'] }, at: now });
+		return id;
+	});
 }
 
 const day = (now: Date, days: number) => new Date(now.getTime() + days * 86_400_000);
@@ -67,7 +86,7 @@ interface DemoGroup {
 	pending: number;
 	startedDaysAgo: number;
 	remoteMeeting: number | null;
-	supervisorWhere: string;
+	supervisorWhere: Where;
 	external: boolean;
 	includeDemoMember: boolean;
 	qualifications: string;
@@ -78,32 +97,38 @@ const GROUPS: DemoGroup[] = [
 	{
 		title: 'Selvskade og selvmordsadfærd hos unge', focus: 'Supervision på egne sager med unge, der skader sig selv eller har selvmordstanker.', topics: ['selvskade', 'selvmord'],
 		capacity: 12, members: 9, waiting: 0, pending: 1, startedDaysAgo: 120, remoteMeeting: 3, external: true, includeDemoMember: true,
-		supervisorWhere: "u.name = 'Undervisning og rådgivning' AND p.title LIKE '%sykolog%'", qualifications: 'Autoriseret psykolog, specialist og supervisor i psykoterapi', place: 'Hillerød Rådhus, mødelokale 2',
+		supervisorWhere: { unit: 'Undervisning og rådgivning' }, qualifications: 'Autoriseret psykolog, specialist og supervisor i psykoterapi', place: 'Hillerød Rådhus, mødelokale 2',
 	},
 	{
 		title: 'Angst hos børn og unge', focus: 'Supervision på forløb med børn og unge med angst og skolevægring.', topics: ['angst', 'skolevaegring'],
 		capacity: 8, members: 8, waiting: 2, pending: 0, startedDaysAgo: 60, remoteMeeting: 1, external: false, includeDemoMember: false,
-		supervisorWhere: "o.type = 'region' AND p.title LIKE '%sykolog%'", qualifications: 'Autoriseret psykolog, specialist i børnepsykologi', place: 'BUC Ambulatorium Hillerød',
+		supervisorWhere: { organisationType: 'region' }, qualifications: 'Autoriseret psykolog, specialist i børnepsykologi', place: 'BUC Ambulatorium Hillerød',
 	},
 ];
 
 export async function seedSupervision(db: Db, opts: { now?: Date } = {}): Promise<number> {
-	const r = rawSqlite(db);
-	if (r.prepare('SELECT 1 FROM supervision_group LIMIT 1').get()) return 0;
-	if (!r.prepare('SELECT 1 FROM person LIMIT 1').get()) return 0;
+	if (await db.selectFrom('supervision_group').select('id').limit(1).executeTakeFirst()) return 0;
+	if (!(await db.selectFrom('person').select('id').limit(1).executeTakeFirst())) return 0;
 	const now = opts.now ?? new Date();
-	const firstMail = (r.prepare('SELECT COALESCE(MAX(id), 0) AS n FROM mail_outbox').get() as { n: number }).n;
+	const firstMail = Number((await db.selectFrom('mail_outbox').select((eb) => eb.fn.max('id').as('n')).executeTakeFirst())?.n ?? 0);
 	const used = new Set<number>();
-	const demoMember = r.prepare("SELECT u.id, u.email, u.name, u.person_id FROM user u JOIN unit un ON un.id = (SELECT unit_id FROM person WHERE id = u.person_id) WHERE u.role = 'member' AND un.name = 'PPR' ORDER BY u.id LIMIT 1").get() as
-		| { id: number; email: string; name: string; person_id: number }
-		| undefined;
+	const demoMember = await db
+		.selectFrom('user as u')
+		.innerJoin('person as p', 'p.id', 'u.person_id')
+		.innerJoin('unit as un', 'un.id', 'p.unit_id')
+		.select(['u.id', 'u.email', 'u.name', 'p.id as person_id'])
+		.where('u.role', '=', 'member')
+		.where('un.name', '=', 'PPR')
+		.orderBy('u.id')
+		.limit(1)
+		.executeTakeFirst();
 	if (demoMember) used.add(demoMember.person_id);
 	let n = 0;
 	for (const [gi, demo] of GROUPS.entries()) {
-		const [sup] = people(db, demo.supervisorWhere, 1, used);
+		const [sup] = await people(db, demo.supervisorWhere, 1, used);
 		if (!sup) continue;
 		const start = day(now, -demo.startedDaysAgo);
-		const supUser = accountFor(db, sup, start.toISOString());
+		const supUser = await accountFor(db, sup, start.toISOString());
 		const group = await createGroup(
 			db,
 			{
@@ -117,11 +142,11 @@ export async function seedSupervision(db: Db, opts: { now?: Date } = {}): Promis
 		);
 		const supActor = { label: sup.email, userId: supUser };
 		const withDemo = demo.includeDemoMember && demoMember;
-		const candidates = people(db, "(p.title LIKE '%sykolog%')", demo.members + demo.waiting + demo.pending - (withDemo ? 1 : 0), used);
+		const candidates = await people(db, {}, demo.members + demo.waiting + demo.pending - (withDemo ? 1 : 0), used);
 		const members: { id: number; profession: string }[] = [];
 		const applicants = [...(withDemo ? [{ personId: demoMember.person_id, name: demoMember.name, email: demoMember.email, title: 'Psykolog', municipality: 'Hillerød' }] : []), ...candidates];
 		for (const [i, p] of applicants.entries()) {
-			const userId = accountFor(db, p, day(start, -20).toISOString());
+			const userId = await accountFor(db, p, day(start, -20).toISOString());
 			const joinedBefore = i < demo.members;
 			const at = joinedBefore ? day(start, -10 + i * 0.1) : day(now, -3 + i * 0.1);
 			const m = await applyToGroup(db, group.id, { id: userId, email: p.email, name: p.name, municipality: p.municipality }, { profession: 'Psykolog', motivation: 'Jeg er i gang med praksisuddannelsen og vil gerne have supervision på mine forløb i en fast gruppe.' }, { now: at });
@@ -142,6 +167,6 @@ export async function seedSupervision(db: Db, opts: { now?: Date } = {}): Promis
 		n++;
 	}
 	// Seeding is not news: no mail to fictional people.
-	r.prepare('DELETE FROM mail_outbox WHERE id > ?').run(firstMail);
+	await db.deleteFrom('mail_outbox').where('id', '>', firstMail).execute();
 	return n;
 }

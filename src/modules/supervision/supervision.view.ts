@@ -6,7 +6,8 @@ import type { Db } from '@db/client';
 import type { SessionUser } from '@/modules/auth/auth.types';
 import { computeHours, REGIMES, round2, type HoursResult, type SupervisionSession } from './supervision.hours';
 import {
-	attendanceOf,
+	asOf,
+	attendanceOfGroup,
 	attendanceOfMembership,
 	attendedMeetings,
 	findGroup,
@@ -18,8 +19,7 @@ import {
 	listMembershipsOfUser,
 	listMemberships,
 	listSelfCourses,
-	rawOf,
-	type Raw,
+	type Q,
 } from './supervision.repository';
 import type { Meeting, Membership, SelfCourse, SupervisionGroup } from './supervision.types';
 
@@ -28,9 +28,9 @@ const localDate = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Copenhage
 export const toLocalDate = (iso: string) => localDate.format(new Date(iso));
 
 /** The sessions a membership attended, as the hour rules see them (facts frozen on each meeting). */
-export function sessionsOf(db: Db | Raw, group: SupervisionGroup, membershipId: number): SupervisionSession[] {
+export async function sessionsOf(db: Q, group: SupervisionGroup, membershipId: number): Promise<SupervisionSession[]> {
 	const main = group.supervisors[0];
-	return attendedMeetings(db, membershipId).map((mt) => ({
+	return (await attendedMeetings(db, membershipId)).map((mt) => ({
 		date: toLocalDate(mt.startsAt),
 		minutes: mt.durationMinutes,
 		groupSize: mt.presentCount ?? 1,
@@ -73,8 +73,8 @@ export interface StatementContent {
 }
 
 /** The frozen content of a statement: what the paper and the verification page say. */
-export function buildStatement(db: Db | Raw, group: SupervisionGroup, m: Membership, issuedAt: string): StatementContent {
-	const sessions = sessionsOf(db, group, m.id);
+export async function buildStatement(db: Q, group: SupervisionGroup, m: Membership, issuedAt: string): Promise<StatementContent> {
+	const sessions = await sessionsOf(db, group, m.id);
 	const hours = computeHours(sessions);
 	const course = hours.courses[0];
 	return {
@@ -108,29 +108,38 @@ export interface GroupView {
 	myStatementCode: string | null;
 }
 
-export function canManageGroup(db: Db | Raw, group: SupervisionGroup, user: SessionUser | null): boolean {
+export async function canManageGroup(db: Q, group: SupervisionGroup, user: SessionUser | null): Promise<boolean> {
 	if (!user) return false;
-	return user.role === 'admin' || isSupervisorOf(db, group.id, user.id);
+	return user.role === 'admin' || (await isSupervisorOf(db, group.id, user.id));
 }
 
-/** A group as `user` may see it. */
-export function viewGroup(db: Db | Raw, slug: string, user: SessionUser | null): GroupView | undefined {
-	const group = findGroup(db, { slug });
+/**
+ * A group as `user` may see it at `now`. Only reads: an offer that ran out shows as given up (asOf) and its
+ * seat as free, exactly as the hourly job or the next seat write will store it.
+ */
+export async function viewGroup(db: Q, slug: string, user: SessionUser | null, now: Date = new Date()): Promise<GroupView | undefined> {
+	const group = await findGroup(db, { slug }, now);
 	if (!group) return undefined;
-	const canManage = canManageGroup(db, group, user);
-	const meetings = listMeetings(db, group.id);
-	const mine = user ? (findMembershipOf(db, group.id, user.id) ?? null) : null;
+	const canManage = await canManageGroup(db, group, user);
+	const meetings = await listMeetings(db, group.id);
+	const stored = user ? await findMembershipOf(db, group.id, user.id) : undefined;
+	const mine = stored ? asOf(stored, now) : null;
 	const hasRecord = mine && ['approved', 'left'].includes(mine.status);
+	let attendance: GroupView['attendance'] = null;
+	if (canManage) {
+		const byMeeting = await attendanceOfGroup(db, group.id);
+		attendance = new Map(meetings.map((mt) => [mt.id, byMeeting.get(mt.id) ?? new Map<number, string>()]));
+	}
 	return {
 		group,
 		meetings,
 		canManage,
-		members: canManage ? listMemberships(db, group.id) : null,
-		attendance: canManage ? new Map(meetings.map((mt) => [mt.id, attendanceOf(db, mt.id)])) : null,
+		members: canManage ? (await listMemberships(db, group.id)).map((m) => asOf(m, now)) : null,
+		attendance,
 		mine,
-		myAttendance: hasRecord ? attendanceOfMembership(db, mine.id) : null,
-		myHours: hasRecord ? computeHours(sessionsOf(db, group, mine.id)) : null,
-		myStatementCode: mine ? (findStatementByMembership(db, mine.id)?.code ?? null) : null,
+		myAttendance: hasRecord ? await attendanceOfMembership(db, mine.id) : null,
+		myHours: hasRecord ? computeHours(await sessionsOf(db, group, mine.id)) : null,
+		myStatementCode: mine ? ((await findStatementByMembership(db, mine.id))?.code ?? null) : null,
 	};
 }
 
@@ -144,33 +153,41 @@ export interface MyHours {
 }
 
 /** A participant's overview: each group from attendance (locked), self-reported courses apart, and the total. */
-export function myHours(db: Db | Raw, userId: number): MyHours {
-	const r = rawOf(db as Db);
-	const groups = listMembershipsOfUser(r, userId)
-		.filter((m) => m.status === 'approved' || m.status === 'left')
-		.map((membership) => {
-			const group = findGroup(r, { id: membership.groupId })!;
-			return { group, membership, hours: computeHours(sessionsOf(r, group, membership.id)), statementCode: findStatementByMembership(r, membership.id)?.code ?? null };
-		})
-		.filter((g) => g.membership.status === 'approved' || g.hours.rawHours > 0);
-	const networkSessions = groups.flatMap((g) => sessionsOf(r, g.group, g.membership.id));
-	const selfCourses = listSelfCourses(r, userId);
+export async function myHours(db: Q, userId: number): Promise<MyHours> {
+	const all = [];
+	for (const membership of await listMembershipsOfUser(db, userId)) {
+		if (membership.status !== 'approved' && membership.status !== 'left') continue;
+		const group = (await findGroup(db, { id: membership.groupId }))!;
+		const sessions = await sessionsOf(db, group, membership.id);
+		all.push({ group, membership, sessions, hours: computeHours(sessions), statementCode: (await findStatementByMembership(db, membership.id))?.code ?? null });
+	}
+	const kept = all.filter((g) => g.membership.status === 'approved' || g.hours.rawHours > 0);
+	const networkSessions = kept.flatMap((g) => g.sessions);
+	const selfCourses = await listSelfCourses(db, userId);
 	const selfSessions = selfCourseSessions(selfCourses);
-	return { groups, network: computeHours(networkSessions), selfCourses, selfReported: computeHours(selfSessions), all: computeHours([...networkSessions, ...selfSessions]) };
+	return {
+		groups: kept.map(({ sessions: _, ...g }) => g),
+		network: computeHours(networkSessions),
+		selfCourses,
+		selfReported: computeHours(selfSessions),
+		all: computeHours([...networkSessions, ...selfSessions]),
+	};
 }
 
 export { listGroups };
 
 /** The applicant as the supervisor sees them: the municipality or organisation of their directory entry. */
-export function applicantFor(db: Db | Raw, user: SessionUser): { id: number; email: string; name: string; municipality: string } {
-	const r = rawOf(db as Db);
+export async function applicantFor(db: Db, user: SessionUser): Promise<{ id: number; email: string; name: string; municipality: string }> {
 	const row = user.personId
-		? (r
-				.prepare(
-					`SELECT COALESCE(mu.name, om.name) AS municipality, o.name AS organisation FROM person p JOIN unit u ON u.id = p.unit_id JOIN organisation o ON o.id = u.organisation_id
-					 LEFT JOIN municipality mu ON mu.code = p.municipality_code LEFT JOIN municipality om ON om.code = o.municipality_code WHERE p.id = ?`,
-				)
-				.get(user.personId) as { municipality: string | null; organisation: string } | undefined)
+		? await db
+				.selectFrom('person as p')
+				.innerJoin('unit as u', 'u.id', 'p.unit_id')
+				.innerJoin('organisation as o', 'o.id', 'u.organisation_id')
+				.leftJoin('municipality as mu', 'mu.code', 'p.municipality_code')
+				.leftJoin('municipality as om', 'om.code', 'o.municipality_code')
+				.select(['mu.name as personMunicipality', 'om.name as organisationMunicipality', 'o.name as organisation'])
+				.where('p.id', '=', user.personId)
+				.executeTakeFirst()
 		: undefined;
-	return { id: user.id, email: user.email, name: user.name || user.email, municipality: row?.municipality ?? row?.organisation ?? '' };
+	return { id: user.id, email: user.email, name: user.name || user.email, municipality: row?.personMunicipality ?? row?.organisationMunicipality ?? row?.organisation ?? '' };
 }
