@@ -7,6 +7,7 @@ import { isAway } from '@/modules/directory/directory.rules';
 import type { Kysely } from 'kysely';
 import type { Database } from '@db/schema';
 import { formatSchedule, parseHours } from './hours.parse';
+import { formatExceptions } from './hours.form';
 import { listAfterHoursLines, type AfterHoursLine } from './hours.repository';
 import { availabilityAt, isAlwaysOpen, OFFICE_HOURS, scheduleFromJson, type Availability, type Schedule } from './hours.rules';
 
@@ -123,12 +124,12 @@ export function describeHours(
 	person: { hours: string; hoursSchedule?: string | null; awayFrom: string | null; awayUntil: string | null },
 	at: Date,
 	deputyName: string | null,
-): { availability: PersonAvailability; text: string; hoursText: string } {
+): { availability: PersonAvailability; text: string; hoursText: string; exceptions: string[] } {
 	const availability = personAvailability(person, at);
 	const schedule = scheduleOf(person.hours, person.hoursSchedule);
 	const text = availabilityText(availability, at, { awayUntil: person.awayUntil, deputyName, known: !!schedule });
 	const hoursText = schedule ? formatSchedule(schedule) : person.hours ? `${person.hours} (ikke læst af systemet)` : '';
-	return { availability, text, hoursText };
+	return { availability, text, hoursText, exceptions: formatExceptions(schedule, localMoment(at).date, 3) };
 }
 
 /**

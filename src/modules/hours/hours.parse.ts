@@ -8,7 +8,7 @@
  * condition like "dog ikke i skoleferien" is never silently dropped — the text stays as a note and is listed
  * for the unit's editors to fix.
  */
-import { FULL_DAY, HOLIDAY, type HoursRule, type Schedule } from './hours.rules';
+import { FULL_DAY, HOLIDAY, scheduleFromJson, type HoursRule, type Schedule } from './hours.rules';
 
 export type ParseResult = { ok: true; schedule: Schedule } | { ok: false; reason: string };
 
@@ -190,11 +190,19 @@ export function parseHours(text: string): ParseResult {
 	if (current) return { ok: false, reason: 'dage uden klokkeslæt' };
 	const kept = rules.filter((r) => r.days.length > 0);
 	if (kept.length === 0) return { ok: false, reason: 'ingen tider fundet' };
-	// "Hverdage 16–08 samt weekend hele døgnet": the weekend's night runs on to the weekday morning (Monday
-	// 00–08, and the morning after a holiday), as the line's staff do. A whole day then ends at that hour.
-	const night = kept.find((r) => r.to < r.from);
-	if (night) for (const r of kept) if (r.from === 0 && r.to === FULL_DAY && !WEEKDAYS.every((d) => r.days.includes(d))) r.to = FULL_DAY + night.to;
+	normaliseNights(kept);
 	return { ok: true, schedule: { rules: kept, exceptions: [] } };
+}
+
+/**
+ * "Hverdage 16–08 samt weekend hele døgnet": the weekend's night runs on to the weekday morning (Monday
+ * 00–08, and the morning after a holiday), as the line's staff do. A whole day then ends at that hour.
+ * The parser and the hours form both apply it, so text and form mean the same schedule. Mutates `rules`.
+ */
+export function normaliseNights(rules: HoursRule[]): HoursRule[] {
+	const night = rules.find((r) => r.to < r.from);
+	if (night) for (const r of rules) if (r.from === 0 && r.to === FULL_DAY && !WEEKDAYS.every((d) => r.days.includes(d))) r.to = FULL_DAY + night.to;
+	return rules;
 }
 
 // ── Danish display ──────────────────────────────────────────────────────────────────────────────────────
@@ -257,4 +265,20 @@ export function formatSchedule(schedule: Schedule): string {
 	}
 	const text = phrases.map((p) => `${formatDays(p.days)} ${joinDa(p.spans)}${p.weeks ? ` (${p.weeks === 'even' ? 'lige' : 'ulige'} uger)` : ''}`).join(', ');
 	return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/**
+ * The stored schedule after an entry's hours text was changed somewhere other than the hours form (the edit
+ * form's text field, a CSV import): the text wins. Without dated exceptions the schedule is dropped and the
+ * new text is read on load; with them, the new text's weekly rules keep the exceptions (closed days typed in
+ * the form must not vanish because the weekly hours changed). Unreadable text drops the schedule: the text is
+ * then listed for the unit's editors.
+ */
+export function scheduleAfterTextChange(storedJson: string | null | undefined, text: string | null): string | null {
+	const stored = scheduleFromJson(storedJson);
+	if (!stored) return null;
+	if (formatSchedule(stored) === (text ?? '').trim()) return storedJson ?? null;
+	if (stored.exceptions.length === 0) return null;
+	const parsed = parseHours(text ?? '');
+	return parsed.ok ? JSON.stringify({ rules: parsed.schedule.rules, exceptions: stored.exceptions }) : null;
 }
