@@ -28,6 +28,8 @@ const extra: Case[] = [
 	{ text: 'Hverdage kl. 8-15 undtagen fredag 8-12', checks: [{ at: '2026-12-04T11:00:00+01:00', open: true }, { at: '2026-12-04T13:00:00+01:00', open: false }, { at: '2026-12-03T14:00:00+01:00', open: true }] },
 	{ text: 'Hele døgnet, alle dage', checks: [{ at: '2026-12-26T03:00:00+01:00', open: true }] },
 	{ text: 'Tlf. tid: hverdage 9-12', checks: [{ at: '2026-12-01T09:30:00+01:00', open: true }, { at: '2026-12-01T12:30:00+01:00', open: false }] },
+	// A later period apart from the first adds to the day instead of replacing it.
+	{ text: 'Hverdage 9-15; vagt fre og lør 20-02', checks: [{ at: '2026-12-04T10:00:00+01:00', open: true }, { at: '2026-12-04T23:00:00+01:00', open: true }, { at: '2026-12-06T01:00:00+01:00', open: true }, { at: '2026-12-05T12:00:00+01:00', open: false }, { at: '2026-12-03T23:00:00+01:00', open: false }] },
 	{ text: 'Man-tors 8-15, fre 8-13, lør-søn lukket', checks: [{ at: '2026-12-04T12:00:00+01:00', open: true }, { at: '2026-12-05T12:00:00+01:00', open: false }] },
 ];
 

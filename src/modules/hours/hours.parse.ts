@@ -32,7 +32,7 @@ for (const w of ['helligdag', 'helligdage', 'helligdagene', 'helligdage', 'søgn
 DAY_WORDS.alledage = ALL_DAYS;
 
 /** Words that carry no meaning for the schedule. */
-const FILLER = new Set(['og', 'samt', 'fra', 'i', 'på', 'om', 'telefontid', 'telefontiden', 'telefontider', 'træffetid', 'træffetiden', 'træffetider', 'åbningstid', 'åbningstiden', 'åbningstider', 'åben', 'åbent', 'tlf', 'telefon', 'telefonen', 'telefonisk', 'telefonisk', 'tid', 'træffes', 'kontorets', 'kontortid', 'dog', 'kun', 'er', 'der', 'både', 'hele', 'alle', 'tidsrummet', 'mellem', 'man-fre']);
+const FILLER = new Set(['og', 'samt', 'fra', 'i', 'på', 'om', 'telefontid', 'telefontiden', 'telefontider', 'træffetid', 'træffetiden', 'træffetider', 'åbningstid', 'åbningstiden', 'åbningstider', 'åben', 'åbent', 'tlf', 'telefon', 'telefonen', 'telefonisk', 'tid', 'vagt', 'vagten', 'vagttelefon', 'vagttelefonen', 'træffes', 'kontorets', 'kontortid', 'dog', 'kun', 'er', 'der', 'både', 'hele', 'alle', 'tidsrummet', 'mellem', 'man-fre']);
 
 type Item =
 	| { t: 'days'; days: number[] }
@@ -128,8 +128,11 @@ export function parseHours(text: string): ParseResult {
 		const days = current ? [...current].sort((a, b) => a - b) : (lastDays ?? fallback);
 		if (days.length === 0) return 'ingen dage tilbage';
 		const rule: HoursRule = { days, from, to, ...(weeks && { weeks }) };
-		// Days named again later override what was said for them ("hverdage 8.30–15, fredag dog 8.30–12").
-		if (fresh && !weeks) for (const r of rules) if (!r.weeks) r.days = r.days.filter((d) => !days.includes(d));
+		// Days named again later override what was said for them ("hverdage 8.30–15, fredag dog 8.30–12") when
+		// the times overlap; a period apart is added to the day ("hverdage 9–15; vagt fre og lør 20–02").
+		const end = (r: { from: number; to: number }) => (r.to > r.from ? r.to : r.to + FULL_DAY);
+		const overlaps = (r: HoursRule) => r.from < end({ from, to }) && from < end(r);
+		if (fresh && !weeks) for (const r of rules) if (!r.weeks && overlaps(r)) r.days = r.days.filter((d) => !days.includes(d));
 		rules.push(rule);
 		if (fresh) lastEmitted = [];
 		lastEmitted.push(rule);
