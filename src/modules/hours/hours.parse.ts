@@ -119,8 +119,8 @@ export function parseHours(text: string): ParseResult {
 	let lastEmitted: HoursRule[] = [];
 	let lastDays: number[] | null = null;
 	/** Rules just given their days by default ("kl. 8–15 …"): days right after them are theirs ("… på hverdage"). */
-	let defaulted: HoursRule[] | null = null;
-	let defaultedDays: Set<number> | null = null;
+	let defaulted = null as HoursRule[] | null;
+	let defaultedDays = null as Set<number> | null;
 	const emit = (from: number, to: number, fallback: number[]) => {
 		// New days start a new group; times without days repeat the last group's ("man 8–12 og 13–16").
 		const fresh = current !== null || lastDays === null;
