@@ -17,6 +17,7 @@ export const POSTGRES_READY = [
 	'tests/supervision-hours.test.ts',
 	'tests/api-people.test.ts',
 	'tests/editing-corrections.test.ts',
+	'tests/hours-editing.test.ts',
 ];
 
 export default getViteConfig({
