@@ -21,6 +21,16 @@ const extra: Case[] = [
 	{ text: 'Man-fre 8-16, fre lukket', checks: [{ at: '2026-12-04T10:00:00+01:00', open: false }, { at: '2026-12-03T10:00:00+01:00', open: true }] },
 	{ text: 'Alle ugens dage 7:00-23:00', checks: [{ at: '2026-12-25T22:00:00+01:00', open: true }, { at: '2026-12-25T23:30:00+01:00', open: false }] },
 	{ text: 'Man–fre 8–16', checks: [{ at: '2024-05-10T10:00:00+02:00', open: true }] }, // the Friday that was Store bededag
+	// Days after the times, "mellem … og …", "lukket på …" and an excepted day with its own hours.
+	{ text: 'kl. 9-15 mandag-fredag', checks: [{ at: '2026-12-04T14:00:00+01:00', open: true }, { at: '2026-12-05T10:00:00+01:00', open: false }] },
+	{ text: 'Træffes hverdage mellem 9 og 12', checks: [{ at: '2026-12-02T11:30:00+01:00', open: true }, { at: '2026-12-02T12:30:00+01:00', open: false }] },
+	{ text: 'Hverdage kl. 8-15. Lukket i weekender og på helligdage.', checks: [{ at: '2026-12-03T09:00:00+01:00', open: true }, { at: '2026-12-25T09:00:00+01:00', open: false }] },
+	{ text: 'Hverdage kl. 8-15 undtagen fredag 8-12', checks: [{ at: '2026-12-04T11:00:00+01:00', open: true }, { at: '2026-12-04T13:00:00+01:00', open: false }, { at: '2026-12-03T14:00:00+01:00', open: true }] },
+	{ text: 'Hele døgnet, alle dage', checks: [{ at: '2026-12-26T03:00:00+01:00', open: true }] },
+	{ text: 'Tlf. tid: hverdage 9-12', checks: [{ at: '2026-12-01T09:30:00+01:00', open: true }, { at: '2026-12-01T12:30:00+01:00', open: false }] },
+	// A later period apart from the first adds to the day instead of replacing it.
+	{ text: 'Hverdage 9-15; vagt fre og lør 20-02', checks: [{ at: '2026-12-04T10:00:00+01:00', open: true }, { at: '2026-12-04T23:00:00+01:00', open: true }, { at: '2026-12-06T01:00:00+01:00', open: true }, { at: '2026-12-05T12:00:00+01:00', open: false }, { at: '2026-12-03T23:00:00+01:00', open: false }] },
+	{ text: 'Man-tors 8-15, fre 8-13, lør-søn lukket', checks: [{ at: '2026-12-04T12:00:00+01:00', open: true }, { at: '2026-12-05T12:00:00+01:00', open: false }] },
 ];
 
 describe('the hours parser', () => {
@@ -42,7 +52,7 @@ describe('the hours parser', () => {
 	});
 
 	it('keeps text it cannot read as unparsed, never half-read', () => {
-		for (const t of ['Efter aftale', 'Man-tors 8-15, dog ikke i skoleferien', 'Mandag', '8', 'Lukket 24.-26. december'])
+		for (const t of ['Efter aftale', 'Man-tors 8-15, dog ikke i skoleferien', 'Mandag', '8', 'Lukket 24.-26. december', 'Man-fre 9-15 (lukket for telefonen 12-13)', 'Lukket', 'Mandag og i skoleferien'])
 			expect(parseHours(t).ok, t).toBe(false);
 	});
 

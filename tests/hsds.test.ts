@@ -5,6 +5,11 @@ import { importDirectoryCsv } from '@/modules/directory/directory.import';
 import { hsdsId } from '@/modules/hsds/hsds.ids';
 import { hsdsExport, hsdsOrganisation, hsdsOrganisationsPage, hsdsService, hsdsServicesPage, pageOf, parsePaging } from '@/modules/hsds/hsds.feed';
 import { hsdsValidator } from './helpers/hsds-schemas';
+import { hsdsSchedules } from '@/modules/hsds/hsds.schedules';
+import { parseHours } from '@/modules/hours/hours.parse';
+import type { Schedule } from '@/modules/hours/hours.rules';
+import { saveUnitContact } from '@/modules/directory/directory.writes';
+import { systemActor } from '@/modules/audit/audit.repository';
 import { createTestDb } from './helpers/test-db';
 
 const base = 'https://vejviser.example.dk';
@@ -80,6 +85,38 @@ describe('The HSDS feed of the fixture network', () => {
 		const service = await hsdsService(t.db, hsdsId('service', somebody.unit_id), base);
 		expect(hsds.validate('service.json', service)).toEqual([]);
 		expect(JSON.stringify(service)).not.toContain('søren@');
+	});
+
+	it('carries the shared lines’ hours as HSDS schedules, valid against schedule.json', async () => {
+		// The derived after-hours line of a member municipality (every import gets one).
+		const line = await t.db.selectFrom('unit_contact').select(['id', 'unit_id']).where('after_hours', '=', 1).orderBy('id').executeTakeFirstOrThrow();
+		const service = (await hsdsService(t.db, hsdsId('service', line.unit_id), base))!;
+		expect(hsds.validate('service.json', service)).toEqual([]);
+		const schedules = service.schedules as Array<Record<string, unknown>>;
+		expect(schedules.length).toBeGreaterThanOrEqual(3);
+		for (const s of schedules) expect(hsds.validate('schedule.json', s)).toEqual([]);
+		expect(schedules.map((s) => [s.byday, s.opens_at?.toString().slice(0, 5), s.closes_at?.toString().slice(0, 5)])).toEqual([
+			['MO,TU,WE,TH', '15:00', '08:00'],
+			['FR', '13:00', '08:00'],
+			['SA,SU', '00:00', '00:00'],
+			['MO', '00:00', '08:00'],
+		]);
+		// A closed day typed in the hours form becomes a one-day schedule.
+		const contact = await t.db.selectFrom('unit_contact').selectAll().where('id', '=', line.id).executeTakeFirstOrThrow();
+		const stored: Schedule = { rules: [{ days: [1, 2, 3, 4, 5], from: 480, to: 900 }], exceptions: [{ date: '2099-12-23', intervals: [], note: 'Lukket for kursus' }] };
+		await saveUnitContact(t.db, systemActor('test'), { unitId: contact.unit_id, label: contact.label, phone: contact.phone, email: contact.email, hours: 'Man–fre 8–15', note: contact.note, hoursSchedule: JSON.stringify(stored) }, contact.id);
+		const again = (await hsdsService(t.db, hsdsId('service', line.unit_id), base))!;
+		expect(hsds.validate('service.json', again)).toEqual([]);
+		expect(again.schedules).toContainEqual(expect.objectContaining({ valid_from: '2099-12-23', valid_to: '2099-12-23', byday: 'WE', count: 1, notes: 'Lukket for kursus' }));
+	});
+
+	it('gives a weekly schedule the UTC offset of its validity period, which ends before the daylight-saving change', () => {
+		const week = (parseHours('Man-tors 8-15, fre 8-13') as { schedule: Schedule }).schedule;
+		const summer = hsdsSchedules(week, { serviceId: hsdsId('service', 1), key: 'x', label: 'Team', now: new Date('2026-10-20T10:00:00Z') });
+		expect(summer[0]).toMatchObject({ valid_from: '2026-10-20', valid_to: '2026-10-24', timezone: 2, byday: 'MO,TU,WE,TH', opens_at: '08:00+02:00', closes_at: '15:00+02:00', freq: 'WEEKLY' });
+		const winter = hsdsSchedules(week, { serviceId: hsdsId('service', 1), key: 'x', label: 'Team', now: new Date('2026-12-04T18:00:00Z') });
+		expect(winter[1]).toMatchObject({ valid_from: '2026-12-04', valid_to: '2027-03-27', timezone: 1, byday: 'FR', opens_at: '08:00+01:00', closes_at: '13:00+01:00' });
+		expect(winter[0].notes).toContain('Lukket på helligdage');
 	});
 
 	it('answers unknown ids with nothing', async () => {

@@ -93,6 +93,25 @@ describe('search at a moment (fixture import, derived after-hours lines)', () =>
 		expect(readTimeWords('hillerød selvskade', wed)).toMatchObject({ query: 'hillerød selvskade', afterHours: false, at: wed });
 	});
 
+	it('suggestions say what matched and what did not, as /sog does; the contract response carries no such text', async () => {
+		const wednesdayNoon = '2026-12-02T12:00:00+01:00';
+		for (const q of [NEED, 'hillerød spiseforstyrrelser 6 år screening']) {
+			const { body } = await searchApi(db, new URLSearchParams({ q, suggest: '1', limit: '8', at: wednesdayNoon }));
+			const results = (body as { results: Array<Result & { matchedText?: string; unmatchedText?: string }> }).results;
+			expect(results.length, q).toBeGreaterThan(0);
+			for (const r of results) {
+				expect(typeof r.matchedText, r.ref).toBe('string');
+				expect(r.matchedText ? r.matchedText.split(' · ').length : 0, r.ref).toBe(r.matched.length);
+				expect(r.unmatchedText ? r.unmatchedText.split(' · ').length : 0, r.ref).toBe(r.unmatched.length);
+			}
+			expect(results.find((r) => r.type === 'person')?.matchedText, q).toMatch(/(^| · )(Gribskov|Hillerød)( · |$)/);
+		}
+		const partial = (await searchApi(db, new URLSearchParams({ q: 'hillerød spiseforstyrrelser 6 år screening', suggest: '1', limit: '30', at: wednesdayNoon }))).body as { results: Array<Result & { unmatchedText?: string }> };
+		expect(partial.results.some((r) => r.unmatched.length > 0 && r.unmatchedText)).toBe(true);
+		const plain = await api(NEED, wednesdayNoon);
+		expect(plain.every((r) => !('matchedText' in r) && !('unmatchedText' in r))).toBe(true);
+	});
+
 	it('refuses a moment that is not a time, in Danish', async () => {
 		const { status, body } = await searchApi(db, new URLSearchParams({ q: 'gribskov', at: 'fredag aften' }));
 		expect(status).toBe(400);

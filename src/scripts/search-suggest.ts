@@ -13,6 +13,11 @@ interface Suggestion {
 	title: string;
 	subtitle: string;
 	url: string;
+	/** "Træffes nu til 15:00" (people and after-hours lines). */
+	availabilityText?: string;
+	/** What of the query the suggestion matches and does not, in Danish (suggest=1), as /sog shows it. */
+	matchedText?: string;
+	unmatchedText?: string;
 }
 
 const TYPE_LABEL: Record<string, string> = { person: 'Person', unit: 'Enhed', organisation: 'Organisation', topic: 'Emne', event: 'Temadag', group: 'Gruppe', article: 'Artikel' };
@@ -82,6 +87,13 @@ function enhance(input: HTMLInputElement): void {
 			meta.className = 'suggest__meta';
 			meta.textContent = `${TYPE_LABEL[item.type] ?? item.type} · ${item.subtitle}`;
 			li.append(title, meta);
+			const why = [item.availabilityText, item.matchedText && `Passer: ${item.matchedText}`, item.unmatchedText && `passer ikke: ${item.unmatchedText}`].filter(Boolean).join(' · ');
+			if (why) {
+				const line = document.createElement('span');
+				line.className = 'suggest__why';
+				line.textContent = why;
+				li.append(line);
+			}
 			// mousedown, not click: the input must not lose focus (and close the list) first.
 			li.addEventListener('mousedown', (event) => {
 				event.preventDefault();
@@ -162,7 +174,8 @@ function init(): void {
 .suggest__option { padding: 0.4rem 0.75rem; cursor: pointer; display: flex; flex-direction: column; }
 .suggest__option[aria-selected='true'], .suggest__option:hover { background: #0b5563; color: #fff; }
 .suggest__title { font-weight: 600; }
-.suggest__meta { font-size: 0.875rem; }
+.suggest__meta, .suggest__why { font-size: 0.875rem; }
+.suggest__why { font-style: italic; }
 `;
 		document.head.append(style);
 	}

@@ -101,6 +101,8 @@ describe.skipIf(skipBrowser)('A hospital nurse in her first ten minutes', () => 
 		await expect.poll(() => page.getAttribute('#sog-q', 'aria-expanded'), { timeout: 8000 }).toBe('true');
 		const suggested = await page.locator('[role="option"] .suggest__title').allInnerTexts();
 		expect(suggested.length).toBeGreaterThan(0);
+		// Each suggestion says why it fits, as the results page does ("Passer: Hillerød · selvskade · …").
+		expect(await page.locator('[role="option"]').first().locator('.suggest__why').innerText()).toMatch(/Passer: .*Hillerød/);
 		await page.keyboard.press('Escape');
 		await page.keyboard.press('Enter');
 		await page.waitForURL(/\/sog\?q=/);

@@ -14,7 +14,7 @@ import { createUserWithSession } from '../helpers/auth';
 import { baseURL, openServerDb, skipBrowser } from './helpers';
 
 /** Route files whose every request needs a right beyond being signed in. */
-const PROTECTED = [/^admin\//, /^supervision\/ny\.astro$/, /^supervision\/\[slug\]\/(admin\.astro|moede\/)/, /^temadage\/admin\//, /^temadage\/\[slug\]\/admin\//, /^temadage\/\[slug\]\/bevis\//, /\/rediger\.astro$/, /\/stopper\.astro$/, /\/ny-person\.astro$/, /^rettelser\//];
+const PROTECTED = [/^admin\//, /^supervision\/ny\.astro$/, /^supervision\/\[slug\]\/(admin\.astro|moede\/)/, /^temadage\/admin\//, /^temadage\/\[slug\]\/admin\//, /^temadage\/\[slug\]\/bevis\//, /\/rediger\.astro$/, /\/stopper\.astro$/, /\/ny-person\.astro$/, /\/traeffetid\.astro$/, /\/aabningstid\.astro$/, /^rettelser\//];
 /** Pages any editor may open: they must show only the editor's own things. */
 const OPEN_TO_EDITORS = new Set(['admin/index.astro', 'admin/aktualitet/index.astro', 'admin/aktualitet.csv.ts', 'admin/dubletter/index.astro', 'rettelser/index.astro']);
 /** …and pages any signed-in user may open (a member sees the corrections about their own entry). */

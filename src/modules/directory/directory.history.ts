@@ -8,6 +8,8 @@ import { formatDate } from '@/lib/dates';
 import { listAuditFor, type AuditEntry } from '@/modules/audit/audit.repository';
 import { referenceLabels } from './directory.repository';
 import { CORRECTION_KINDS, VISIBILITY_LABELS } from './directory.schema';
+import { formatSchedule } from '@/modules/hours/hours.parse';
+import { scheduleFromJson } from '@/modules/hours/hours.rules';
 
 export const FIELD_LABELS: Record<string, string> = {
 	ref: 'Reference',
@@ -21,6 +23,9 @@ export const FIELD_LABELS: Record<string, string> = {
 	mobile: 'Mobil',
 	email: 'E-mail',
 	hours: 'Træffetid',
+	hours_schedule: 'Træffetid (skema)',
+	after_hours: 'Uden for åbningstid',
+	takes: 'Tager sig af',
 	note: 'Note',
 	key_person: 'Nøgleperson',
 	status: 'Status',
@@ -54,6 +59,9 @@ export const FIELD_LABELS: Record<string, string> = {
 	registrations_moved: 'Tilmeldinger flyttet',
 	group_memberships_moved: 'Gruppemedlemskaber flyttet',
 };
+
+/** Minutes after midnight as "8.30". */
+const clockText = (m: number) => `${Math.floor(m / 60) % 24}.${String(m % 60).padStart(2, '0')}`;
 
 const ACTION_LABELS: Record<string, string> = {
 	create: 'Oprettet',
@@ -119,6 +127,13 @@ async function present(db: Db, entries: AuditEntry[]): Promise<HistoryLine[]> {
 			}
 		}
 		switch (field) {
+			case 'hours_schedule': {
+				// The schedule as it reads in Danish, with its dated exceptions (the JSON means nothing to an editor).
+				const schedule = scheduleFromJson(String(value));
+				if (!schedule) return String(value);
+				const exceptions = schedule.exceptions.map((e) => `${e.date}: ${e.intervals.length ? e.intervals.map((i) => `${clockText(i.from)}–${clockText(i.to)}`).join(', ') : 'lukket'}${e.note ? ` (${e.note})` : ''}`);
+				return [formatSchedule(schedule), ...exceptions].join('; ');
+			}
 			case 'phone':
 			case 'mobile':
 				return formatPhone(String(value));

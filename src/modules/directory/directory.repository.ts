@@ -154,7 +154,7 @@ export async function findUnitById(db: Executor, id: number): Promise<Unit | und
 export async function listUnitContacts(db: Executor, unitIds: number[]): Promise<UnitContact[]> {
 	if (unitIds.length === 0) return [];
 	const rows = await db.selectFrom('unit_contact').selectAll().where('unit_id', 'in', unitIds).orderBy('label').execute();
-	return rows.map((r) => ({ id: r.id, unitId: r.unit_id, label: r.label, phone: r.phone, email: r.email, hours: r.hours, note: r.note }));
+	return rows.map((r) => ({ id: r.id, unitId: r.unit_id, label: r.label, phone: r.phone, email: r.email, hours: r.hours, hoursSchedule: r.hours_schedule ?? null, note: r.note }));
 }
 
 // ---------- people ----------
@@ -171,6 +171,7 @@ const personColumns = [
 	'person.mobile',
 	'person.email',
 	'person.hours',
+	'person.hours_schedule',
 	'person.note',
 	'person.key_person',
 	'person.status',
@@ -253,6 +254,7 @@ function toPerson(r: any, topics: string[], roles: string[], ageGroups: string[]
 		mobile: r.mobile,
 		email: r.email,
 		hours: r.hours,
+		hoursSchedule: r.hours_schedule ?? null,
 		note: r.note,
 		keyPerson: r.key_person === 1,
 		status: r.status,

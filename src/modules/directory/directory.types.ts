@@ -20,6 +20,8 @@ export interface Person {
 	mobile: string | null;
 	email: string | null;
 	hours: string;
+	/** Structured hours as stored (JSON Schedule), or null: the text is read on load (hours.availability scheduleOf). */
+	hoursSchedule: string | null;
 	note: string;
 	keyPerson: boolean;
 	status: PersonStatus;
@@ -89,6 +91,8 @@ export interface UnitContact {
 	phone: string | null;
 	email: string | null;
 	hours: string | null;
+	/** Structured hours as stored (JSON Schedule), or null. */
+	hoursSchedule: string | null;
 	note: string;
 }
 
@@ -133,4 +137,6 @@ export interface PersonInput {
 	emailVisibility?: Visibility;
 	awayFrom?: string | null;
 	awayUntil?: string | null;
+	/** Structured hours (JSON Schedule, issue 16). Absent: kept, or re-derived when `hours` changes (scheduleAfterTextChange). */
+	hoursSchedule?: string | null;
 }

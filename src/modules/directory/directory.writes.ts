@@ -9,6 +9,7 @@ import { slugify } from '@/lib/text';
 import { diff, insertAuditEntry, type Actor, type Changes } from '@/modules/audit/audit.repository';
 import type { PersonInput } from './directory.types';
 import { DEFAULT_VISIBILITY } from './directory.rules';
+import { scheduleAfterTextChange } from '@/modules/hours/hours.parse';
 
 type Executor = Kysely<Database> | Transaction<Database>;
 
@@ -149,6 +150,8 @@ export async function saveUnitContact(db: Executor, actor: Actor, input: UnitCon
 		return { id: row.id, action: 'created', changes };
 	}
 	const before = await db.selectFrom('unit_contact').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+	// New text without a schedule: the text wins (scheduleAfterTextChange), so the two never disagree.
+	if (input.hoursSchedule === undefined && (before.hours ?? '') !== (input.hours ?? '')) Object.assign(record, { hours_schedule: scheduleAfterTextChange(before.hours_schedule, input.hours) });
 	const changes = diff(before as Record<string, unknown>, record);
 	if (!Object.keys(changes).length) return { id, action: 'unchanged', changes };
 	await db.updateTable('unit_contact').set({ ...record, updated_at: now }).where('id', '=', id).execute();
@@ -192,6 +195,7 @@ function personColumns(input: PersonInput) {
 		...(input.emailVisibility !== undefined && { email_visibility: input.emailVisibility }),
 		...(input.awayFrom !== undefined && { away_from: input.awayFrom }),
 		...(input.awayUntil !== undefined && { away_until: input.awayUntil }),
+		...(input.hoursSchedule !== undefined && { hours_schedule: input.hoursSchedule }),
 	};
 }
 
@@ -249,6 +253,8 @@ export async function savePerson(db: Executor, actor: Actor, input: PersonInput,
 	}
 
 	const before = { ...(existing as Record<string, unknown>), ...(await currentTags(db, existing.id)) };
+	// New text without a schedule: the text wins (scheduleAfterTextChange), so the two never disagree.
+	if (input.hoursSchedule === undefined && existing.hours !== columns.hours) Object.assign(columns, { hours_schedule: scheduleAfterTextChange(existing.hours_schedule, columns.hours) });
 	const changes = diff(before, { ...columns, ...tags });
 	if (Object.keys(changes).length === 0) return { id: existing.id, action: 'unchanged', changes };
 	const leftNow = input.status === 'left' && existing.status !== 'left';

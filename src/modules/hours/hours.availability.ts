@@ -7,7 +7,8 @@ import { isAway } from '@/modules/directory/directory.rules';
 import type { Kysely } from 'kysely';
 import type { Database } from '@db/schema';
 import { formatSchedule, parseHours } from './hours.parse';
-import { listAfterHoursLines, type AfterHoursLine } from './hours.repository';
+import { formatExceptions } from './hours.form';
+import { listAfterHoursLines, listHoursTexts, type AfterHoursLine, type HoursScope } from './hours.repository';
 import { availabilityAt, isAlwaysOpen, OFFICE_HOURS, scheduleFromJson, type Availability, type Schedule } from './hours.rules';
 
 /** The contract's availability object (contracts.md, `/api/search`). */
@@ -123,12 +124,12 @@ export function describeHours(
 	person: { hours: string; hoursSchedule?: string | null; awayFrom: string | null; awayUntil: string | null },
 	at: Date,
 	deputyName: string | null,
-): { availability: PersonAvailability; text: string; hoursText: string } {
+): { availability: PersonAvailability; text: string; hoursText: string; exceptions: string[] } {
 	const availability = personAvailability(person, at);
 	const schedule = scheduleOf(person.hours, person.hoursSchedule);
 	const text = availabilityText(availability, at, { awayUntil: person.awayUntil, deputyName, known: !!schedule });
 	const hoursText = schedule ? formatSchedule(schedule) : person.hours ? `${person.hours} (ikke læst af systemet)` : '';
-	return { availability, text, hoursText };
+	return { availability, text, hoursText, exceptions: formatExceptions(schedule, localMoment(at).date, 3) };
 }
 
 /**
@@ -143,4 +144,37 @@ export async function afterHoursLinesFor(db: Kysely<Database>, municipalityCode:
 		const schedule = scheduleOf(l.hours, l.hoursSchedule);
 		return { ...l, hoursText: schedule ? formatSchedule(schedule) : (l.hours ?? '') };
 	});
+}
+
+/** An entry whose hours text the system cannot read, with where its editors fix it (the hours form). */
+export interface UnreadHours {
+	kind: 'person' | 'contact';
+	name: string;
+	unitName: string;
+	organisationName: string;
+	hours: string;
+	/** The person page or the unit, for "who is this". */
+	href: string;
+	/** The hours form. */
+	editHref: string;
+}
+
+/**
+ * Hours text nobody can rely on (issue 16: "kept as a note and listed for the unit's editors to fix"): search
+ * treats these entries as office hours, so an editor should turn the text into a schedule.
+ */
+export async function listUnreadHours(db: Kysely<Database>, scope: HoursScope): Promise<UnreadHours[]> {
+	const { people, contacts } = await listHoursTexts(db, scope);
+	const out: UnreadHours[] = [];
+	for (const p of people)
+		if (hoursUnread(p.hours, p.hours_schedule)) {
+			const href = `/personer/${encodeURIComponent(p.ref)}`;
+			out.push({ kind: 'person', name: `${p.first_name} ${p.last_name}`, unitName: p.unit_name, organisationName: p.organisation_name, hours: p.hours, href, editHref: `${href}/traeffetid` });
+		}
+	for (const c of contacts)
+		if (hoursUnread(c.hours, c.hours_schedule)) {
+			const unit = `/organisationer/${c.organisation_slug}/${c.unit_slug}`;
+			out.push({ kind: 'contact', name: c.label, unitName: c.unit_name, organisationName: c.organisation_name, hours: c.hours ?? '', href: unit, editHref: `${unit}/aabningstid?kontakt=${c.id}` });
+		}
+	return out;
 }

@@ -8,7 +8,7 @@
  * condition like "dog ikke i skoleferien" is never silently dropped — the text stays as a note and is listed
  * for the unit's editors to fix.
  */
-import { FULL_DAY, HOLIDAY, type HoursRule, type Schedule } from './hours.rules';
+import { FULL_DAY, HOLIDAY, scheduleFromJson, type HoursRule, type Schedule } from './hours.rules';
 
 export type ParseResult = { ok: true; schedule: Schedule } | { ok: false; reason: string };
 
@@ -32,7 +32,7 @@ for (const w of ['helligdag', 'helligdage', 'helligdagene', 'helligdage', 'søgn
 DAY_WORDS.alledage = ALL_DAYS;
 
 /** Words that carry no meaning for the schedule. */
-const FILLER = new Set(['og', 'samt', 'fra', 'i', 'på', 'telefontid', 'telefontider', 'træffetid', 'træffetider', 'åbningstid', 'åbningstider', 'åben', 'åbent', 'tlf', 'telefon', 'telefonen', 'træffes', 'kontorets', 'kontortid', 'dog', 'kun', 'er', 'der', 'både', 'hele', 'alle', 'tidsrummet', 'mellem', 'man-fre']);
+const FILLER = new Set(['og', 'samt', 'fra', 'i', 'på', 'om', 'telefontid', 'telefontiden', 'telefontider', 'træffetid', 'træffetiden', 'træffetider', 'åbningstid', 'åbningstiden', 'åbningstider', 'åben', 'åbent', 'tlf', 'telefon', 'telefonen', 'telefonisk', 'tid', 'vagt', 'vagten', 'vagttelefon', 'vagttelefonen', 'træffes', 'kontorets', 'kontortid', 'dog', 'kun', 'er', 'der', 'både', 'hele', 'alle', 'tidsrummet', 'mellem', 'man-fre']);
 
 type Item =
 	| { t: 'days'; days: number[] }
@@ -50,7 +50,10 @@ function normalise(text: string): string {
 			.replace(/\u00a0/g, ' ')
 			.replace(/24\s*\/\s*7/g, ' døgnrundt ')
 			.replace(/døgnet rundt|hele døgnet|døgnåbent?|døgnåbne|24 timer i døgnet|24 timer|alle døgnets timer/g, ' døgnrundt ')
-			.replace(/alle ugens dage|alle dage|hver dag|dagligt|hele ugen|alle ugedage|ugens 7 dage|ugens syv dage/g, ' alledage ')
+			.replace(/alle årets dage|årets alle dage|alle ugens dage|alle dage|hver dag|dagligt|hele ugen|alle ugedage|ugens 7 dage|ugens syv dage/g, ' alledage ')
+			.replace(/hele året|året rundt/g, ' ')
+			// "mellem 9 og 12" is a range like "9–12".
+			.replace(/mellem\s+(?:kl\.?\s*)?(\d{1,2}(?:[.:]\d{2})?)\s+og\s+(?:kl\.?\s*)?(\d{1,2}(?:[.:]\d{2})?)/g, ' $1-$2 ')
 			.replace(/alle hverdage/g, ' hverdage ')
 			.replace(/ulige uger/g, ' uligeuger ')
 			.replace(/lige uger/g, ' ligeuger ')
@@ -115,17 +118,26 @@ export function parseHours(text: string): ParseResult {
 	let weeks: 'even' | 'odd' | undefined;
 	let lastEmitted: HoursRule[] = [];
 	let lastDays: number[] | null = null;
+	/** Rules just given their days by default ("kl. 8–15 …"): days right after them are theirs ("… på hverdage"). */
+	let defaulted = null as HoursRule[] | null;
+	let defaultedDays = null as Set<number> | null;
 	const emit = (from: number, to: number, fallback: number[]) => {
 		// New days start a new group; times without days repeat the last group's ("man 8–12 og 13–16").
 		const fresh = current !== null || lastDays === null;
+		const byDefault = current === null && lastDays === null;
 		const days = current ? [...current].sort((a, b) => a - b) : (lastDays ?? fallback);
 		if (days.length === 0) return 'ingen dage tilbage';
 		const rule: HoursRule = { days, from, to, ...(weeks && { weeks }) };
-		// Days named again later override what was said for them ("hverdage 8.30–15, fredag dog 8.30–12").
-		if (fresh && !weeks) for (const r of rules) if (!r.weeks) r.days = r.days.filter((d) => !days.includes(d));
+		// Days named again later override what was said for them ("hverdage 8.30–15, fredag dog 8.30–12") when
+		// the times overlap; a period apart is added to the day ("hverdage 9–15; vagt fre og lør 20–02").
+		const end = (r: { from: number; to: number }) => (r.to > r.from ? r.to : r.to + FULL_DAY);
+		const overlaps = (r: HoursRule) => r.from < end({ from, to }) && from < end(r);
+		if (fresh && !weeks) for (const r of rules) if (!r.weeks && overlaps(r)) r.days = r.days.filter((d) => !days.includes(d));
 		rules.push(rule);
 		if (fresh) lastEmitted = [];
 		lastEmitted.push(rule);
+		defaulted = byDefault ? [...lastEmitted] : null;
+		defaultedDays = null;
 		lastDays = days;
 		current = null;
 		excluding = false;
@@ -143,7 +155,14 @@ export function parseHours(text: string): ParseResult {
 				days = range(days[0], after.days[0]);
 				i += 2;
 			}
-			if (excluding) {
+			if (defaulted && !current && !excluding) {
+				// "kl. 8–15 på hverdage", "hele døgnet, alle dage": the days belong to the times before them.
+				defaultedDays ??= new Set();
+				for (const d of days) defaultedDays.add(d);
+				const chosen = [...defaultedDays].sort((a, b) => a - b);
+				for (const r of defaulted) r.days = chosen;
+				lastDays = chosen;
+			} else if (excluding) {
 				if (!current) current = new Set(lastDays ?? WEEKDAYS);
 				for (const d of days) current.delete(d);
 			} else {
@@ -154,6 +173,7 @@ export function parseHours(text: string): ParseResult {
 				for (const d of days) current.add(d);
 			}
 		} else if (it.t === 'time') {
+			defaulted = null;
 			const sep = items[i + 1];
 			const end = items[i + 2];
 			if (sep?.t !== 'range' || end?.t !== 'time') return { ok: false, reason: 'klokkeslæt uden "til"' };
@@ -166,9 +186,24 @@ export function parseHours(text: string): ParseResult {
 			const problem = emit(0, FULL_DAY, ALL_DAYS);
 			if (problem) return { ok: false, reason: problem };
 		} else if (it.t === 'closed') {
-			const closed: Set<number> | null = current;
-			if (!closed) return { ok: false, reason: '"lukket" uden dage' };
-			for (const r of rules) r.days = r.days.filter((d) => !closed.has(d));
+			defaulted = null;
+			let closed: Set<number> | null = current;
+			if (!closed) {
+				// "lukket på helligdage", "lukket i weekender og på helligdage": the days come after the word.
+				const after = new Set<number>();
+				let previous: number[] = [];
+				while (items[i + 1]?.t === 'days' || (items[i + 1]?.t === 'range' && items[i + 2]?.t === 'days')) {
+					const next = items[++i];
+					if (next.t !== 'days') continue;
+					const spanned = items[i - 1]?.t === 'range' && previous.length === 1 && next.days.length === 1 && previous[0] <= 7 && next.days[0] <= 7;
+					for (const d of spanned ? range(previous[0], next.days[0]) : next.days) after.add(d);
+					previous = next.days;
+				}
+				if (after.size === 0) return { ok: false, reason: '"lukket" uden dage' };
+				closed = after;
+			}
+			const shut = closed;
+			for (const r of rules) r.days = r.days.filter((d) => !shut.has(d));
 			current = null;
 			lastDays = null;
 		} else if (it.t === 'except') {
@@ -180,6 +215,11 @@ export function parseHours(text: string): ParseResult {
 					for (const r of lastEmitted) r.days = r.days.filter((d) => !next.days.includes(d));
 					i++;
 					excluding = false;
+					// "Hverdage 8–15 undtagen fredag 8–12": times right after are the excepted day's own.
+					if (items[i + 1]?.t === 'time') {
+						current = new Set(next.days);
+						lastDays = null;
+					}
 				}
 			}
 		} else if (it.t === 'weeks') {
@@ -190,11 +230,19 @@ export function parseHours(text: string): ParseResult {
 	if (current) return { ok: false, reason: 'dage uden klokkeslæt' };
 	const kept = rules.filter((r) => r.days.length > 0);
 	if (kept.length === 0) return { ok: false, reason: 'ingen tider fundet' };
-	// "Hverdage 16–08 samt weekend hele døgnet": the weekend's night runs on to the weekday morning (Monday
-	// 00–08, and the morning after a holiday), as the line's staff do. A whole day then ends at that hour.
-	const night = kept.find((r) => r.to < r.from);
-	if (night) for (const r of kept) if (r.from === 0 && r.to === FULL_DAY && !WEEKDAYS.every((d) => r.days.includes(d))) r.to = FULL_DAY + night.to;
+	normaliseNights(kept);
 	return { ok: true, schedule: { rules: kept, exceptions: [] } };
+}
+
+/**
+ * "Hverdage 16–08 samt weekend hele døgnet": the weekend's night runs on to the weekday morning (Monday
+ * 00–08, and the morning after a holiday), as the line's staff do. A whole day then ends at that hour.
+ * The parser and the hours form both apply it, so text and form mean the same schedule. Mutates `rules`.
+ */
+export function normaliseNights(rules: HoursRule[]): HoursRule[] {
+	const night = rules.find((r) => r.to < r.from);
+	if (night) for (const r of rules) if (r.from === 0 && r.to === FULL_DAY && !WEEKDAYS.every((d) => r.days.includes(d))) r.to = FULL_DAY + night.to;
+	return rules;
 }
 
 // ── Danish display ──────────────────────────────────────────────────────────────────────────────────────
@@ -257,4 +305,20 @@ export function formatSchedule(schedule: Schedule): string {
 	}
 	const text = phrases.map((p) => `${formatDays(p.days)} ${joinDa(p.spans)}${p.weeks ? ` (${p.weeks === 'even' ? 'lige' : 'ulige'} uger)` : ''}`).join(', ');
 	return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/**
+ * The stored schedule after an entry's hours text was changed somewhere other than the hours form (the edit
+ * form's text field, a CSV import): the text wins. Without dated exceptions the schedule is dropped and the
+ * new text is read on load; with them, the new text's weekly rules keep the exceptions (closed days typed in
+ * the form must not vanish because the weekly hours changed). Unreadable text drops the schedule: the text is
+ * then listed for the unit's editors.
+ */
+export function scheduleAfterTextChange(storedJson: string | null | undefined, text: string | null): string | null {
+	const stored = scheduleFromJson(storedJson);
+	if (!stored) return null;
+	if (formatSchedule(stored) === (text ?? '').trim()) return storedJson ?? null;
+	if (stored.exceptions.length === 0) return null;
+	const parsed = parseHours(text ?? '');
+	return parsed.ok ? JSON.stringify({ rules: parsed.schedule.rules, exceptions: stored.exceptions }) : null;
 }

@@ -72,3 +72,37 @@ export async function organisationsWithLines(db: Executor): Promise<Set<number>>
 	const rows = await db.selectFrom('unit_contact as c').innerJoin('unit as u', 'u.id', 'c.unit_id').select('u.organisation_id').where('c.after_hours', '=', 1).execute();
 	return new Set(rows.map((r) => r.organisation_id));
 }
+
+/** Which units a list covers: everything (admins) or the units and organisations an editor may edit. */
+export type HoursScope = { all: true } | { unitIds: number[]; organisationIds: number[] };
+
+/** Active people and shared contacts in scope that have hours text (the caller decides which it can read). */
+export async function listHoursTexts(db: Executor, scope: HoursScope) {
+	const units = 'all' in scope ? [] : scope.unitIds.length ? scope.unitIds : [-1];
+	const orgs = 'all' in scope ? [] : scope.organisationIds.length ? scope.organisationIds : [-1];
+	const limited = !('all' in scope);
+	const people = await db
+		.selectFrom('person as p')
+		.innerJoin('unit as u', 'u.id', 'p.unit_id')
+		.innerJoin('organisation as o', 'o.id', 'u.organisation_id')
+		.select(['p.id', 'p.ref', 'p.first_name', 'p.last_name', 'p.hours', 'p.hours_schedule', 'u.id as unit_id', 'u.name as unit_name', 'o.name as organisation_name'])
+		.where('p.status', '=', 'active')
+		.where('p.hours', '!=', '')
+		.$if(limited, (q) => q.where((eb) => eb.or([eb('u.id', 'in', units), eb('o.id', 'in', orgs)])))
+		.orderBy('o.name')
+		.orderBy('u.name')
+		.orderBy('p.last_name')
+		.execute();
+	const contacts = await db
+		.selectFrom('unit_contact as c')
+		.innerJoin('unit as u', 'u.id', 'c.unit_id')
+		.innerJoin('organisation as o', 'o.id', 'u.organisation_id')
+		.select(['c.id', 'c.label', 'c.hours', 'c.hours_schedule', 'u.id as unit_id', 'u.name as unit_name', 'u.slug as unit_slug', 'o.slug as organisation_slug', 'o.name as organisation_name'])
+		.where('c.hours', 'is not', null)
+		.where('c.hours', '!=', '')
+		.$if(limited, (q) => q.where((eb) => eb.or([eb('u.id', 'in', units), eb('o.id', 'in', orgs)])))
+		.orderBy('o.name')
+		.orderBy('u.name')
+		.execute();
+	return { people, contacts };
+}

@@ -6,7 +6,10 @@
  * fields whose visibility is public ever appear.
  */
 import type { Db } from '@db/client';
+import { clockNow } from '@/lib/clock';
+import { scheduleOf } from '@/modules/hours/hours.availability';
 import { hsdsId } from './hsds.ids';
+import { hsdsSchedules } from './hsds.schedules';
 import {
 	countHsdsOrganisations,
 	countHsdsUnits,
@@ -168,6 +171,11 @@ function serviceObject(u: HsdsUnitRow, parts: ServiceParts, baseUrl: string, ful
 			.map((c) => compact({ id: hsdsId('phone', `unit-contact:${c.id}`), service_id: id, number: c.phone!, type: 'voice', description: [c.label, c.hours].filter(Boolean).join(' · ') })),
 		contacts: people.map((p) => contactObject(p, id)),
 		service_areas: (parts.areas.get(u.id) ?? []).map((a) => ({ id: hsdsId('service_area', `${u.id}:${a.code}`), service_id: id, name: a.name, description: `Kommunekode ${a.code}` })),
+		// The shared lines' hours (people's own hours stay on their pages: HSDS contacts have no schedule).
+		schedules: shared.flatMap((c) => {
+			const schedule = scheduleOf(c.hours, c.hours_schedule);
+			return schedule ? hsdsSchedules(schedule, { serviceId: id, key: `unit-contact:${c.id}`, label: c.label, now: clockNow() }) : [];
+		}),
 	});
 }
 

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 /** Vejviser's namespace for name-based UUIDs (itself a random UUID, fixed forever). */
 const NAMESPACE = 'b7d3c1e2-5a4f-4c8e-9d21-3f6a7e0b8c54';
 
-export type HsdsKind = 'service' | 'organization' | 'contact' | 'phone' | 'service_area';
+export type HsdsKind = 'service' | 'organization' | 'contact' | 'phone' | 'service_area' | 'schedule';
 
 export function hsdsId(kind: HsdsKind, key: string | number): string {
 	const ns = Buffer.from(NAMESPACE.replace(/-/g, ''), 'hex');

@@ -52,6 +52,7 @@ export interface HsdsContactRow {
 	phone: string | null;
 	email: string | null;
 	hours: string | null;
+	hours_schedule: string | null;
 }
 
 export interface HsdsAreaRow {
@@ -113,7 +114,7 @@ export async function listHsdsPeople(db: Db, unitIds: number[]): Promise<HsdsPer
 
 export async function listHsdsUnitContacts(db: Db, unitIds: number[]): Promise<HsdsContactRow[]> {
 	if (!unitIds.length) return [];
-	return db.selectFrom('unit_contact').select(['id', 'unit_id', 'label', 'phone', 'email', 'hours']).where('unit_id', 'in', unitIds).orderBy('id').execute();
+	return db.selectFrom('unit_contact').select(['id', 'unit_id', 'label', 'phone', 'email', 'hours', 'hours_schedule']).where('unit_id', 'in', unitIds).orderBy('id').execute();
 }
 
 /** Municipalities each unit serves: listed ones, else its own organisation's municipality. */

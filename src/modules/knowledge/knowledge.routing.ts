@@ -82,7 +82,7 @@ function selectCell(input: BlockInput, situation: (typeof ROUTING_SITUATIONS)[nu
 
 function routingPerson(p: Person, now: Date, deputy: Person | null): RoutingPerson {
 	const availability = personAvailability({ ...p, deputyRef: deputy?.ref ?? null }, now);
-	const text = availabilityText(availability, now, { awayUntil: p.awayUntil, deputyName: deputy?.name ?? null, known: !!scheduleOf(p.hours) });
+	const text = availabilityText(availability, now, { awayUntil: p.awayUntil, deputyName: deputy?.name ?? null, known: !!scheduleOf(p.hours, p.hoursSchedule) });
 	const signal = freshnessSignal(p, now);
 	return { person: p, availability, text, verifiedAt: signal.verifiedAt, stale: signal.stale };
 }

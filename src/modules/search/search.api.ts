@@ -19,6 +19,9 @@ export interface ApiResult {
 	availabilityText?: string;
 	matched: string[];
 	unmatched: string[];
+	/** Only with `suggest=1` (the combobox): what matched and what did not, in Danish ("Gribskov · selvskade"). */
+	matchedText?: string;
+	unmatchedText?: string;
 	/** After-hours lines: the number to call and what the line takes. */
 	phone?: string | null;
 	takes?: string;
@@ -67,6 +70,8 @@ export async function searchApi(db: Db, params: URLSearchParams): Promise<{ stat
 				matched: h.matched ?? [],
 				unmatched: h.unmatched ?? [],
 				...(h.line && { afterHours: true, phone: h.line.phone, takes: h.line.takes }),
+				// The combobox says why a suggestion fits, as /sog does; the contract's response is unchanged.
+				...(typing && { matchedText: h.matchedText ?? '', unmatchedText: h.unmatchedText ?? '' }),
 			})),
 		},
 	};

@@ -9,7 +9,7 @@
  */
 import type { Db } from '@db/client';
 import { addLocalDays, localInstant, localMoment } from '@/lib/clock';
-import { availabilityText, lineAvailability, personAvailability, type PersonAvailability } from '@/modules/hours/hours.availability';
+import { availabilityText, lineAvailability, personAvailability, scheduleOf, type PersonAvailability } from '@/modules/hours/hours.availability';
 import { listAfterHoursLines, type AfterHoursLine } from '@/modules/hours/hours.repository';
 import type { PersonCard } from './search.sources';
 import type { ConceptKind, ParsedQuery, SearchHit } from './search.types';
@@ -164,7 +164,7 @@ export async function addAvailability(
 		if (card && card.status === 'active') {
 			const deputy = card.deputyId != null ? deputyOf(card.deputyId) : undefined;
 			hit.availability = personAvailability({ ...card, deputyRef: deputy?.ref ?? null }, at);
-			hit.availabilityText = availabilityText(hit.availability, at, { awayUntil: card.awayUntil, deputyName: deputy?.name, known: !!card.hours.trim() });
+			hit.availabilityText = availabilityText(hit.availability, at, { awayUntil: card.awayUntil, deputyName: deputy?.name, known: !!scheduleOf(card.hours, card.hoursSchedule) });
 		}
 		const line = hit.type === 'unit' ? lineByUnit.get(hit.ref) : undefined;
 		if (line) {
