@@ -17,6 +17,13 @@ export const POSTGRES_READY = [
 	'tests/supervision-hours.test.ts',
 	'tests/api-people.test.ts',
 	'tests/editing-corrections.test.ts',
+	'tests/events-registration.test.ts',
+	'tests/events-participant.test.ts',
+	'tests/events-scope.test.ts',
+	'tests/events-abuse.test.ts',
+	'tests/events-ics.test.ts',
+	'tests/events-csv.test.ts',
+	'tests/events-concurrency.test.ts',
 ];
 
 export default getViteConfig({
