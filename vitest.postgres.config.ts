@@ -24,6 +24,7 @@ export const POSTGRES_READY = [
 	'tests/events-ics.test.ts',
 	'tests/events-csv.test.ts',
 	'tests/events-concurrency.test.ts',
+	'tests/events-seed.test.ts',
 ];
 
 export default getViteConfig({
