@@ -69,8 +69,8 @@ const CLOSED_MESSAGES = {
 	started: 'Temadagen er begyndt eller overstået.',
 } as const;
 
-async function loadEvent(c: Conn, eventId: number): Promise<ThemeDay> {
-	const event = await findEventById(c, eventId);
+async function loadEvent(c: Conn, eventId: number, opts: { topics?: boolean } = {}): Promise<ThemeDay> {
+	const event = await findEventById(c, eventId, opts);
 	if (!event) throw new EventError('not_found', 'Temadagen findes ikke.');
 	return event;
 }
@@ -98,19 +98,23 @@ export function queueMail(trx: Trx, mail: OutgoingMail, nowIso: string): Promise
 	return enqueueMail(trx, mail, nowIso);
 }
 
-/** Puts a registration in the queue: a seat if one is free and nobody waits, else the waitlist. */
-async function queue(trx: Trx, event: ThemeDay, regId: number, nowIso: string): Promise<'confirmed' | 'waitlisted'> {
-	const { taken, waiting } = await countSeats(trx, event.id);
-	const status = decideSeat(event.capacity, taken, waiting);
+/**
+ * Puts a registration in the queue: a seat if one is free and nobody waits, else the waitlist. `event` must
+ * have been read in this seat transaction (its seat counts are then exact: nobody else writes meanwhile).
+ * Returns the registration as queued.
+ */
+async function queue(trx: Trx, event: ThemeDay, regId: number, nowIso: string): Promise<Registration> {
+	const status = decideSeat(event.capacity, event.seatsTaken, event.waitlistCount);
 	// queue_seq is assigned under the seat lock: the waitlist order is the order of entering the queue.
-	await sql`UPDATE event_registration SET status = ${status}, queued_at = ${nowIso}, email_confirmed_at = coalesce(email_confirmed_at, ${nowIso}), updated_at = ${nowIso},
-		queue_seq = (SELECT coalesce(max(queue_seq), 0) + 1 FROM event_registration WHERE event_id = ${event.id}) WHERE id = ${regId}`.execute(trx);
-	return status;
+	const { rows } = await sql`UPDATE event_registration SET status = ${status}, queued_at = ${nowIso}, email_confirmed_at = coalesce(email_confirmed_at, ${nowIso}), updated_at = ${nowIso},
+		queue_seq = (SELECT coalesce(max(queue_seq), 0) + 1 FROM event_registration WHERE event_id = ${event.id}) WHERE id = ${regId} RETURNING *`.execute(trx);
+	return toRegistration(rows[0]);
 }
 
-async function mailQueued(trx: Trx, event: ThemeDay, reg: Registration, token: string, baseUrl: string, nowIso: string): Promise<number | null> {
+async function mailQueued(trx: Trx, event: ThemeDay, reg: Registration, token: string, baseUrl: string, nowIso: string, opts: { fresh?: boolean } = {}): Promise<number | null> {
 	if (reg.status === 'confirmed') {
-		await queueMail(trx, confirmedMail(await calendarFor(trx, event, reg.id), reg, token, baseUrl), nowIso);
+		// A registration row made in this transaction has no earlier cancellations to count.
+		await queueMail(trx, confirmedMail(opts.fresh ? event : await calendarFor(trx, event, reg.id), reg, token, baseUrl), nowIso);
 		return null;
 	}
 	const position = (await waitlistPosition(trx, reg)) ?? 1;
@@ -142,7 +146,7 @@ export async function registerForEvent(db: Db, eventId: number, input: Registrat
 	const baseUrl = opts.baseUrl ?? defaultBaseUrl();
 	const email = input.email.trim().toLowerCase();
 	return seatTransaction(db, eventId, async (trx) => {
-		const event = await loadEvent(trx, eventId);
+		const event = await loadEvent(trx, eventId, { topics: false });
 		assertOpen(event, now);
 		const existing = await findRegistrationByEmail(trx, eventId, email);
 		const actor: Actor = { label: email, userId: opts.userId ?? null };
@@ -191,11 +195,10 @@ export async function registerForEvent(db: Db, eventId: number, input: Registrat
 				.executeTakeFirstOrThrow();
 			id = Number(row.id);
 		}
-		if (opts.emailVerified) await queue(trx, event, id, nowIso);
-		const reg = await reload(trx, id);
+		const reg = opts.emailVerified ? await queue(trx, event, id, nowIso) : await reload(trx, id);
 		let position: number | null = null;
 		if (reg.status === 'pending') await mailConfirmAddressOnce(trx, event, reg, baseUrl, nowIso);
-		else position = await mailQueued(trx, event, reg, await issueToken(trx, id, nowIso), baseUrl, nowIso);
+		else position = await mailQueued(trx, event, reg, await issueToken(trx, id, nowIso), baseUrl, nowIso, { fresh: !existing });
 		await auditEvents(trx, { actor, entityType: 'registration', entityId: id, entityLabel: label(reg, event), action: existing ? 'reregister' : 'register', changes: { status: [existing?.status ?? null, reg.status] }, at: nowIso });
 		return { outcome: reg.status as RegisterOutcome, registration: reg, position };
 	});
@@ -250,12 +253,11 @@ export async function confirmRegistration(db: Db, token: string, opts: SeatOptio
 		const id = await registrationIdForToken(trx, token);
 		const before = id ? await findRegistrationById(trx, id) : undefined;
 		if (!before) throw new EventError('token', 'Linket er ugyldigt eller udløbet.');
-		const event = await loadEvent(trx, before.eventId);
+		const event = await loadEvent(trx, before.eventId, { topics: false });
 		if (before.status !== 'pending') return { outcome: 'already', registration: before, position: await waitlistPosition(trx, before) };
 		if (event.status === 'cancelled') throw new EventError('cancelled', CLOSED_MESSAGES.cancelled);
 		if (now.getTime() >= new Date(event.startsAt).getTime()) throw new EventError('started', CLOSED_MESSAGES.started);
-		await queue(trx, event, before.id, nowIso);
-		const reg = await reload(trx, before.id);
+		const reg = await queue(trx, event, before.id, nowIso);
 		const position = await mailQueued(trx, event, reg, token, baseUrl, nowIso);
 		await auditEvents(trx, { actor: { label: reg.email, userId: reg.userId }, entityType: 'registration', entityId: reg.id, entityLabel: label(reg, event), action: 'confirm_email', changes: { status: ['pending', reg.status] }, at: nowIso });
 		return { outcome: reg.status as RegisterOutcome, registration: reg, position };

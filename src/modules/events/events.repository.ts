@@ -75,8 +75,10 @@ export async function findEventBySlug(c: Conn, slug: string): Promise<ThemeDay |
 	return (await withTopics(c, rows))[0];
 }
 
-export async function findEventById(c: Conn, id: number): Promise<ThemeDay | undefined> {
+/** `topics: false` skips the topic query (seat writes: mails and calendar files don't show topics). */
+export async function findEventById(c: Conn, id: number, opts: { topics?: boolean } = {}): Promise<ThemeDay | undefined> {
 	const { rows } = await sql`${EVENT_SELECT} WHERE e.id = ${id}`.execute(c);
+	if (opts.topics === false) return rows[0] ? toEvent(rows[0], []) : undefined;
 	return (await withTopics(c, rows))[0];
 }
 
