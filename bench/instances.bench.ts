@@ -47,7 +47,7 @@ function send(port: number, path: string, opts: { method?: string; host: string;
 		if (opts.cookie) headers.cookie = opts.cookie;
 		if (opts.forwardedFor) headers['x-forwarded-for'] = opts.forwardedFor;
 		if (opts.body !== undefined) Object.assign(headers, { 'content-type': 'application/x-www-form-urlencoded', origin: `http://${opts.host}`, 'content-length': String(Buffer.byteLength(opts.body)) });
-		const req = request({ host: '127.0.0.1', port, path, method: opts.method ?? 'GET', headers }, (res) => {
+		const req = request({ host: '127.0.0.1', port, path, method: opts.method ?? (opts.body !== undefined ? 'POST' : 'GET'), headers }, (res) => {
 			let body = '';
 			res.setEncoding('utf8');
 			res.on('data', (d) => (body += d));
@@ -123,7 +123,9 @@ export async function run(): Promise<void> {
 		writeFileSync(join(dir, 'nginx.conf'), conf);
 		const proxy = spawn(nginx, ['-c', join(dir, 'nginx.conf'), '-p', dir], { stdio: ['ignore', 'ignore', 'inherit'] });
 		children.push(proxy);
-		await Promise.all([waitForHealth(`http://127.0.0.1:${portA}`), waitForHealth(`http://127.0.0.1:${portB}`), waitForHealth(`http://${host}`)]);
+		// Both instances first: a request nginx sent to an instance still starting would mark it down for 10 s.
+		await Promise.all([waitForHealth(`http://127.0.0.1:${portA}`), waitForHealth(`http://127.0.0.1:${portB}`)]);
+		await waitForHealth(`http://${host}`);
 		// The first request starts each instance's scheduler: both now tick at about the same moment.
 		await Promise.all([send(portA, '/', { host }), send(portB, '/', { host })]);
 
@@ -150,7 +152,7 @@ export async function run(): Promise<void> {
 				`(${[...byInstance].map(([k, v]) => `${v} via ${k}`).join(', ')}); venteliste i rækkefølge: ${inOrder ? 'ja' : 'NEJ'}; ` +
 				`oplyst plads = faktisk plads: ${toldTruth ? 'ja' : 'NEJ'}; ${Math.round(ms)} ms i alt → ${ok1 ? 'OK' : 'FEJL'}`,
 		);
-		if (errors.length) console.log(`  fejlsvar: ${errors.slice(0, 3).map((e) => `${e.status} ${e.location}`).join(' | ')}`);
+		if (errors.length) console.log(`  fejlsvar: ${errors.slice(0, 3).map((e) => `${e.status} ${e.location} ${(/<title>([^<]*)/.exec(e.body)?.[1] ?? '')} ${(/role="alert"[^>]*>([\s\S]{0,200})/.exec(e.body)?.[1] ?? '').replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ')}`).join(' | ')}`);
 
 		// --- 2. an edit through A, read on B
 		const event = (await findEventById(db, day.id))!;
@@ -174,6 +176,7 @@ export async function run(): Promise<void> {
 			const page = await send(portB, `/temadage/${day.slug}`, { host });
 			seen = page.status === 200 && page.body.includes(word);
 		}
+		if (saved.status !== 303) console.log(`  rettelsen: ${saved.status} ${(/<title>([^<]*)/.exec(saved.body)?.[1] ?? '')} ${(/role="alert"[^>]*>([\s\S]{0,300})/.exec(saved.body)?.[1] ?? '').replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ')}`);
 		console.log(`Rettelse via instans A (${saved.status} → ${saved.location || '-'}) synlig på instans B i første forespørgsel (${how}): ${seen ? 'ja → OK' : 'NEJ → FEJL'}`);
 
 		// --- 3. scheduled jobs across both
@@ -189,6 +192,8 @@ export async function run(): Promise<void> {
 			`Planlagte job (begge instanser tikker efter 20 s): ${[...perJob].map(([name, v]) => `${name} ×${v.claims.length} (${v.claims.map((c) => c.instance.replace('vejviser-', '')).join('')}${v.ok === false ? ', fejlede' : ''})`).join(', ')}; ` +
 				`påmindelser sendt: ${reminders.length} af 3; job startet mere end én gang pr. forfaldstid: ${twice.length} → ${twice.length === 0 && perJob.size > 0 && reminders.length === 3 ? 'OK' : 'FEJL'}`,
 		);
+		const ok3 = twice.length === 0 && perJob.size > 0 && reminders.length === 3;
+		if (!ok1 || !seen || !ok3) process.exitCode = 1;
 		const failed = runs.rows.filter((r) => r.last_ok === 0);
 		for (const f of failed) console.log(`  ${f.name} fejlede på PostgreSQL: ${(f.last_summary ?? '').split('\n')[0].slice(0, 160)}`);
 	} finally {
