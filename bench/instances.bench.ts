@@ -90,6 +90,7 @@ export async function run(): Promise<void> {
 	const db = pg.db;
 	const dir = mkdtempSync(join(tmpdir(), 'vejviser-instances-'));
 	const children: ChildProcess[] = [];
+	let failures: string[] = ['afbrudt'];
 	try {
 		// --- arrangement (directly in the database, before the instances start)
 		const now = new Date();
@@ -193,7 +194,7 @@ export async function run(): Promise<void> {
 				`påmindelser sendt: ${reminders.length} af 3; job startet mere end én gang pr. forfaldstid: ${twice.length} → ${twice.length === 0 && perJob.size > 0 && reminders.length === 3 ? 'OK' : 'FEJL'}`,
 		);
 		const ok3 = twice.length === 0 && perJob.size > 0 && reminders.length === 3;
-		if (!ok1 || !seen || !ok3) process.exitCode = 1;
+		failures = [!ok1 && 'tilmeldinger', !seen && 'synlighed', !ok3 && 'job'].filter(Boolean) as string[];
 		const failed = runs.rows.filter((r) => r.last_ok === 0);
 		for (const f of failed) console.log(`  ${f.name} fejlede på PostgreSQL: ${(f.last_summary ?? '').split('\n')[0].slice(0, 160)}`);
 	} finally {
@@ -202,6 +203,7 @@ export async function run(): Promise<void> {
 		await pg.drop();
 		rmSync(dir, { recursive: true, force: true });
 	}
+	if (failures.length) throw new Error(`to instanser: ${failures.join(', ')} fejlede`);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await run();
