@@ -3,8 +3,8 @@ import { getViteConfig } from 'astro/config';
 /**
  * The integration suite's second engine: the files below run again with TEST_DATABASE_URL set (each file gets
  * a fresh PostgreSQL database, tests/helpers/test-db.ts). `npm run test:pg` (scripts/test-postgres.mjs) starts
- * it. Files not listed still reach better-sqlite3-only paths (rawSqlite(): search repository, theme-day and
- * supervision seat writes) — README Decision "PostgreSQL as a second engine"; add a file here once it is green.
+ * it. Files not listed still reach better-sqlite3-only paths (rawSqlite(): search repository, supervision seat
+ * writes) — README Decision "PostgreSQL as a second engine"; add a file here once it is green.
  */
 export const POSTGRES_READY = [
 	'tests/db-engines.test.ts',
