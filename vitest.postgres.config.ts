@@ -3,9 +3,8 @@ import { getViteConfig } from 'astro/config';
 /**
  * The integration suite's second engine: the files below run again with TEST_DATABASE_URL set (each file gets
  * a fresh PostgreSQL database, tests/helpers/test-db.ts). `npm run test:pg` (scripts/test-postgres.mjs) starts
- * it. Files not listed still reach better-sqlite3-only paths (rawSqlite(): search repository, theme-day seat
- * writes) — README Decision "PostgreSQL as a second engine"; add a file here once it is green.
- * (tests/supervision-search.test.ts waits for the search repository only.)
+ * it. Files not listed still reach better-sqlite3-only paths (rawSqlite(): the search repository) — README
+ * Decision "PostgreSQL as a second engine"; add a file here once it is green.
  */
 export const POSTGRES_READY = [
 	'tests/db-engines.test.ts',
@@ -21,6 +20,14 @@ export const POSTGRES_READY = [
 	'tests/api-people.test.ts',
 	'tests/editing-corrections.test.ts',
 	'tests/hours-editing.test.ts',
+	'tests/events-registration.test.ts',
+	'tests/events-participant.test.ts',
+	'tests/events-scope.test.ts',
+	'tests/events-abuse.test.ts',
+	'tests/events-ics.test.ts',
+	'tests/events-csv.test.ts',
+	'tests/events-concurrency.test.ts',
+	'tests/events-seed.test.ts',
 ];
 
 export default getViteConfig({

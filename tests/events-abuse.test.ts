@@ -26,7 +26,7 @@ const form = (over: Record<string, string> = {}) => ({ name: 'Erik Testesen', em
 const PHISH = 'Din tilmelding er spærret. Log ind på https://evil.example/login inden 24 timer, ellers mister du din plads. ' + 'x'.repeat(100);
 
 describe('The anonymous registration form', () => {
-	it('takes a name of one line and plausible length, without links', () => {
+	it('takes a name of one line and plausible length, without links', async () => {
 		expect(registrationSchema.safeParse(form()).success).toBe(true);
 		expect(registrationSchema.safeParse(form({ name: 'Anne-Marie Ågård Sørensen' })).success).toBe(true);
 		const refused = ['x'.repeat(101), PHISH, 'Erik\r\nBcc: someone', 'Erik www.evil.example', 'Ring på bit.ly/abc', 'http://evil.example', 'Erik\u2028Testesen'];
@@ -39,18 +39,18 @@ describe('The anonymous registration form', () => {
 	});
 
 	it('queues at most one confirmation mail per address and theme day however often the form is sent', async () => {
-		const day = makeEvent(db);
-		const other = makeEvent(db, { title: 'Anden dag', date: '2030-06-20' });
-		for (let i = 0; i < 20; i++) registerForEvent(db, day.id, { ...person(1), name: `Forsøg ${i}` }, opts);
-		registerForEvent(db, other.id, person(1), opts);
+		const day = await makeEvent(db);
+		const other = await makeEvent(db, { title: 'Anden dag', date: '2030-06-20' });
+		for (let i = 0; i < 20; i++) await registerForEvent(db, day.id, { ...person(1), name: `Forsøg ${i}` }, opts);
+		await registerForEvent(db, other.id, person(1), opts);
 		const mails = await db.selectFrom('mail_outbox').select(['to_address', 'kind']).execute();
 		expect(mails).toEqual([
 			{ to_address: 'deltager1@kommune.example', kind: 'event-confirm-address' },
 			{ to_address: 'deltager1@kommune.example', kind: 'event-confirm-address' },
 		]);
-		expect(listRegistrations(db, day.id)).toHaveLength(1);
+		expect(await listRegistrations(db, day.id)).toHaveLength(1);
 		// The next day the person may ask for the mail again (a lost mail is not a dead end).
-		registerForEvent(db, day.id, person(1), { ...opts, now: new Date('2030-05-02T10:00:00Z') });
+		await registerForEvent(db, day.id, person(1), { ...opts, now: new Date('2030-05-02T10:00:00Z') });
 		expect(await db.selectFrom('mail_outbox').select('id').execute()).toHaveLength(3);
 	});
 
@@ -73,14 +73,14 @@ describe('The anonymous registration form', () => {
 		expect(results.filter(Boolean)).toHaveLength(EVENT_LIMITS.registrationPerAddress.max);
 	});
 
-	it('never puts a link from a name into a mail, even from rows saved before the rules', () => {
+	it('never puts a link from a name into a mail, even from rows saved before the rules', async () => {
 		expect(mailSafeText(PHISH)).not.toMatch(/evil\.example|https?:/);
 		expect(mailSafeText(PHISH).length).toBeLessThanOrEqual(100);
 		expect(mailSafeText('Erik\r\nTestesen')).toBe('Erik Testesen');
 		expect(mailSafeText('Anne-Marie St. Clair')).toBe('Anne-Marie St. Clair');
-		const day = makeEvent(db);
-		const reg = registerForEvent(db, day.id, { ...person(1), name: PHISH }, { ...opts, emailVerified: true }).registration;
-		const mail = confirmedMail(findEventById(db, day.id)!, reg, 'tok', BASE);
+		const day = await makeEvent(db);
+		const reg = (await registerForEvent(db, day.id, { ...person(1), name: PHISH }, { ...opts, emailVerified: true })).registration;
+		const mail = confirmedMail((await findEventById(db, day.id))!, reg, 'tok', BASE);
 		expect(mail.text).not.toContain('evil.example');
 		expect(mail.text.split('\n')[0].length).toBeLessThanOrEqual(110);
 	});
@@ -89,7 +89,7 @@ describe('The anonymous registration form', () => {
 describe('Calendar files', () => {
 	const INJECTED = 'Temadag\r\nBEGIN:VEVENT\r\nSUMMARY:Falsk møde; klik her, nu';
 
-	it('refuse control characters in single-line event fields', () => {
+	it('refuse control characters in single-line event fields', async () => {
 		const base = { title: 'Sorg', date: '2030-06-13', start_time: '09:00', end_time: '15:00', place_name: 'Rådhuset', capacity: '20' };
 		expect(eventSchema.safeParse(base).success).toBe(true);
 		for (const [field, value] of [['title', INJECTED], ['place_name', 'Rådhus\nX'], ['place_address', 'Vej\r1'], ['target_group', 'a\u0000b'], ['price_text', 'Gratis\tx']]) {
@@ -99,10 +99,10 @@ describe('Calendar files', () => {
 		}
 	});
 
-	it('stay well-formed for a title saved with CR LF before the rule (file, feed and mail attachment)', () => {
-		const event = makeEvent(db, { title: INJECTED, placeName: 'Rådhus\r\nBEGIN:VALARM' });
-		const reg = registerForEvent(db, event.id, person(1), { ...opts, emailVerified: true }).registration;
-		const attachment = confirmedMail(findEventById(db, event.id)!, reg, 'tok', BASE).attachments![0].content as string;
+	it('stay well-formed for a title saved with CR LF before the rule (file, feed and mail attachment)', async () => {
+		const event = await makeEvent(db, { title: INJECTED, placeName: 'Rådhus\r\nBEGIN:VALARM' });
+		const reg = (await registerForEvent(db, event.id, person(1), { ...opts, emailVerified: true })).registration;
+		const attachment = confirmedMail((await findEventById(db, event.id))!, reg, 'tok', BASE).attachments![0].content as string;
 		for (const ics of [eventIcs(event, BASE), feedIcs([event], BASE), attachment]) {
 			const lines = ics.split('\r\n');
 			expect(lines.filter((l) => l === 'BEGIN:VEVENT')).toHaveLength(1);

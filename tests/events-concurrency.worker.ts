@@ -15,7 +15,7 @@ const outcomes: Record<string, number> = {};
 let errors = 0;
 for (let i = Number(first); i < Number(first) + Number(count); i++) {
 	try {
-		const { outcome } = registerForEvent(
+		const { outcome } = await registerForEvent(
 			db,
 			Number(eventId),
 			{ name: `Racer ${i}`, email: `racer${i}@kommune.example`, organisation: 'Racekommune', jobTitle: 'Psykolog' },

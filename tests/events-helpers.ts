@@ -6,7 +6,7 @@ export const admin = { label: 'admin@netvaerk.example', userId: null };
 export const BASE = 'http://vejviser.test';
 
 /** A theme day on 2030-06-13 09:00–15:00 Copenhagen time (07:00–13:00 UTC), published. */
-export function makeEvent(db: Db, overrides: Partial<EventInput> = {}, opts: { publish?: boolean; now?: Date } = {}) {
+export async function makeEvent(db: Db, overrides: Partial<EventInput> = {}, opts: { publish?: boolean; now?: Date } = {}) {
 	const input: EventInput = {
 		title: 'Temadag om selvskade',
 		summary: 'Ny viden om selvskade blandt unge.',
@@ -31,7 +31,7 @@ export function makeEvent(db: Db, overrides: Partial<EventInput> = {}, opts: { p
 		...overrides,
 	};
 	const now = opts.now ?? new Date('2030-05-01T10:00:00Z');
-	const event = createEvent(db, input, admin, { now });
+	const event = await createEvent(db, input, admin, { now });
 	return opts.publish === false ? event : setEventPublished(db, event.id, true, admin, { now });
 }
 

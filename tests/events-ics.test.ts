@@ -14,21 +14,21 @@ afterEach(async () => cleanup());
 const field = (ics: string, name: string) => ics.split(/\r?\n/).find((l) => l.startsWith(`${name}:`))?.slice(name.length + 1);
 
 describe('Calendar files for theme days', () => {
-	it('keep the UID and bump SEQUENCE on each change and on cancellation', () => {
-		const event = makeEvent(db);
+	it('keep the UID and bump SEQUENCE on each change and on cancellation', async () => {
+		const event = await makeEvent(db);
 		const first = eventIcs(event, BASE);
 		expect(field(first, 'UID')).toBe(`temadag-${event.id}@vejviser`);
 		expect(field(first, 'METHOD')).toBe('PUBLISH');
 		expect(field(first, 'DTSTART')).toBe('20300613T070000Z');
 		const seq0 = Number(field(first, 'SEQUENCE'));
 
-		const moved = updateEvent(db, event.id, { ...eventToInput(event), startTime: '10:00' }, admin, { baseUrl: BASE });
+		const moved = await updateEvent(db, event.id, { ...eventToInput(event), startTime: '10:00' }, admin, { baseUrl: BASE });
 		const second = eventIcs(moved, BASE);
 		expect(field(second, 'UID')).toBe(field(first, 'UID'));
 		expect(Number(field(second, 'SEQUENCE'))).toBe(seq0 + 1);
 		expect(field(second, 'DTSTART')).toBe('20300613T080000Z');
 
-		const { event: cancelled } = cancelEvent(db, event.id, '', admin, { baseUrl: BASE });
+		const { event: cancelled } = await cancelEvent(db, event.id, '', admin, { baseUrl: BASE });
 		const third = eventIcs(cancelled, BASE);
 		expect(field(third, 'UID')).toBe(field(first, 'UID'));
 		expect(Number(field(third, 'SEQUENCE'))).toBe(seq0 + 2);
@@ -36,9 +36,9 @@ describe('Calendar files for theme days', () => {
 		expect(field(third, 'STATUS')).toBe('CANCELLED');
 	});
 
-	it('list every given theme day in the feed with its own UID', () => {
-		const a = makeEvent(db, { title: 'Sorg' });
-		const b = makeEvent(db, { title: 'Angst', date: '2030-09-01' });
+	it('list every given theme day in the feed with its own UID', async () => {
+		const a = await makeEvent(db, { title: 'Sorg' });
+		const b = await makeEvent(db, { title: 'Angst', date: '2030-09-01' });
 		const ics = feedIcs([a, b], BASE);
 		expect(ics.match(/BEGIN:VEVENT/g)).toHaveLength(2);
 		expect(ics).toContain(`UID:temadag-${a.id}@vejviser`);
@@ -48,7 +48,7 @@ describe('Calendar files for theme days', () => {
 });
 
 describe('Copenhagen times', () => {
-	it('convert wall-clock times to UTC across daylight saving time', () => {
+	it('convert wall-clock times to UTC across daylight saving time', async () => {
 		expect(localToUtc('2030-01-15', '09:00')).toBe('2030-01-15T08:00:00.000Z');
 		expect(localToUtc('2030-07-15', '09:00')).toBe('2030-07-15T07:00:00.000Z');
 		expect(utcToLocal('2030-07-15T07:00:00.000Z')).toEqual({ date: '2030-07-15', time: '09:00' });

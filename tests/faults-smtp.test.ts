@@ -50,8 +50,8 @@ describe('SMTP down during a registration and a handover', () => {
 		const transport = createMailTransport({ SMTP_URL: `smtp://127.0.0.1:${port}`, MAIL_FROM: 'Vejviser <noreply@vejviser.test>' });
 
 		const n = await buildNetwork(db);
-		const event = makeEvent(db, { capacity: 5 });
-		const registration = registerForEvent(db, event.id, { name: 'Rita Registrant', email: 'rita@kommune.test', organisation: 'Testkommune', jobTitle: 'Psykolog' }, { emailVerified: true });
+		const event = await makeEvent(db, { capacity: 5 });
+		const registration = await registerForEvent(db, event.id, { name: 'Rita Registrant', email: 'rita@kommune.test', organisation: 'Testkommune', jobTitle: 'Psykolog' }, { emailVerified: true });
 		expect(registration.outcome).toBe('confirmed');
 		const handover = await handOver(db, as('unit_editor', { unitIds: [n.ppr] }), n.leader, handoverSchema.parse({ mode: 'successor', successorRef: 'T002', moveTags: 'on' }));
 		expect(handover).toMatchObject({ ok: true, welcomeQueued: true });

@@ -40,7 +40,7 @@ async function arrange() {
 	await k.insertInto('correction').values({ person_id: net.colleague, kind: 'number', message: 'Nummeret er forkert', reporter_email: alma.email, reporter_user_id: alma.id, status: 'open', created_at: new Date().toISOString() }).execute();
 	await k.insertInto('correction').values({ person_id: net.leader, kind: 'other', message: 'Titlen er gammel', reporter_email: bent.email, reporter_user_id: bent.id, status: 'open', created_at: new Date().toISOString() }).execute();
 	// Both register for a theme day; Alma attends.
-	const event = makeEvent(db);
+	const event = await makeEvent(db);
 	await registerMember(db, event.id, { id: alma.id, email: alma.email, name: 'Alma Testesen', personId: net.leader }, { now: new Date('2030-05-02T10:00:00Z'), baseUrl: 'http://vejviser.test' });
 	await registerMember(db, event.id, { id: bent.id, email: bent.email, name: 'Bent Prøvesen', personId: net.colleague }, { now: new Date('2030-05-02T10:00:00Z'), baseUrl: 'http://vejviser.test' });
 	await k.updateTable('event_registration').set({ status: 'attended' }).where('user_id', '=', alma.id).execute();

@@ -78,12 +78,12 @@ describe.skipIf(skipBrowser || !on)('Keyboard only, with visible focus', () => {
 		});
 		ownCookie = (await createUserWithSession(db, { role: 'member', personId: own.id, email: `${ownRef.toLowerCase()}@tastatur.example` })).cookie;
 		memberCookie = (await createUserWithSession(db, { role: 'member', name: 'Karl Tastatur' })).cookie;
-		const event = createEvent(db, {
+		const event = await createEvent(db, {
 			title: `Tastaturdag ${stamp}`, summary: 'Til tastaturtesten.', description: 'En temadag.', date: new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10), startTime: '09:00', endTime: '15:00',
 			placeName: 'Testhuset', placeAddress: 'Testvej 1, 3400 Hillerød', onlineUrl: null, organisationId: null, organiserEmail: null,
 			targetGroup: 'Fagpersoner', priceText: 'Gratis', capacity: 10, deadlineDate: null, deadlineTime: null, promotionCutoffHours: 48, materials: '', hours: 5, topics: [],
 		}, { label: 'e2e', userId: null });
-		setEventPublished(db, event.id, true, { label: 'e2e', userId: null });
+		await setEventPublished(db, event.id, true, { label: 'e2e', userId: null });
 		eventSlug = event.slug;
 	});
 	afterAll(async () => {

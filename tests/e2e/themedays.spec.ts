@@ -23,13 +23,13 @@ describe.skipIf(skipBrowser)('Theme days in the browser', () => {
 	beforeAll(async () => {
 		browser = await launchBrowser();
 		const db = openServerDb();
-		const event = createEvent(db, {
+		const event = await createEvent(db, {
 			title: `Temadag e2e ${stamp}`, summary: 'Til browsertesten.', description: 'En **temadag** til test.', date: nextMonth(), startTime: '09:00', endTime: '15:00',
 			placeName: 'Testhuset', placeAddress: 'Testvej 1, 3400 Hillerød', onlineUrl: null, organisationId: null, organiserEmail: 'tovholder@netvaerk.example',
 			targetGroup: 'Fagpersoner', priceText: 'Gratis', capacity: 1, deadlineDate: null, deadlineTime: null, promotionCutoffHours: 48, materials: '', hours: 5, topics: ['sorg'],
 		}, actor);
-		saveProgramme(db, event.id, [{ startTime: '09:00', endTime: '10:00', title: 'Velkomst', speakerName: 'Fiktiv Oplægsholder', speakerAffiliation: 'Fiktiv Kommune' }], actor);
-		setEventPublished(db, event.id, true, actor);
+		await saveProgramme(db, event.id, [{ startTime: '09:00', endTime: '10:00', title: 'Velkomst', speakerName: 'Fiktiv Oplægsholder', speakerAffiliation: 'Fiktiv Kommune' }], actor);
+		await setEventPublished(db, event.id, true, actor);
 		eventId = event.id;
 		slug = event.slug;
 		await db.destroy();
@@ -83,7 +83,7 @@ describe.skipIf(skipBrowser)('Theme days in the browser', () => {
 
 		// Someone else joins the waitlist meanwhile.
 		const db = openServerDb();
-		expect(registerForEvent(db, eventId, { name: 'Vera Venter', email: waiting, organisation: 'Gribskov Kommune', jobTitle: 'Sundhedsplejerske' }, { emailVerified: true }).outcome).toBe('waitlisted');
+		expect((await registerForEvent(db, eventId, { name: 'Vera Venter', email: waiting, organisation: 'Gribskov Kommune', jobTitle: 'Sundhedsplejerske' }, { emailVerified: true })).outcome).toBe('waitlisted');
 		await db.destroy();
 
 		// Cancelling asks first — and works without JavaScript.
@@ -94,7 +94,7 @@ describe.skipIf(skipBrowser)('Theme days in the browser', () => {
 		await plain.getByRole('heading', { name: 'Vil du afmelde dig?' }).waitFor();
 		expect(await plain.textContent('main')).toContain('Din plads går videre til den første på ventelisten.');
 		const stillThere = openServerDb();
-		expect(listRegistrations(stillThere, eventId).find((r) => r.email === me)?.status).toBe('confirmed');
+		expect((await listRegistrations(stillThere, eventId)).find((r) => r.email === me)?.status).toBe('confirmed');
 		await stillThere.destroy();
 		await plain.getByRole('button', { name: 'Ja, afmeld mig' }).click();
 		await plain.getByText('Du er afmeldt.').waitFor();
@@ -111,9 +111,9 @@ describe.skipIf(skipBrowser)('Theme days in the browser', () => {
 		expect(seq(cancelIcs)).toBeGreaterThan(seq(attachments[0].content));
 
 		const check = openServerDb();
-		const statuses = Object.fromEntries(listRegistrations(check, eventId).map((r) => [r.email, r.status]));
+		const statuses = Object.fromEntries((await listRegistrations(check, eventId)).map((r) => [r.email, r.status]));
 		expect(statuses).toEqual({ [me]: 'cancelled', [waiting]: 'confirmed' });
-		expect(findEventById(check, eventId)!.seatsTaken).toBe(1);
+		expect((await findEventById(check, eventId))!.seatsTaken).toBe(1);
 		await check.destroy();
 		const promotion = await lastMailTo(waiting);
 		expect(promotion?.kind).toBe('event-promotion');
@@ -123,13 +123,13 @@ describe.skipIf(skipBrowser)('Theme days in the browser', () => {
 	it('says the seat simply became free when nobody waits, and lets the person keep it instead', async () => {
 		const db = openServerDb();
 		const solo = `solo.${stamp}@kommune.example`;
-		const other = createEvent(db, {
+		const other = await createEvent(db, {
 			title: `Temadag solo ${stamp}`, summary: '', description: '', date: nextMonth(), startTime: '10:00', endTime: '12:00',
 			placeName: 'Testhuset', placeAddress: '', onlineUrl: null, organisationId: null, organiserEmail: null,
 			targetGroup: '', priceText: 'Gratis', capacity: 5, deadlineDate: null, deadlineTime: null, promotionCutoffHours: 48, materials: '', hours: 2, topics: [],
 		}, actor);
-		setEventPublished(db, other.id, true, actor);
-		registerForEvent(db, other.id, { name: 'Solo Deltager', email: solo, organisation: 'Halsnæs Kommune', jobTitle: 'Psykolog' }, { emailVerified: true, baseUrl: baseURL });
+		await setEventPublished(db, other.id, true, actor);
+		await registerForEvent(db, other.id, { name: 'Solo Deltager', email: solo, organisation: 'Halsnæs Kommune', jobTitle: 'Psykolog' }, { emailVerified: true, baseUrl: baseURL });
 		await db.destroy();
 		const page = await newPage(browser);
 		await page.goto(linkIn((await lastMailTo(solo))!.text_body));
@@ -139,7 +139,7 @@ describe.skipIf(skipBrowser)('Theme days in the browser', () => {
 		await page.getByRole('link', { name: 'Nej, behold min tilmelding' }).click();
 		await page.getByRole('button', { name: 'Afmeld mig' }).waitFor();
 		const check = openServerDb();
-		expect(listRegistrations(check, other.id)[0].status).toBe('confirmed');
+		expect((await listRegistrations(check, other.id))[0].status).toBe('confirmed');
 		await check.destroy();
 		await page.getByRole('button', { name: 'Afmeld mig' }).click();
 		await page.getByRole('button', { name: 'Ja, afmeld mig' }).click();
@@ -182,12 +182,12 @@ describe.skipIf(skipBrowser)('Theme days in the browser', () => {
 	it('does not let the admin page of one theme day cancel or check in a registration of another', async () => {
 		const db = openServerDb();
 		const { cookie } = await createUserWithSession(db, { role: 'admin' });
-		const dayB = createEvent(db, {
+		const dayB = await createEvent(db, {
 			title: `Temadag B ${stamp}`, summary: '', description: '', date: nextMonth(), startTime: '13:00', endTime: '15:00',
 			placeName: 'Testhuset', placeAddress: '', onlineUrl: null, organisationId: null, organiserEmail: null,
 			targetGroup: '', priceText: 'Gratis', capacity: 5, deadlineDate: null, deadlineTime: null, promotionCutoffHours: 48, materials: '', hours: 2, topics: [],
 		}, actor);
-		const vera = listRegistrations(db, eventId).find((r) => r.email === waiting)!;
+		const vera = (await listRegistrations(db, eventId)).find((r) => r.email === waiting)!;
 		const mailsBefore = (await db.selectFrom('mail_outbox').select('id').where('to_address', '=', waiting).execute()).length;
 		await db.destroy();
 		const context = await browser.newContext({ baseURL, locale: 'da-DK' });
@@ -200,7 +200,7 @@ describe.skipIf(skipBrowser)('Theme days in the browser', () => {
 		expect(checkIn.status()).toBe(422);
 		await context.close();
 		const check = openServerDb();
-		const after = listRegistrations(check, eventId).find((r) => r.email === waiting)!;
+		const after = (await listRegistrations(check, eventId)).find((r) => r.email === waiting)!;
 		expect([after.status, after.checkedInAt]).toEqual(['confirmed', null]);
 		expect((await check.selectFrom('mail_outbox').select('id').where('to_address', '=', waiting).execute()).length).toBe(mailsBefore);
 		await check.destroy();

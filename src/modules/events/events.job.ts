@@ -7,40 +7,43 @@
 import type { Db } from '@db/client';
 import type { Job } from '@/modules/jobs/jobs.registry';
 import { publicBaseUrl } from '@/modules/jobs/jobs.env';
-import { listEvents } from './events.repository';
-import { auditSync, calendarFor, immediate, issueToken, mailSync, seatWrite, stmt } from './events.sync';
+import { findRegistrationById, listEvents, listRegistrationsWithStatus } from './events.repository';
+import { calendarFor, issueToken, seatTransaction } from './events.seats';
+import { auditEvents, queueMail } from './events.registrations';
 import { reminderMail } from './events.mails';
-import { toRegistration } from './events.repository';
 
 export const REMINDER_HOURS_BEFORE = 48;
 const PENDING_DAYS = 7;
 
-export function sendThemeDayReminders(db: Db, now: Date, baseUrl: string): { reminded: number; purged: number } {
+export async function sendThemeDayReminders(db: Db, now: Date, baseUrl: string): Promise<{ reminded: number; purged: number }> {
 	const nowIso = now.toISOString();
 	const horizon = new Date(now.getTime() + REMINDER_HOURS_BEFORE * 3_600_000).toISOString();
 	let reminded = 0;
-	for (const event of listEvents(db, { from: nowIso, to: horizon, statuses: ['published'] })) {
-		reminded += immediate(db, (r) => {
+	for (const listed of await listEvents(db, { from: nowIso, to: horizon, statuses: ['published'] })) {
+		reminded += await seatTransaction(db, listed.id, async (trx) => {
 			let n = 0;
-			const regs = stmt(r, "SELECT * FROM event_registration WHERE event_id = ? AND status = 'confirmed'").all(event.id).map(toRegistration);
-			for (const reg of regs) {
-				const probe = stmt(r, 'SELECT 1 FROM mail_outbox WHERE dedupe_key = ?').get(`event-reminder:${event.id}:${reg.id}:${event.startsAt}`);
-				if (probe) continue;
-				const token = issueToken(r, reg.id, nowIso);
-				if (mailSync(r, reminderMail(calendarFor(r, event, reg.id), reg, token, baseUrl), nowIso)) n++;
+			for (const reg of await listRegistrationsWithStatus(trx, listed.id, ['confirmed'])) {
+				const dedupeKey = `event-reminder:${listed.id}:${reg.id}:${listed.startsAt}`;
+				if (await trx.selectFrom('mail_outbox').select('id').where('dedupe_key', '=', dedupeKey).executeTakeFirst()) continue;
+				const token = await issueToken(trx, reg.id, nowIso);
+				if (await queueMail(trx, reminderMail(await calendarFor(trx, listed, reg.id), reg, token, baseUrl), nowIso)) n++;
 			}
 			return n;
 		});
 	}
 	const cutoff = new Date(now.getTime() - PENDING_DAYS * 86_400_000).toISOString();
-	const purged = immediate(db, (r) => {
-		const stale = stmt(r, "SELECT id, name, event_id FROM event_registration WHERE status = 'pending' AND updated_at < ?").all(cutoff) as { id: number; name: string; event_id: number }[];
-		for (const reg of stale) {
-			stmt(r, 'DELETE FROM event_registration WHERE id = ?').run(reg.id);
-			auditSync(r, { actor: { label: 'system:jobs', userId: null }, entityType: 'registration', entityId: reg.id, entityLabel: reg.name, action: 'purge_unconfirmed', changes: { status: ['pending', null] }, at: nowIso });
-		}
-		return stale.length;
-	});
+	const stale = await db.selectFrom('event_registration').select(['id', 'event_id']).where('status', '=', 'pending').where('updated_at', '<', cutoff).execute();
+	let purged = 0;
+	for (const candidate of stale) {
+		// Checked again under the theme day's lock: the address may have been confirmed in the meantime.
+		purged += await seatTransaction(db, Number(candidate.event_id), async (trx) => {
+			const reg = await findRegistrationById(trx, Number(candidate.id));
+			if (!reg || reg.status !== 'pending' || reg.updatedAt >= cutoff) return 0;
+			await trx.deleteFrom('event_registration').where('id', '=', reg.id).execute();
+			await auditEvents(trx, { actor: { label: 'system:jobs', userId: null }, entityType: 'registration', entityId: reg.id, entityLabel: reg.name, action: 'purge_unconfirmed', changes: { status: ['pending', null] }, at: nowIso });
+			return 1;
+		});
+	}
 	return { reminded, purged };
 }
 
@@ -48,8 +51,7 @@ export const themeDayJob: Job = {
 	name: 'theme-days',
 	intervalMinutes: 60,
 	async run(db, now) {
-		// Through seatWrite: waits for any asynchronous transaction open on the shared connection (never joins it).
-		const { reminded, purged } = await seatWrite(db, () => sendThemeDayReminders(db, now, publicBaseUrl()));
+		const { reminded, purged } = await sendThemeDayReminders(db, now, publicBaseUrl());
 		return `${reminded} påmindelser om temadage, ${purged} ubekræftede tilmeldinger slettet`;
 	},
 };

@@ -12,13 +12,13 @@ export function canCreateEvents(perms: Permissions): boolean {
 }
 
 /** Ids of theme days the user may manage, or 'all' for admins. */
-export function manageableEventIds(db: Db, perms: Permissions): number[] | 'all' {
+export async function manageableEventIds(db: Db, perms: Permissions): Promise<number[] | 'all'> {
 	if (perms.isAdmin) return 'all';
 	return eventIdsForOrganisations(db, perms.editableOrganisationIds);
 }
 
-export function canManageEvent(db: Db, perms: Permissions, eventId: number): boolean {
-	const ids = manageableEventIds(db, perms);
+export async function canManageEvent(db: Db, perms: Permissions, eventId: number): Promise<boolean> {
+	const ids = await manageableEventIds(db, perms);
 	return ids === 'all' || ids.includes(eventId);
 }
 
@@ -43,9 +43,9 @@ interface AstroLike {
 export async function guardEventAdmin(astro: AstroLike, db: Db): Promise<{ event: ThemeDay; user: SessionUser; perms: Permissions } | Response> {
 	const user = requireUser(astro);
 	if (user instanceof Response) return user;
-	const event = findEventBySlug(db, astro.params.slug ?? '');
+	const event = await findEventBySlug(db, astro.params.slug ?? '');
 	if (!event) return astro.rewrite('/404');
 	const perms = await loadPermissions(db, user);
-	if (!canManageEvent(db, perms, event.id)) return forbidden(astro);
+	if (!(await canManageEvent(db, perms, event.id))) return forbidden(astro);
 	return { event, user, perms };
 }

@@ -1,21 +1,24 @@
 /**
- * Seat writes: register, confirm an address, cancel, promote, check in. Each runs in ONE `BEGIN IMMEDIATE`
- * transaction on the better-sqlite3 handle: the write lock is taken before seats are counted, so two
- * processes can never both see the last seat free (a plain transaction was measured to overbook 101/100).
- * The audit entry and the mails are written in the same transaction: a rolled-back seat sends nothing.
+ * Seat writes: register, confirm an address, cancel, promote, check in. Each runs in ONE transaction that
+ * holds the theme day's seat lock before seats are counted (events.seats.ts seatTransaction: `BEGIN
+ * IMMEDIATE` on SQLite, an advisory lock on PostgreSQL), so two processes or app instances can never both
+ * see the last seat free (a plain transaction was measured to overbook 101/100). The audit entry and the
+ * mails are written in the same transaction: a rolled-back seat sends nothing.
  *
  * Seats and unconfirmed registrations: a registration from someone who is not signed in is `pending` until
  * they confirm their e-mail address (link → confirm page → button). A pending registration holds NO seat and
  * has no place in the queue; it starts competing when the address is confirmed (`queued_at` = that moment),
  * so typo'd or fake addresses can never block seats. Signed-in members are queued at once.
  */
+import { sql } from 'kysely';
 import type { Db } from '@db/client';
-import type { Actor } from '@/modules/audit/audit.repository';
-import { resolveInScope } from '@/lib/scope';
+import { insertAuditEntry, type Actor, type Changes } from '@/modules/audit/audit.repository';
+import { enqueueMail, type OutgoingMail } from '@/modules/mail/mail.repository';
+import { resolveInScopeAsync } from '@/lib/scope';
 import { findPersonById } from '@/modules/directory/directory.repository';
-import { countSeats, findEventById, findRegistrationByEmail, findRegistrationById, toRegistration, waitlistPosition } from './events.repository';
+import { countSeats, findEventById, findRegistrationByEmail, findRegistrationById, toRegistration, waitlistPosition, type Conn } from './events.repository';
 import { ACTIVE_STATUSES, decideSeat, promotionAllowed, registrationOpen } from './events.rules';
-import { auditSync, calendarFor, immediate, issueToken, mailSync, raw, registrationIdForToken, seatWrite, stmt, type Raw } from './events.sync';
+import { calendarFor, issueToken, registrationIdForToken, seatTransaction, type Trx } from './events.seats';
 import { EventError, type Registration, type ThemeDay } from './events.types';
 import {
 	cancelledRegistrationMail,
@@ -66,8 +69,8 @@ const CLOSED_MESSAGES = {
 	started: 'Temadagen er begyndt eller overstået.',
 } as const;
 
-function loadEvent(r: Raw, eventId: number): ThemeDay {
-	const event = findEventById(r, eventId);
+async function loadEvent(c: Conn, eventId: number, opts: { topics?: boolean } = {}): Promise<ThemeDay> {
+	const event = await findEventById(c, eventId, opts);
 	if (!event) throw new EventError('not_found', 'Temadagen findes ikke.');
 	return event;
 }
@@ -81,29 +84,41 @@ function label(reg: { name: string }, event: ThemeDay) {
 	return `${reg.name} · ${event.title}`;
 }
 
-function reload(r: Raw, id: number): Registration {
-	return toRegistration(stmt(r, 'SELECT * FROM event_registration WHERE id = ?').get(id));
+async function reload(c: Conn, id: number): Promise<Registration> {
+	return (await findRegistrationById(c, id))!;
 }
 
-/** Puts a registration in the queue: a seat if one is free and nobody waits, else the waitlist. */
-function queue(r: Raw, event: ThemeDay, regId: number, nowIso: string): 'confirmed' | 'waitlisted' {
-	const { taken, waiting } = countSeats(r, event.id);
-	const status = decideSeat(event.capacity, taken, waiting);
-	stmt(
-		r,
-		`UPDATE event_registration SET status = ?, queued_at = ?, email_confirmed_at = coalesce(email_confirmed_at, ?), updated_at = ?,
-		 queue_seq = (SELECT coalesce(max(queue_seq), 0) + 1 FROM event_registration WHERE event_id = ?) WHERE id = ?`,
-	).run(status, nowIso, nowIso, nowIso, event.id, regId);
-	return status;
+/** The audit entry of a theme-day write (the ordinary audit writer, inside the seat transaction). */
+export function auditEvents(trx: Trx, entry: { actor: Actor; entityType: 'event' | 'registration'; entityId: number; entityLabel: string; action: string; changes: Changes; at: string }): Promise<void> {
+	return insertAuditEntry(trx, entry);
 }
 
-function mailQueued(r: Raw, event: ThemeDay, reg: Registration, token: string, baseUrl: string, nowIso: string): number | null {
+/** Queues a mail in the seat transaction, stamped with the write's clock; false when its dedupe key was used. */
+export function queueMail(trx: Trx, mail: OutgoingMail, nowIso: string): Promise<boolean> {
+	return enqueueMail(trx, mail, nowIso);
+}
+
+/**
+ * Puts a registration in the queue: a seat if one is free and nobody waits, else the waitlist. `event` must
+ * have been read in this seat transaction (its seat counts are then exact: nobody else writes meanwhile).
+ * Returns the registration as queued.
+ */
+async function queue(trx: Trx, event: ThemeDay, regId: number, nowIso: string): Promise<Registration> {
+	const status = decideSeat(event.capacity, event.seatsTaken, event.waitlistCount);
+	// queue_seq is assigned under the seat lock: the waitlist order is the order of entering the queue.
+	const { rows } = await sql`UPDATE event_registration SET status = ${status}, queued_at = ${nowIso}, email_confirmed_at = coalesce(email_confirmed_at, ${nowIso}), updated_at = ${nowIso},
+		queue_seq = (SELECT coalesce(max(queue_seq), 0) + 1 FROM event_registration WHERE event_id = ${event.id}) WHERE id = ${regId} RETURNING *`.execute(trx);
+	return toRegistration(rows[0]);
+}
+
+async function mailQueued(trx: Trx, event: ThemeDay, reg: Registration, token: string, baseUrl: string, nowIso: string, opts: { fresh?: boolean } = {}): Promise<number | null> {
 	if (reg.status === 'confirmed') {
-		mailSync(r, confirmedMail(calendarFor(r, event, reg.id), reg, token, baseUrl), nowIso);
+		// A registration row made in this transaction has no earlier cancellations to count.
+		await queueMail(trx, confirmedMail(opts.fresh ? event : await calendarFor(trx, event, reg.id), reg, token, baseUrl), nowIso);
 		return null;
 	}
-	const position = waitlistPosition(r, reg) ?? 1;
-	mailSync(r, waitlistedMail(event, reg, position, token, baseUrl), nowIso);
+	const position = (await waitlistPosition(trx, reg)) ?? 1;
+	await queueMail(trx, waitlistedMail(event, reg, position, token, baseUrl), nowIso);
 	return position;
 }
 
@@ -112,11 +127,11 @@ function mailQueued(r: Raw, event: ThemeDay, reg: Registration, token: string, b
  * form is sent: the form must not be a way to flood someone else's inbox. The earlier mail's link stays
  * valid (tokens belong to the registration row, which is reused).
  */
-function mailConfirmAddressOnce(r: Raw, event: ThemeDay, reg: Registration, baseUrl: string, nowIso: string): boolean {
+async function mailConfirmAddressOnce(trx: Trx, event: ThemeDay, reg: Registration, baseUrl: string, nowIso: string): Promise<boolean> {
 	const dedupeKey = `event-confirm-address:${event.id}:${reg.email}:${nowIso.slice(0, 10)}`;
-	if (stmt(r, 'SELECT 1 FROM mail_outbox WHERE dedupe_key = ?').get(dedupeKey)) return false;
-	const token = issueToken(r, reg.id, nowIso);
-	return mailSync(r, { ...confirmAddressMail(event, reg, token, baseUrl), dedupeKey }, nowIso);
+	if (await trx.selectFrom('mail_outbox').select('id').where('dedupe_key', '=', dedupeKey).executeTakeFirst()) return false;
+	const token = await issueToken(trx, reg.id, nowIso);
+	return queueMail(trx, { ...confirmAddressMail(event, reg, token, baseUrl), dedupeKey }, nowIso);
 }
 
 /**
@@ -125,50 +140,66 @@ function mailConfirmAddressOnce(r: Raw, event: ThemeDay, reg: Registration, base
  * a live registration changes nothing (`already`; a pending one gets its confirmation mail again, at most once a day).
  * Throws EventError when registration is closed.
  */
-export function registerForEvent(db: Db, eventId: number, input: RegistrationInput, opts: RegisterOptions = {}): RegisterResult {
+export async function registerForEvent(db: Db, eventId: number, input: RegistrationInput, opts: RegisterOptions = {}): Promise<RegisterResult> {
 	const now = opts.now ?? new Date();
 	const nowIso = now.toISOString();
 	const baseUrl = opts.baseUrl ?? defaultBaseUrl();
 	const email = input.email.trim().toLowerCase();
-	return immediate(db, (r) => {
-		const event = loadEvent(r, eventId);
+	return seatTransaction(db, eventId, async (trx) => {
+		const event = await loadEvent(trx, eventId, { topics: false });
 		assertOpen(event, now);
-		const existing = findRegistrationByEmail(r, eventId, email);
+		const existing = await findRegistrationByEmail(trx, eventId, email);
 		const actor: Actor = { label: email, userId: opts.userId ?? null };
 
 		if (existing && ACTIVE_STATUSES.includes(existing.status) && !(existing.status === 'pending' && opts.emailVerified)) {
 			if (existing.status === 'pending') {
-				mailConfirmAddressOnce(r, event, existing, baseUrl, nowIso);
+				await mailConfirmAddressOnce(trx, event, existing, baseUrl, nowIso);
 				return { outcome: 'pending', registration: existing, position: null };
 			}
-			return { outcome: 'already', registration: existing, position: waitlistPosition(r, existing) };
+			return { outcome: 'already', registration: existing, position: await waitlistPosition(trx, existing) };
 		}
 
-		const values = [input.name.trim(), email, input.organisation.trim(), input.jobTitle.trim(), input.dietaryNeeds?.trim() ?? '', input.accessibilityNeeds?.trim() ?? '', input.question?.trim() ?? ''];
+		const values = {
+			name: input.name.trim(),
+			email,
+			organisation: input.organisation.trim(),
+			job_title: input.jobTitle.trim(),
+			dietary_needs: input.dietaryNeeds?.trim() ?? '',
+			accessibility_needs: input.accessibilityNeeds?.trim() ?? '',
+			question: input.question?.trim() ?? '',
+		};
 		let id: number;
 		if (existing) {
 			// A cancelled (or pending) registration comes back to life: same row, so the unique e-mail holds.
-			stmt(
-				r,
-				`UPDATE event_registration SET name = ?, email = ?, organisation = ?, job_title = ?, dietary_needs = ?, accessibility_needs = ?, question = ?,
-				 user_id = coalesce(?, user_id), status = 'pending', queued_at = NULL, queue_seq = NULL, promoted_at = NULL, checked_in_at = NULL, cancelled_at = NULL, updated_at = ? WHERE id = ?`,
-			).run(...values, opts.userId ?? null, nowIso, existing.id);
+			await trx
+				.updateTable('event_registration')
+				.set((eb) => ({
+					...values,
+					user_id: eb.fn.coalesce(eb.val(opts.userId ?? null), eb.ref('user_id')),
+					status: 'pending',
+					queued_at: null,
+					queue_seq: null,
+					promoted_at: null,
+					checked_in_at: null,
+					cancelled_at: null,
+					updated_at: nowIso,
+				}))
+				.where('id', '=', existing.id)
+				.execute();
 			id = existing.id;
 		} else {
-			id = Number(
-				stmt(
-					r,
-					`INSERT INTO event_registration (event_id, user_id, name, email, organisation, job_title, dietary_needs, accessibility_needs, question, status, created_at, updated_at)
-					 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)`,
-				).run(eventId, opts.userId ?? null, ...values, nowIso, nowIso).lastInsertRowid,
-			);
+			const row = await trx
+				.insertInto('event_registration')
+				.values({ event_id: eventId, user_id: opts.userId ?? null, ...values, status: 'pending', created_at: nowIso, updated_at: nowIso })
+				.returning('id')
+				.executeTakeFirstOrThrow();
+			id = Number(row.id);
 		}
-		if (opts.emailVerified) queue(r, event, id, nowIso);
-		const reg = reload(r, id);
+		const reg = opts.emailVerified ? await queue(trx, event, id, nowIso) : await reload(trx, id);
 		let position: number | null = null;
-		if (reg.status === 'pending') mailConfirmAddressOnce(r, event, reg, baseUrl, nowIso);
-		else position = mailQueued(r, event, reg, issueToken(r, id, nowIso), baseUrl, nowIso);
-		auditSync(r, { actor, entityType: 'registration', entityId: id, entityLabel: label(reg, event), action: existing ? 'reregister' : 'register', changes: { status: [existing?.status ?? null, reg.status] }, at: nowIso });
+		if (reg.status === 'pending') await mailConfirmAddressOnce(trx, event, reg, baseUrl, nowIso);
+		else position = await mailQueued(trx, event, reg, await issueToken(trx, id, nowIso), baseUrl, nowIso, { fresh: !existing });
+		await auditEvents(trx, { actor, entityType: 'registration', entityId: id, entityLabel: label(reg, event), action: existing ? 'reregister' : 'register', changes: { status: [existing?.status ?? null, reg.status] }, at: nowIso });
 		return { outcome: reg.status as RegisterOutcome, registration: reg, position };
 	});
 }
@@ -180,7 +211,7 @@ export function registerForEvent(db: Db, eventId: number, input: RegistrationInp
 export async function registerMember(db: Db, eventId: number, user: { id: number; email: string; name: string; personId: number | null }, opts: SeatOptions = {}): Promise<RegisterResult> {
 	const person = user.personId ? await findPersonById(db, user.personId) : undefined;
 	const name = user.name?.trim() || (person ? `${person.firstName} ${person.lastName}` : user.email);
-	return seatWrite(db, () => registerForEvent(db, eventId, { name, email: user.email, organisation: person?.organisationName ?? '', jobTitle: person?.title ?? '' }, { ...opts, userId: user.id, emailVerified: true }));
+	return registerForEvent(db, eventId, { name, email: user.email, organisation: person?.organisationName ?? '', jobTitle: person?.title ?? '' }, { ...opts, userId: user.id, emailVerified: true });
 }
 
 export interface TokenView {
@@ -190,19 +221,22 @@ export interface TokenView {
 }
 
 /** What a mailed link points at (for the confirm/cancel page), or undefined for an unknown token. */
-export function findByToken(db: Db, token: string): TokenView | undefined {
-	return snapshotRead(db, (r) => {
-		const id = registrationIdForToken(r, token);
-		const registration = id ? findRegistrationById(r, id) : undefined;
-		if (!registration) return undefined;
-		return { registration, event: loadEvent(r, registration.eventId), position: waitlistPosition(r, registration) };
-	});
+export async function findByToken(db: Db, token: string): Promise<TokenView | undefined> {
+	const id = await registrationIdForToken(db, token);
+	const registration = id ? await findRegistrationById(db, id) : undefined;
+	if (!registration) return undefined;
+	return { registration, event: await loadEvent(db, registration.eventId), position: await waitlistPosition(db, registration) };
 }
 
-function snapshotRead<T>(db: Db, fn: (r: Raw) => T): T {
-	// Reads need no write lock; a deferred transaction gives them one consistent snapshot.
-	const r = raw(db);
-	return r.transaction(() => fn(r))();
+/**
+ * The theme day a registration belongs to, read before its seat lock is taken (a registration never moves
+ * to another theme day, so the lock key is safe to learn outside the lock; the row is read again inside).
+ */
+async function eventIdOfToken(db: Db, token: string): Promise<number> {
+	const id = await registrationIdForToken(db, token);
+	const reg = id ? await findRegistrationById(db, id) : undefined;
+	if (!reg) throw new EventError('token', 'Linket er ugyldigt eller udløbet.');
+	return reg.eventId;
 }
 
 /**
@@ -210,22 +244,22 @@ function snapshotRead<T>(db: Db, fn: (r: Raw) => T): T {
  * for a seat. Idempotent: confirming twice changes nothing. Allowed until the start (the deadline applies to
  * sending the registration, not to confirming the address).
  */
-export function confirmRegistration(db: Db, token: string, opts: SeatOptions = {}): RegisterResult {
+export async function confirmRegistration(db: Db, token: string, opts: SeatOptions = {}): Promise<RegisterResult> {
 	const now = opts.now ?? new Date();
 	const nowIso = now.toISOString();
 	const baseUrl = opts.baseUrl ?? defaultBaseUrl();
-	return immediate(db, (r) => {
-		const id = registrationIdForToken(r, token);
-		const before = id ? findRegistrationById(r, id) : undefined;
+	const eventId = await eventIdOfToken(db, token);
+	return seatTransaction(db, eventId, async (trx) => {
+		const id = await registrationIdForToken(trx, token);
+		const before = id ? await findRegistrationById(trx, id) : undefined;
 		if (!before) throw new EventError('token', 'Linket er ugyldigt eller udløbet.');
-		const event = loadEvent(r, before.eventId);
-		if (before.status !== 'pending') return { outcome: 'already', registration: before, position: waitlistPosition(r, before) };
+		const event = await loadEvent(trx, before.eventId, { topics: false });
+		if (before.status !== 'pending') return { outcome: 'already', registration: before, position: await waitlistPosition(trx, before) };
 		if (event.status === 'cancelled') throw new EventError('cancelled', CLOSED_MESSAGES.cancelled);
 		if (now.getTime() >= new Date(event.startsAt).getTime()) throw new EventError('started', CLOSED_MESSAGES.started);
-		queue(r, event, before.id, nowIso);
-		const reg = reload(r, before.id);
-		const position = mailQueued(r, event, reg, token, baseUrl, nowIso);
-		auditSync(r, { actor: { label: reg.email, userId: reg.userId }, entityType: 'registration', entityId: reg.id, entityLabel: label(reg, event), action: 'confirm_email', changes: { status: ['pending', reg.status] }, at: nowIso });
+		const reg = await queue(trx, event, before.id, nowIso);
+		const position = await mailQueued(trx, event, reg, token, baseUrl, nowIso);
+		await auditEvents(trx, { actor: { label: reg.email, userId: reg.userId }, entityType: 'registration', entityId: reg.id, entityLabel: label(reg, event), action: 'confirm_email', changes: { status: ['pending', reg.status] }, at: nowIso });
 		return { outcome: reg.status as RegisterOutcome, registration: reg, position };
 	});
 }
@@ -238,11 +272,11 @@ export type RegistrationScope = { eventId: number } | { ownerUserId: number; own
 
 export type CancelBy = { token: string } | { registrationId: unknown; actor: Actor; scope: RegistrationScope };
 
-/** The registration an id from a form or URL names, only within `scope` (resolveInScope: else undefined). */
-export function registrationInScope(r: Raw, value: unknown, scope: RegistrationScope): Registration | undefined {
-	return resolveInScope(
+/** The registration an id from a form or URL names, only within `scope` (resolveInScopeAsync: else undefined). */
+export function registrationInScope(c: Conn, value: unknown, scope: RegistrationScope): Promise<Registration | undefined> {
+	return resolveInScopeAsync(
 		value,
-		(id) => findRegistrationById(r, id),
+		(id) => findRegistrationById(c, id),
 		(reg) => ('eventId' in scope ? reg.eventId === scope.eventId : (reg.userId !== null && reg.userId === scope.ownerUserId) || (!!scope.ownerEmail && reg.email === scope.ownerEmail.toLowerCase())),
 	);
 }
@@ -273,85 +307,89 @@ export function freedPlace(result: CancelResult): FreedPlace {
  * Cancels a registration (from the mailed link, "Mine tilmeldinger" or an organiser). A freed seat goes to
  * the first on the waitlist in the same transaction — until the cut-off; after it the organiser is told.
  */
-export function cancelRegistration(db: Db, by: CancelBy, opts: SeatOptions = {}): CancelResult {
+export async function cancelRegistration(db: Db, by: CancelBy, opts: SeatOptions = {}): Promise<CancelResult> {
 	const now = opts.now ?? new Date();
 	const nowIso = now.toISOString();
 	const baseUrl = opts.baseUrl ?? defaultBaseUrl();
-	return immediate(db, (r) => {
-		let before: Registration | undefined;
+	const find = async (c: Conn): Promise<Registration> => {
 		if ('token' in by) {
-			const id = registrationIdForToken(r, by.token);
-			before = id ? findRegistrationById(r, id) : undefined;
-			if (!before) throw new EventError('token', 'Linket er ugyldigt eller udløbet.');
-		} else {
-			before = registrationInScope(r, by.registrationId, by.scope);
-			if (!before) throw new EventError('not_found', 'Tilmeldingen findes ikke.');
+			const id = await registrationIdForToken(c, by.token);
+			const reg = id ? await findRegistrationById(c, id) : undefined;
+			if (!reg) throw new EventError('token', 'Linket er ugyldigt eller udløbet.');
+			return reg;
 		}
-		const event = loadEvent(r, before.eventId);
+		const reg = await registrationInScope(c, by.registrationId, by.scope);
+		if (!reg) throw new EventError('not_found', 'Tilmeldingen findes ikke.');
+		return reg;
+	};
+	const { eventId } = await find(db);
+	return seatTransaction(db, eventId, async (trx) => {
+		const before = await find(trx);
+		const event = await loadEvent(trx, before.eventId);
 		if (before.status === 'cancelled') return { registration: before, event, promoted: [], organiserNotified: false, previousStatus: before.status };
 		if (before.status === 'attended' || before.status === 'no_show') throw new EventError('state', 'Fremmødet er allerede registreret; tilmeldingen kan ikke afmeldes.');
 		if (now.getTime() >= new Date(event.startsAt).getTime()) throw new EventError('started', CLOSED_MESSAGES.started);
-		stmt(r, "UPDATE event_registration SET status = 'cancelled', cancelled_at = ?, updated_at = ? WHERE id = ?").run(nowIso, nowIso, before.id);
-		const reg = reload(r, before.id);
+		await trx.updateTable('event_registration').set({ status: 'cancelled', cancelled_at: nowIso, updated_at: nowIso }).where('id', '=', before.id).execute();
+		const reg = await reload(trx, before.id);
 		const actor: Actor = 'token' in by ? { label: reg.email, userId: reg.userId } : by.actor;
-		const calendar = calendarFor(r, event, reg.id); // before this cancellation is counted: its file is that + 1
-		auditSync(r, { actor, entityType: 'registration', entityId: reg.id, entityLabel: label(reg, event), action: 'cancel', changes: { status: [before.status, 'cancelled'] }, at: nowIso });
-		if (before.status !== 'pending') mailSync(r, cancelledRegistrationMail(calendar, reg, baseUrl, { hadSeat: before.status === 'confirmed' }), nowIso);
+		const calendar = await calendarFor(trx, event, reg.id); // before this cancellation is counted: its file is that + 1
+		await auditEvents(trx, { actor, entityType: 'registration', entityId: reg.id, entityLabel: label(reg, event), action: 'cancel', changes: { status: [before.status, 'cancelled'] }, at: nowIso });
+		if (before.status !== 'pending') await queueMail(trx, cancelledRegistrationMail(calendar, reg, baseUrl, { hadSeat: before.status === 'confirmed' }), nowIso);
 		let promoted: Registration[] = [];
 		let organiserNotified = false;
-		if (before.status === 'confirmed') ({ promoted, organiserNotified } = fillSeats(r, event, now, baseUrl, reg));
+		if (before.status === 'confirmed') ({ promoted, organiserNotified } = await fillSeats(trx, event, now, baseUrl, reg));
 		return { registration: reg, event, promoted, organiserNotified, previousStatus: before.status };
 	});
 }
 
 /**
- * Gives free seats to the waitlist in order (inside the caller's IMMEDIATE transaction). After the cut-off
+ * Gives free seats to the waitlist in order (inside the caller's seat transaction). After the cut-off
  * nobody is promoted automatically: the organiser gets a mail instead (when someone is waiting).
  */
-export function fillSeats(r: Raw, event: ThemeDay, now: Date, baseUrl: string, freedBy?: Registration, opts: { ignoreCutoff?: boolean; max?: number; actor?: Actor } = {}): { promoted: Registration[]; organiserNotified: boolean } {
+export async function fillSeats(trx: Trx, event: ThemeDay, now: Date, baseUrl: string, freedBy?: Registration, opts: { ignoreCutoff?: boolean; max?: number; actor?: Actor } = {}): Promise<{ promoted: Registration[]; organiserNotified: boolean }> {
 	const nowIso = now.toISOString();
 	const promoted: Registration[] = [];
 	if (event.status !== 'published') return { promoted, organiserNotified: false };
 	if (!opts.ignoreCutoff && !promotionAllowed(event, now)) {
-		const { taken, waiting } = countSeats(r, event.id);
-		const to = organiserAddress(r, event);
+		const { taken, waiting } = await countSeats(trx, event.id);
+		const to = await organiserAddress(trx, event);
 		if (waiting > 0 && taken < event.capacity && to && freedBy) {
-			mailSync(r, seatFreedAfterCutoffMail(event, to, freedBy, waiting, baseUrl), nowIso);
+			await queueMail(trx, seatFreedAfterCutoffMail(event, to, freedBy, waiting, baseUrl), nowIso);
 			return { promoted, organiserNotified: true };
 		}
 		return { promoted, organiserNotified: false };
 	}
 	for (;;) {
 		if (opts.max !== undefined && promoted.length >= opts.max) break;
-		const { taken } = countSeats(r, event.id);
+		const { taken } = await countSeats(trx, event.id);
 		if (taken >= event.capacity) break;
-		const next = stmt(r, "SELECT * FROM event_registration WHERE event_id = ? AND status = 'waitlisted' ORDER BY queue_seq LIMIT 1").get(event.id);
+		const next = await trx.selectFrom('event_registration').selectAll().where('event_id', '=', event.id).where('status', '=', 'waitlisted').orderBy('queue_seq').limit(1).executeTakeFirst();
 		if (!next) break;
 		const reg = toRegistration(next);
-		stmt(r, "UPDATE event_registration SET status = 'confirmed', promoted_at = ?, updated_at = ? WHERE id = ?").run(nowIso, nowIso, reg.id);
-		const after = reload(r, reg.id);
-		const token = issueToken(r, reg.id, nowIso);
-		mailSync(r, promotedMail(calendarFor(r, event, reg.id), after, token, baseUrl), nowIso);
-		auditSync(r, { actor: opts.actor ?? { label: 'system:waitlist', userId: null }, entityType: 'registration', entityId: reg.id, entityLabel: label(reg, event), action: 'promote', changes: { status: ['waitlisted', 'confirmed'] }, at: nowIso });
+		await trx.updateTable('event_registration').set({ status: 'confirmed', promoted_at: nowIso, updated_at: nowIso }).where('id', '=', reg.id).execute();
+		const after = await reload(trx, reg.id);
+		const token = await issueToken(trx, reg.id, nowIso);
+		await queueMail(trx, promotedMail(await calendarFor(trx, event, reg.id), after, token, baseUrl), nowIso);
+		await auditEvents(trx, { actor: opts.actor ?? { label: 'system:waitlist', userId: null }, entityType: 'registration', entityId: reg.id, entityLabel: label(reg, event), action: 'promote', changes: { status: ['waitlisted', 'confirmed'] }, at: nowIso });
 		promoted.push(after);
 	}
 	return { promoted, organiserNotified: false };
 }
 
 /** Who hears about seats freed after the cut-off: the theme day's organiser mailbox, else the organisation's. */
-function organiserAddress(r: Raw, event: ThemeDay): string | null {
+async function organiserAddress(c: Conn, event: ThemeDay): Promise<string | null> {
 	if (event.organiserEmail) return event.organiserEmail;
 	if (event.organisationId === null) return null;
-	const row = stmt(r, 'SELECT email FROM organisation WHERE id = ?').get(event.organisationId) as { email: string | null } | undefined;
+	const row = await c.selectFrom('organisation').select('email').where('id', '=', event.organisationId).executeTakeFirst();
 	return row?.email ?? null;
 }
 
 /** An organiser moves the first on the waitlist to a free seat (also after the cut-off). Never beyond capacity. */
-export function promoteNext(db: Db, eventId: number, actor: Actor, opts: SeatOptions = {}): Registration | undefined {
+export async function promoteNext(db: Db, eventId: number, actor: Actor, opts: SeatOptions = {}): Promise<Registration | undefined> {
 	const now = opts.now ?? new Date();
-	return immediate(db, (r) => {
-		const event = loadEvent(r, eventId);
-		const { promoted } = fillSeats(r, event, now, opts.baseUrl ?? defaultBaseUrl(), undefined, { ignoreCutoff: true, max: 1, actor });
+	return seatTransaction(db, eventId, async (trx) => {
+		const event = await loadEvent(trx, eventId);
+		const { promoted } = await fillSeats(trx, event, now, opts.baseUrl ?? defaultBaseUrl(), undefined, { ignoreCutoff: true, max: 1, actor });
 		return promoted[0];
 	});
 }
@@ -360,31 +398,31 @@ export function promoteNext(db: Db, eventId: number, actor: Actor, opts: SeatOpt
  * Check-in at the door (`attended`), or undo it (`confirmed`), or mark `no_show` — seat holders of THIS
  * theme day only (the id comes from a form: a registration of another theme day is "not found").
  */
-export function setAttendance(db: Db, eventId: number, registrationId: unknown, status: 'attended' | 'no_show' | 'confirmed', actor: Actor, opts: { now?: Date } = {}): Registration {
+export async function setAttendance(db: Db, eventId: number, registrationId: unknown, status: 'attended' | 'no_show' | 'confirmed', actor: Actor, opts: { now?: Date } = {}): Promise<Registration> {
 	const nowIso = (opts.now ?? new Date()).toISOString();
-	return immediate(db, (r) => {
-		const before = registrationInScope(r, registrationId, { eventId });
+	return seatTransaction(db, eventId, async (trx) => {
+		const before = await registrationInScope(trx, registrationId, { eventId });
 		if (!before) throw new EventError('not_found', 'Tilmeldingen findes ikke.');
 		if (!['confirmed', 'attended', 'no_show'].includes(before.status)) throw new EventError('state', 'Kun tilmeldte med plads kan tjekkes ind.');
 		if (before.status === status) return before;
-		stmt(r, 'UPDATE event_registration SET status = ?, checked_in_at = ?, updated_at = ? WHERE id = ?').run(status, status === 'attended' ? nowIso : null, nowIso, before.id);
-		const event = loadEvent(r, before.eventId);
-		auditSync(r, { actor, entityType: 'registration', entityId: before.id, entityLabel: label(before, event), action: status === 'attended' ? 'check_in' : status === 'no_show' ? 'no_show' : 'undo_attendance', changes: { status: [before.status, status] }, at: nowIso });
-		return reload(r, before.id);
+		await trx.updateTable('event_registration').set({ status, checked_in_at: status === 'attended' ? nowIso : null, updated_at: nowIso }).where('id', '=', before.id).execute();
+		const event = await loadEvent(trx, before.eventId);
+		await auditEvents(trx, { actor, entityType: 'registration', entityId: before.id, entityLabel: label(before, event), action: status === 'attended' ? 'check_in' : status === 'no_show' ? 'no_show' : 'undo_attendance', changes: { status: [before.status, status] }, at: nowIso });
+		return reload(trx, before.id);
 	});
 }
 
 /** After the day: everyone with a seat who was not checked in is marked as a no-show. Returns how many. */
-export function markNoShows(db: Db, eventId: number, actor: Actor, opts: { now?: Date } = {}): number {
+export async function markNoShows(db: Db, eventId: number, actor: Actor, opts: { now?: Date } = {}): Promise<number> {
 	const now = opts.now ?? new Date();
 	const nowIso = now.toISOString();
-	return immediate(db, (r) => {
-		const event = loadEvent(r, eventId);
+	return seatTransaction(db, eventId, async (trx) => {
+		const event = await loadEvent(trx, eventId);
 		if (now.getTime() < new Date(event.startsAt).getTime()) throw new EventError('state', 'Udeblevne kan først markeres, når temadagen er begyndt.');
-		const rows = stmt(r, "SELECT * FROM event_registration WHERE event_id = ? AND status = 'confirmed'").all(eventId).map(toRegistration);
+		const rows = (await trx.selectFrom('event_registration').selectAll().where('event_id', '=', eventId).where('status', '=', 'confirmed').execute()).map(toRegistration);
 		for (const reg of rows) {
-			stmt(r, "UPDATE event_registration SET status = 'no_show', updated_at = ? WHERE id = ?").run(nowIso, reg.id);
-			auditSync(r, { actor, entityType: 'registration', entityId: reg.id, entityLabel: label(reg, event), action: 'no_show', changes: { status: ['confirmed', 'no_show'] }, at: nowIso });
+			await trx.updateTable('event_registration').set({ status: 'no_show', updated_at: nowIso }).where('id', '=', reg.id).execute();
+			await auditEvents(trx, { actor, entityType: 'registration', entityId: reg.id, entityLabel: label(reg, event), action: 'no_show', changes: { status: ['confirmed', 'no_show'] }, at: nowIso });
 		}
 		return rows.length;
 	});

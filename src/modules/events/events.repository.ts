@@ -1,27 +1,28 @@
 /**
- * Reads of theme days and registrations. Synchronous on the better-sqlite3 handle, so the same functions
- * serve pages and the seat writes inside `BEGIN IMMEDIATE` (events.registrations.ts).
+ * Reads of theme days and registrations, asynchronous on either engine. Every function takes a Kysely handle
+ * or a transaction, so the same reads serve pages and the seat writes inside serialisedWrite()
+ * (events.registrations.ts), where they see the transaction's own uncommitted rows.
  */
-import type { Db } from '@db/client';
-import type { RegistrationStatus } from '@db/schema';
-import { raw, stmt, type Raw } from './events.sync';
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Database, RegistrationStatus } from '@db/schema';
 import type { ProgrammeItem, Registration, ThemeDay } from './events.types';
 import { defaultRegistrationDeadline } from './events.rules';
 
 export const NETWORK_NAME = 'Netværket';
 
-type Conn = Db | Raw;
-const r = (c: Conn): Raw => ('prepare' in c ? (c as Raw) : raw(c as Db));
+/** A handle or an open transaction (seat writes read under their own lock). */
+export type Conn = Kysely<Database> | Transaction<Database>;
 
-const EVENT_SELECT = `SELECT e.*, o.name AS organisation_name,
+const SEAT_STATUSES = ['confirmed', 'attended', 'no_show'] as const;
+
+const EVENT_SELECT = sql`SELECT e.*, o.name AS organisation_name,
 	(SELECT count(*) FROM event_registration x WHERE x.event_id = e.id AND x.status IN ('confirmed','attended','no_show')) AS seats_taken,
 	(SELECT count(*) FROM event_registration x WHERE x.event_id = e.id AND x.status = 'waitlisted') AS waitlist_count
 	FROM event e LEFT JOIN organisation o ON o.id = e.organisation_id`;
 
-function toEvent(c: Raw, row: any): ThemeDay {
-	const topics = stmt(c, 'SELECT t.slug, t.label FROM event_topic et JOIN topic t ON t.slug = et.topic_slug WHERE et.event_id = ? ORDER BY t.sort, t.label').all(row.id) as { slug: string; label: string }[];
+function toEvent(row: any, topics: { slug: string; label: string }[]): ThemeDay {
 	return {
-		id: row.id,
+		id: Number(row.id),
 		slug: row.slug,
 		title: row.title,
 		summary: row.summary,
@@ -31,20 +32,20 @@ function toEvent(c: Raw, row: any): ThemeDay {
 		placeName: row.place_name,
 		placeAddress: row.place_address,
 		onlineUrl: row.online_url,
-		organisationId: row.organisation_id,
+		organisationId: row.organisation_id === null ? null : Number(row.organisation_id),
 		organiserName: row.organisation_name ?? NETWORK_NAME,
 		organiserEmail: row.organiser_email,
 		targetGroup: row.target_group,
 		priceText: row.price_text,
-		capacity: row.capacity,
+		capacity: Number(row.capacity),
 		registrationDeadline: row.registration_deadline ? (row.registration_deadline < row.starts_at ? row.registration_deadline : row.starts_at) : defaultRegistrationDeadline(row.starts_at, row.created_at),
 		deadlineSet: !!row.registration_deadline,
-		promotionCutoffHours: row.promotion_cutoff_hours,
+		promotionCutoffHours: Number(row.promotion_cutoff_hours),
 		status: row.status,
-		sequence: row.sequence,
+		sequence: Number(row.sequence),
 		materials: row.materials,
-		hours: row.hours,
-		copiedFromId: row.copied_from_id,
+		hours: Number(row.hours),
+		copiedFromId: row.copied_from_id === null ? null : Number(row.copied_from_id),
 		createdAt: row.created_at,
 		updatedAt: row.updated_at,
 		cancelledAt: row.cancelled_at,
@@ -54,20 +55,35 @@ function toEvent(c: Raw, row: any): ThemeDay {
 	};
 }
 
-export function findEventBySlug(c: Conn, slug: string): ThemeDay | undefined {
-	const conn = r(c);
-	const row = stmt(conn, `${EVENT_SELECT} WHERE e.slug = ?`).get(slug);
-	return row ? toEvent(conn, row) : undefined;
+/** Event rows with their topics: one topic query for the whole list, not one per event. */
+async function withTopics(c: Conn, rows: any[]): Promise<ThemeDay[]> {
+	if (!rows.length) return [];
+	const ids = rows.map((row) => Number(row.id));
+	const topicRows = await sql<{ event_id: number; slug: string; label: string }>`SELECT et.event_id, t.slug, t.label FROM event_topic et JOIN topic t ON t.slug = et.topic_slug
+		WHERE et.event_id IN (${sql.join(ids)}) ORDER BY t.sort, t.label`.execute(c);
+	const byEvent = new Map<number, { slug: string; label: string }[]>();
+	for (const t of topicRows.rows) {
+		const list = byEvent.get(Number(t.event_id)) ?? [];
+		list.push({ slug: t.slug, label: t.label });
+		byEvent.set(Number(t.event_id), list);
+	}
+	return rows.map((row) => toEvent(row, byEvent.get(Number(row.id)) ?? []));
 }
 
-export function findEventById(c: Conn, id: number): ThemeDay | undefined {
-	const conn = r(c);
-	const row = stmt(conn, `${EVENT_SELECT} WHERE e.id = ?`).get(id);
-	return row ? toEvent(conn, row) : undefined;
+export async function findEventBySlug(c: Conn, slug: string): Promise<ThemeDay | undefined> {
+	const { rows } = await sql`${EVENT_SELECT} WHERE e.slug = ${slug}`.execute(c);
+	return (await withTopics(c, rows))[0];
 }
 
-export function getEventById(c: Conn, id: number): ThemeDay {
-	const event = findEventById(c, id);
+/** `topics: false` skips the topic query (seat writes: mails and calendar files don't show topics). */
+export async function findEventById(c: Conn, id: number, opts: { topics?: boolean } = {}): Promise<ThemeDay | undefined> {
+	const { rows } = await sql`${EVENT_SELECT} WHERE e.id = ${id}`.execute(c);
+	if (opts.topics === false) return rows[0] ? toEvent(rows[0], []) : undefined;
+	return (await withTopics(c, rows))[0];
+}
+
+export async function getEventById(c: Conn, id: number): Promise<ThemeDay> {
+	const event = await findEventById(c, id);
 	if (!event) throw new Error(`No theme day ${id}`);
 	return event;
 }
@@ -91,50 +107,44 @@ export interface EventFilter {
 	limit?: number;
 }
 
-export function listEvents(c: Conn, filter: EventFilter = {}): ThemeDay[] {
-	const conn = r(c);
-	const where: string[] = [];
-	const params: unknown[] = [];
+export async function listEvents(c: Conn, filter: EventFilter = {}): Promise<ThemeDay[]> {
 	const statuses = filter.statuses ?? ['published', 'cancelled'];
-	where.push(`e.status IN (${statuses.map(() => '?').join(',')})`);
-	params.push(...statuses);
-	if (filter.endsAfter) where.push('e.ends_at >= ?'), params.push(filter.endsAfter);
-	if (filter.endedBefore) where.push('e.ends_at < ?'), params.push(filter.endedBefore);
-	if (filter.from) where.push('e.starts_at >= ?'), params.push(filter.from);
-	if (filter.to) where.push('e.starts_at < ?'), params.push(filter.to);
-	if (filter.topic) where.push('EXISTS (SELECT 1 FROM event_topic et WHERE et.event_id = e.id AND et.topic_slug = ?)'), params.push(filter.topic);
-	if (filter.organiser === 'netvaerk') where.push('e.organisation_id IS NULL');
+	const where = [sql`e.status IN (${sql.join(statuses)})`];
+	if (filter.endsAfter) where.push(sql`e.ends_at >= ${filter.endsAfter}`);
+	if (filter.endedBefore) where.push(sql`e.ends_at < ${filter.endedBefore}`);
+	if (filter.from) where.push(sql`e.starts_at >= ${filter.from}`);
+	if (filter.to) where.push(sql`e.starts_at < ${filter.to}`);
+	if (filter.topic) where.push(sql`EXISTS (SELECT 1 FROM event_topic et WHERE et.event_id = e.id AND et.topic_slug = ${filter.topic})`);
+	if (filter.organiser === 'netvaerk') where.push(sql`e.organisation_id IS NULL`);
 	else if (typeof filter.organiser === 'number')
-		where.push('(e.organisation_id = ? OR EXISTS (SELECT 1 FROM event_organiser eo WHERE eo.event_id = e.id AND eo.organisation_id = ?))'), params.push(filter.organiser, filter.organiser);
+		where.push(sql`(e.organisation_id = ${filter.organiser} OR EXISTS (SELECT 1 FROM event_organiser eo WHERE eo.event_id = e.id AND eo.organisation_id = ${filter.organiser}))`);
 	if (filter.ids) {
 		if (!filter.ids.length) return [];
-		where.push(`e.id IN (${filter.ids.map(() => '?').join(',')})`);
-		params.push(...filter.ids);
+		where.push(sql`e.id IN (${sql.join(filter.ids)})`);
 	}
-	const sql = `${EVENT_SELECT} WHERE ${where.join(' AND ')} ORDER BY e.starts_at ${filter.order === 'desc' ? 'DESC' : 'ASC'}, e.id LIMIT ?`;
-	params.push(filter.limit ?? 500);
-	return (conn.prepare(sql).all(...params) as any[]).map((row) => toEvent(conn, row));
+	const order = filter.order === 'desc' ? sql`DESC` : sql`ASC`;
+	const { rows } = await sql`${EVENT_SELECT} WHERE ${sql.join(where, sql` AND `)} ORDER BY e.starts_at ${order}, e.id LIMIT ${filter.limit ?? 500}`.execute(c);
+	return withTopics(c, rows);
 }
 
 /** Organisers (organisation id + name) who may run a theme day: its organising organisation and co-organisers. */
-export function listEventOrganisers(c: Conn, eventId: number): { id: number; name: string }[] {
-	return stmt(r(c), 'SELECT o.id, o.name FROM event_organiser eo JOIN organisation o ON o.id = eo.organisation_id WHERE eo.event_id = ? ORDER BY o.name').all(eventId) as { id: number; name: string }[];
+export async function listEventOrganisers(c: Conn, eventId: number): Promise<{ id: number; name: string }[]> {
+	const { rows } = await sql<{ id: number; name: string }>`SELECT o.id, o.name FROM event_organiser eo JOIN organisation o ON o.id = eo.organisation_id WHERE eo.event_id = ${eventId} ORDER BY o.name`.execute(c);
+	return rows.map((row) => ({ id: Number(row.id), name: row.name }));
 }
 
 /** Ids of the events an organisation may manage (its own and those it was given rights to). */
-export function eventIdsForOrganisations(c: Conn, organisationIds: number[]): number[] {
+export async function eventIdsForOrganisations(c: Conn, organisationIds: number[]): Promise<number[]> {
 	if (!organisationIds.length) return [];
-	const marks = organisationIds.map(() => '?').join(',');
-	return (
-		r(c)
-			.prepare(`SELECT id FROM event WHERE organisation_id IN (${marks}) UNION SELECT event_id FROM event_organiser WHERE organisation_id IN (${marks})`)
-			.all(...organisationIds, ...organisationIds) as { id: number }[]
-	).map((row) => row.id);
+	const ids = sql.join(organisationIds);
+	const { rows } = await sql<{ id: number }>`SELECT id FROM event WHERE organisation_id IN (${ids}) UNION SELECT event_id FROM event_organiser WHERE organisation_id IN (${ids})`.execute(c);
+	return rows.map((row) => Number(row.id));
 }
 
-export function listProgramme(c: Conn, eventId: number): ProgrammeItem[] {
-	return (stmt(r(c), 'SELECT * FROM event_programme_item WHERE event_id = ? ORDER BY start_time, id').all(eventId) as any[]).map((row) => ({
-		id: row.id,
+export async function listProgramme(c: Conn, eventId: number): Promise<ProgrammeItem[]> {
+	const rows = await c.selectFrom('event_programme_item').selectAll().where('event_id', '=', eventId).orderBy('start_time').orderBy('id').execute();
+	return rows.map((row) => ({
+		id: Number(row.id),
 		startTime: row.start_time,
 		endTime: row.end_time,
 		title: row.title,
@@ -145,9 +155,9 @@ export function listProgramme(c: Conn, eventId: number): ProgrammeItem[] {
 
 export function toRegistration(row: any): Registration {
 	return {
-		id: row.id,
-		eventId: row.event_id,
-		userId: row.user_id,
+		id: Number(row.id),
+		eventId: Number(row.event_id),
+		userId: row.user_id === null ? null : Number(row.user_id),
 		name: row.name,
 		email: row.email,
 		organisation: row.organisation,
@@ -157,7 +167,7 @@ export function toRegistration(row: any): Registration {
 		question: row.question,
 		status: row.status,
 		queuedAt: row.queued_at,
-		queueSeq: row.queue_seq,
+		queueSeq: row.queue_seq === null ? null : Number(row.queue_seq),
 		emailConfirmedAt: row.email_confirmed_at,
 		promotedAt: row.promoted_at,
 		checkedInAt: row.checked_in_at,
@@ -167,14 +177,20 @@ export function toRegistration(row: any): Registration {
 	};
 }
 
-export function findRegistrationById(c: Conn, id: number): Registration | undefined {
-	const row = stmt(r(c), 'SELECT * FROM event_registration WHERE id = ?').get(id);
+export async function findRegistrationById(c: Conn, id: number): Promise<Registration | undefined> {
+	const row = await c.selectFrom('event_registration').selectAll().where('id', '=', id).executeTakeFirst();
 	return row ? toRegistration(row) : undefined;
 }
 
-export function findRegistrationByEmail(c: Conn, eventId: number, email: string): Registration | undefined {
-	const row = stmt(r(c), 'SELECT * FROM event_registration WHERE event_id = ? AND lower(email) = lower(?)').get(eventId, email);
-	return row ? toRegistration(row) : undefined;
+export async function findRegistrationByEmail(c: Conn, eventId: number, email: string): Promise<Registration | undefined> {
+	const { rows } = await sql`SELECT * FROM event_registration WHERE event_id = ${eventId} AND lower(email) = lower(${email})`.execute(c);
+	return rows[0] ? toRegistration(rows[0]) : undefined;
+}
+
+/** Registrations of one theme day with these statuses, by id (mail-outs). */
+export async function listRegistrationsWithStatus(c: Conn, eventId: number, statuses: RegistrationStatus[]): Promise<Registration[]> {
+	const rows = await c.selectFrom('event_registration').selectAll().where('event_id', '=', eventId).where('status', 'in', statuses).orderBy('id').execute();
+	return rows.map(toRegistration);
 }
 
 export interface RegistrationFilter {
@@ -184,61 +200,63 @@ export interface RegistrationFilter {
 }
 
 /** Participants in queue order (seat holders first by when they queued, then the waitlist in order). */
-export function listRegistrations(c: Conn, eventId: number, filter: RegistrationFilter = {}): Registration[] {
-	const where = ['event_id = ?'];
-	const params: unknown[] = [eventId];
-	if (filter.status === 'active') where.push("status IN ('confirmed','waitlisted','attended','no_show')");
-	else if (filter.status) where.push('status = ?'), params.push(filter.status);
+export async function listRegistrations(c: Conn, eventId: number, filter: RegistrationFilter = {}): Promise<Registration[]> {
+	const where = [sql`event_id = ${eventId}`];
+	if (filter.status === 'active') where.push(sql`status IN ('confirmed','waitlisted','attended','no_show')`);
+	else if (filter.status) where.push(sql`status = ${filter.status}`);
 	if (filter.q?.trim()) {
 		const like = `%${filter.q.trim().toLowerCase().replace(/[%_]/g, '')}%`;
-		where.push('(lower(name) LIKE ? OR lower(email) LIKE ? OR lower(organisation) LIKE ?)');
-		params.push(like, like, like);
+		where.push(sql`(lower(name) LIKE ${like} OR lower(email) LIKE ${like} OR lower(organisation) LIKE ${like})`);
 	}
-	const sql = `SELECT * FROM event_registration WHERE ${where.join(' AND ')}
+	const { rows } = await sql`SELECT * FROM event_registration WHERE ${sql.join(where, sql` AND `)}
 		ORDER BY CASE status WHEN 'confirmed' THEN 0 WHEN 'attended' THEN 0 WHEN 'no_show' THEN 0 WHEN 'waitlisted' THEN 1 WHEN 'pending' THEN 2 ELSE 3 END,
-		coalesce(queue_seq, 1e12), id`;
-	return (r(c).prepare(sql).all(...params) as any[]).map(toRegistration);
+		coalesce(queue_seq, 1000000000000), id`.execute(c);
+	return rows.map(toRegistration);
 }
 
 /** 1-based waitlist position, or null when not waitlisted. */
-export function waitlistPosition(c: Conn, registration: Pick<Registration, 'eventId' | 'status' | 'queueSeq'>): number | null {
+export async function waitlistPosition(c: Conn, registration: Pick<Registration, 'eventId' | 'status' | 'queueSeq'>): Promise<number | null> {
 	if (registration.status !== 'waitlisted' || registration.queueSeq === null) return null;
-	const row = stmt(r(c), "SELECT count(*) AS n FROM event_registration WHERE event_id = ? AND status = 'waitlisted' AND queue_seq < ?").get(
-		registration.eventId,
-		registration.queueSeq,
-	) as { n: number };
-	return row.n + 1;
+	const row = await c
+		.selectFrom('event_registration')
+		.select((eb) => eb.fn.countAll<number>().as('n'))
+		.where('event_id', '=', registration.eventId)
+		.where('status', '=', 'waitlisted')
+		.where('queue_seq', '<', registration.queueSeq)
+		.executeTakeFirstOrThrow();
+	return Number(row.n) + 1;
 }
 
 /** A user's registrations (by account or by the same e-mail), newest theme day first, with their events. */
-export function listRegistrationsForUser(c: Conn, user: { id: number; email: string }): Array<{ registration: Registration; event: ThemeDay; position: number | null }> {
-	const conn = r(c);
-	const rows = stmt(conn, 'SELECT * FROM event_registration WHERE user_id = ? OR lower(email) = lower(?) ORDER BY created_at DESC').all(user.id, user.email) as any[];
-	return rows
-		.map((row) => {
-			const registration = toRegistration(row);
-			return { registration, event: getEventById(conn, registration.eventId), position: waitlistPosition(conn, registration) };
-		})
-		.sort((a, b) => b.event.startsAt.localeCompare(a.event.startsAt));
+export async function listRegistrationsForUser(c: Conn, user: { id: number; email: string }): Promise<Array<{ registration: Registration; event: ThemeDay; position: number | null }>> {
+	const { rows } = await sql`SELECT * FROM event_registration WHERE user_id = ${user.id} OR lower(email) = lower(${user.email}) ORDER BY created_at DESC`.execute(c);
+	const out = [];
+	for (const row of rows) {
+		const registration = toRegistration(row);
+		out.push({ registration, event: await getEventById(c, registration.eventId), position: await waitlistPosition(c, registration) });
+	}
+	return out.sort((a, b) => b.event.startsAt.localeCompare(a.event.startsAt));
 }
 
-export function countSeats(c: Raw, eventId: number): { taken: number; waiting: number } {
-	const row = stmt(
-		c,
-		"SELECT sum(status IN ('confirmed','attended','no_show')) AS taken, sum(status = 'waitlisted') AS waiting FROM event_registration WHERE event_id = ?",
-	).get(eventId) as { taken: number | null; waiting: number | null };
-	return { taken: Number(row.taken ?? 0), waiting: Number(row.waiting ?? 0) };
+export async function countSeats(c: Conn, eventId: number): Promise<{ taken: number; waiting: number }> {
+	const { rows } = await sql<{ taken: number | null; waiting: number | null }>`SELECT
+		sum(CASE WHEN status IN (${sql.join([...SEAT_STATUSES])}) THEN 1 ELSE 0 END) AS taken,
+		sum(CASE WHEN status = 'waitlisted' THEN 1 ELSE 0 END) AS waiting
+		FROM event_registration WHERE event_id = ${eventId}`.execute(c);
+	return { taken: Number(rows[0]?.taken ?? 0), waiting: Number(rows[0]?.waiting ?? 0) };
 }
 
-export function slugExists(c: Conn, slug: string, exceptId?: number): boolean {
-	return !!stmt(r(c), 'SELECT 1 FROM event WHERE slug = ? AND id != ?').get(slug, exceptId ?? -1);
+export async function slugExists(c: Conn, slug: string, exceptId?: number): Promise<boolean> {
+	return !!(await c.selectFrom('event').select('id').where('slug', '=', slug).where('id', '!=', exceptId ?? -1).executeTakeFirst());
 }
 
 /** Topics used by theme days (the list's filter). */
-export function listTopicsInUse(c: Conn): { slug: string; label: string }[] {
-	return stmt(r(c), "SELECT DISTINCT t.slug, t.label, t.sort FROM event_topic et JOIN topic t ON t.slug = et.topic_slug JOIN event e ON e.id = et.event_id WHERE e.status != 'draft' ORDER BY t.sort, t.label").all() as { slug: string; label: string }[];
+export async function listTopicsInUse(c: Conn): Promise<{ slug: string; label: string }[]> {
+	const { rows } = await sql<{ slug: string; label: string }>`SELECT DISTINCT t.slug, t.label, t.sort FROM event_topic et JOIN topic t ON t.slug = et.topic_slug JOIN event e ON e.id = et.event_id WHERE e.status != 'draft' ORDER BY t.sort, t.label`.execute(c);
+	return rows.map((row) => ({ slug: row.slug, label: row.label }));
 }
 
-export function listOrganisersInUse(c: Conn): { id: number; name: string }[] {
-	return stmt(r(c), "SELECT DISTINCT o.id, o.name FROM event e JOIN organisation o ON o.id = e.organisation_id WHERE e.status != 'draft' ORDER BY o.name").all() as { id: number; name: string }[];
+export async function listOrganisersInUse(c: Conn): Promise<{ id: number; name: string }[]> {
+	const { rows } = await sql<{ id: number; name: string }>`SELECT DISTINCT o.id, o.name FROM event e JOIN organisation o ON o.id = e.organisation_id WHERE e.status != 'draft' ORDER BY o.name`.execute(c);
+	return rows.map((row) => ({ id: Number(row.id), name: row.name }));
 }

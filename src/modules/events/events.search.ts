@@ -11,7 +11,7 @@ import { formatEventWhen } from './events.rules';
 registerSearchSource({
 	type: 'event',
 	async load(db, thesaurus) {
-		const events = listEvents(db, { endsAfter: new Date().toISOString() });
+		const events = await listEvents(db, { endsAfter: new Date().toISOString() });
 		return events.map((e) => ({
 			type: 'event' as const,
 			ref: e.slug,

@@ -8,7 +8,6 @@ import { systemActor } from '@/modules/audit/audit.repository';
 import { registerForEvent, setAttendance } from './events.registrations';
 import { utcToLocal } from './events.rules';
 import { createEvent, saveProgramme, type EventInput, type ProgrammeInput } from './events.writes';
-import { raw } from './events.sync';
 
 const actor = systemActor('seed');
 
@@ -80,36 +79,36 @@ function localDatePlus(now: Date, days: number): string {
 
 export async function seedThemeDays(db: Db, opts: { now?: Date } = {}): Promise<number> {
 	const now = opts.now ?? new Date();
-	if (raw(db).prepare('SELECT 1 FROM event LIMIT 1').get()) return 0;
-	const orgId = (name: string | null) => (name ? ((raw(db).prepare('SELECT id FROM organisation WHERE name = ?').get(name) as { id: number } | undefined)?.id ?? null) : null);
+	if (await db.selectFrom('event').select('id').limit(1).executeTakeFirst()) return 0;
+	const orgId = async (name: string | null) => (name ? ((await db.selectFrom('organisation').select('id').where('name', '=', name).executeTakeFirst())?.id ?? null) : null);
 	let n = 0;
 	for (const demo of [...DEMOS, PAST]) {
 		const date = localDatePlus(now, demo.days);
 		const [start, end] = [demo.programme[0].startTime, demo.programme[demo.programme.length - 1].endTime ?? '16:00'];
 		const input: EventInput = {
 			title: demo.title, summary: demo.summary, description: demo.description, date, startTime: start, endTime: end,
-			placeName: demo.place?.[0] ?? '', placeAddress: demo.place?.[1] ?? '', onlineUrl: demo.online ?? null, organisationId: orgId(demo.organisation),
+			placeName: demo.place?.[0] ?? '', placeAddress: demo.place?.[1] ?? '', onlineUrl: demo.online ?? null, organisationId: await orgId(demo.organisation),
 			organiserEmail: 'temadage@netvaerk.example', targetGroup: 'Fagpersoner i kommuner, region og frivillige organisationer', priceText: 'Gratis',
 			capacity: demo.capacity, deadlineDate: null, deadlineTime: null, promotionCutoffHours: 48, materials: demo.materials ?? '', hours: demo.programme.length > 2 ? 5 : 2.5, topics: demo.topics,
 		};
 		// Past days are created as they were: a month and a half before they took place.
 		const createdAt = demo.days < 0 ? new Date(now.getTime() + (demo.days - 45) * 86_400_000) : now;
-		const event = createEvent(db, input, actor, { now: createdAt, status: 'published' });
-		saveProgramme(db, event.id, demo.programme, actor, { now: createdAt });
+		const event = await createEvent(db, input, actor, { now: createdAt, status: 'published' });
+		await saveProgramme(db, event.id, demo.programme, actor, { now: createdAt });
 		for (let i = 0; i < demo.registrations; i++) {
 			const first = FIRST[(i * 7 + event.id) % FIRST.length];
 			const last = LAST[(i * 3 + event.id) % LAST.length];
-			const { registration } = registerForEvent(
+			const { registration } = await registerForEvent(
 				db,
 				event.id,
 				{ name: `${first} ${last}`, email: `${first}.${last}.${event.id}.${i}@deltager.example`.toLowerCase().replace(/ø/g, 'oe'), organisation: WORKPLACES[i % WORKPLACES.length], jobTitle: i % 3 ? 'Psykolog' : 'Socialrådgiver', dietaryNeeds: i % 9 === 0 ? 'Vegetar' : '' },
 				{ now: createdAt, emailVerified: true, baseUrl: 'http://localhost:4321' },
 			);
-			if (demo.days < 0 && i % 6 !== 5) setAttendance(db, event.id, registration.id, 'attended', actor, { now: new Date(event.startsAt) });
+			if (demo.days < 0 && i % 6 !== 5) await setAttendance(db, event.id, registration.id, 'attended', actor, { now: new Date(event.startsAt) });
 		}
 		n++;
 	}
 	// Seeding is not news: the confirmation mails of fictional participants must never be delivered.
-	raw(db).prepare("DELETE FROM mail_outbox WHERE to_address LIKE '%@deltager.example'").run();
+	await db.deleteFrom('mail_outbox').where('to_address', 'like', '%@deltager.example').execute();
 	return n;
 }

@@ -22,8 +22,9 @@ export interface OutgoingMail {
  * Puts a mail in the queue, inside the caller's transaction: the user's action never waits on a mail
  * server, and a rolled-back action sends nothing. Returns false when the dedupe key was already used.
  */
-export async function enqueueMail(db: Executor, mail: OutgoingMail): Promise<boolean> {
-	const now = nowIso();
+export async function enqueueMail(db: Executor, mail: OutgoingMail, at?: string): Promise<boolean> {
+	// `at`: the action's own clock (a theme-day write run "as of" a given time stamps its mails with it).
+	const now = at ?? nowIso();
 	const result = await db
 		.insertInto('mail_outbox')
 		.values({

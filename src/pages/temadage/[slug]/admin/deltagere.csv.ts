@@ -11,13 +11,13 @@ export const GET: APIRoute = async ({ params, url, locals, redirect }) => {
 	const user = locals.user;
 	if (!user) return redirect(`/log-ind?next=${encodeURIComponent(url.pathname + url.search)}`, 303);
 	const db = getDb();
-	const event = findEventBySlug(db, params.slug ?? '');
+	const event = await findEventBySlug(db, params.slug ?? '');
 	if (!event) return new Response('Temadagen findes ikke.', { status: 404 });
-	if (!canManageEvent(db, await loadPermissions(db, user), event.id)) return new Response('Ingen adgang.', { status: 403 });
+	if (!(await canManageEvent(db, await loadPermissions(db, user), event.id))) return new Response('Ingen adgang.', { status: 403 });
 	const status = (url.searchParams.get('status') || 'active') as RegistrationFilter['status'];
-	const regs = listRegistrations(db, event.id, { status, q: url.searchParams.get('q') ?? '' });
+	const regs = await listRegistrations(db, event.id, { status, q: url.searchParams.get('q') ?? '' });
 	await insertAuditEntry(db, { actor: { label: user.email, userId: user.id }, entityType: 'event', entityId: event.id, entityLabel: event.title, action: 'export_participants', changes: { rows: [null, regs.length] } });
-	return new Response(participantsCsv(regs.map((registration) => ({ registration, position: waitlistPosition(db, registration) }))), {
+	return new Response(participantsCsv(await Promise.all(regs.map(async (registration) => ({ registration, position: await waitlistPosition(db, registration) })))), {
 		headers: { 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': `attachment; filename="${csvFilename(event.slug)}"`, 'Cache-Control': 'private, no-store' },
 	});
 };
