@@ -5,6 +5,7 @@ import {
 	Kysely,
 	PostgresAdapter,
 	PostgresDialect,
+	PostgresDriver,
 	sql,
 	SqliteAdapter,
 	SqliteIntrospector,
@@ -14,6 +15,7 @@ import {
 	type Driver,
 	type QueryResult,
 	type Transaction,
+	type TransactionSettings,
 } from 'kysely';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -78,12 +80,12 @@ function open(path: string): SQLite.Database {
  * someone else's open transaction, and reads never queue behind a transaction that is waiting for a lock.
  */
 export function createDb(path: string, options: DbOptions = {}): Db {
-	if (isPostgresUrl(path)) return createPostgresDb(path);
+	if (isPostgresUrl(path)) return createPostgresDb(path, maxWaitMs(options));
 	if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
 	const autocommit = open(path);
 	// An in-memory database exists once per connection: tests of pure SQL may use one, without the split.
 	const transactions = path === ':memory:' ? autocommit : open(path);
-	const h: Handles = { autocommit, transactions, maxWaitMs: options.maxWaitMs ?? Number(process.env.DB_MAX_WAIT_MS ?? 5000) };
+	const h: Handles = { autocommit, transactions, maxWaitMs: maxWaitMs(options) };
 	const db = new Kysely<Database>({ dialect: new AsyncWaitSqliteDialect(h) });
 	handles.set(db, h);
 	return db;
@@ -118,7 +120,11 @@ export function engineOf(db: Kysely<any>): Engine {
  * PostgreSQL through a `pg` pool. Values come back as on SQLite: 64-bit integers (our INTEGER columns, count(*),
  * sum()) as JS numbers, numerics as numbers; dates stay ISO-8601 text as in every table.
  */
-function createPostgresDb(url: string): Db {
+function maxWaitMs(options: DbOptions): number {
+	return options.maxWaitMs ?? Number(process.env.DB_MAX_WAIT_MS ?? 5000);
+}
+
+function createPostgresDb(url: string, waitMs: number): Db {
 	const parsers: Record<number, (value: string) => unknown> = {
 		20: (v) => Number(v), // int8
 		1700: (v) => Number(v), // numeric
@@ -133,7 +139,49 @@ function createPostgresDb(url: string): Db {
 	});
 	// An idle client losing its server must not crash the process; the next query gets a fresh client.
 	pool.on('error', () => {});
-	return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+	return new Kysely<Database>({ dialect: new CommitOrderedPostgresDialect({ pool }, waitMs) });
+}
+
+/**
+ * The audit log's id is the change signal every instance follows (search index, page cache): a reader that has
+ * seen id N assumes every change up to N is visible. SQLite guarantees that (one writer at a time); PostgreSQL
+ * hands out ids at INSERT and makes them visible at COMMIT, so a later id could become visible first and the
+ * earlier change be skipped for good. Every PostgreSQL transaction therefore begins by taking one transaction-level
+ * advisory lock: transactions commit in the order they take ids — SQLite's single-writer rule, on the server.
+ * Taken first, before any other lock, so it cannot deadlock (README Decision "Commit order on PostgreSQL").
+ */
+export const WRITE_ORDER_LOCK = 7_001_001;
+
+class CommitOrderedPostgresDriver extends PostgresDriver {
+	constructor(config: ConstructorParameters<typeof PostgresDriver>[0], private readonly waitMs: number) {
+		super(config);
+	}
+	override async beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
+		await super.beginTransaction(connection, settings);
+		// Waits as long as a SQLite write would (DB_MAX_WAIT_MS), then the Danish 503 — never forever (a transaction
+		// that waits for its own process's other transaction would otherwise hang unseen).
+		try {
+			await connection.executeQuery(CompiledQuery.raw(`SET LOCAL lock_timeout = ${Math.max(1, Math.round(this.waitMs))}`));
+			await connection.executeQuery(CompiledQuery.raw(`SELECT pg_advisory_xact_lock(${WRITE_ORDER_LOCK})`));
+		} catch (error) {
+			// Kysely only rolls back a transaction whose begin succeeded: end it here, or the pooled connection stays
+			// inside an aborted transaction.
+			await super.rollbackTransaction(connection).catch(() => {});
+			if ((error as { code?: string }).code === '55P03') throw new DatabaseBusyError(this.waitMs);
+			throw error;
+		}
+	}
+}
+
+class CommitOrderedPostgresDialect extends PostgresDialect {
+	readonly #config: ConstructorParameters<typeof PostgresDialect>[0];
+	constructor(config: ConstructorParameters<typeof PostgresDialect>[0], private readonly waitMs: number) {
+		super(config);
+		this.#config = config;
+	}
+	override createDriver(): Driver {
+		return new CommitOrderedPostgresDriver(this.#config, this.waitMs);
+	}
 }
 
 /**
@@ -199,6 +247,16 @@ export async function serialisedWrite<T>(db: Db, lockKey: string, fn: (trx: Tran
 		if (engineOf(trx) === 'postgres') await sql`SELECT pg_advisory_xact_lock(hashtext(${lockKey}))`.execute(trx);
 		return fn(trx);
 	});
+}
+
+/**
+ * Runs `fn` where its writes keep the audit log's commit order: inside the caller's transaction if there is one; on
+ * PostgreSQL a lone statement gets a transaction of its own (and with it the write-order lock, see
+ * CommitOrderedPostgresDriver); on SQLite it runs as it is (one writer at a time already).
+ */
+export async function inWriteOrder<T>(db: Kysely<Database>, fn: (db: Kysely<Database>) => Promise<T>): Promise<T> {
+	if (db.isTransaction || engineOf(db) === 'sqlite') return fn(db);
+	return db.transaction().execute((trx) => fn(trx));
 }
 
 /** Whether this process has a Kysely transaction open (it holds the write lock until it ends). */

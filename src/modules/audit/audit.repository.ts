@@ -1,4 +1,4 @@
-import type { Db } from '@db/client';
+import { inWriteOrder, type Db } from '@db/client';
 import type { Kysely, Transaction } from 'kysely';
 import type { AuditLogRow, Database } from '@db/schema';
 import { nowIso } from '@/lib/dates';
@@ -43,19 +43,17 @@ export async function insertAuditEntry(
 	db: Executor,
 	entry: { actor: Actor; entityType: string; entityId: number; entityLabel: string; action: string; changes: Changes; at?: string },
 ): Promise<void> {
-	await db
-		.insertInto('audit_log')
-		.values({
-			at: entry.at ?? nowIso(),
-			actor: entry.actor.label,
-			actor_user_id: entry.actor.userId,
-			entity_type: entry.entityType,
-			entity_id: entry.entityId,
-			entity_label: entry.entityLabel,
-			action: entry.action,
-			changes: JSON.stringify(entry.changes),
-		})
-		.execute();
+	const values = {
+		at: entry.at ?? nowIso(),
+		actor: entry.actor.label,
+		actor_user_id: entry.actor.userId,
+		entity_type: entry.entityType,
+		entity_id: entry.entityId,
+		entity_label: entry.entityLabel,
+		action: entry.action,
+		changes: JSON.stringify(entry.changes),
+	};
+	await inWriteOrder(db, (w) => w.insertInto('audit_log').values(values).execute());
 }
 
 /** An entity's history, newest first. */
