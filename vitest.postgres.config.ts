@@ -17,6 +17,14 @@ export const POSTGRES_READY = [
 	'tests/supervision-hours.test.ts',
 	'tests/api-people.test.ts',
 	'tests/editing-corrections.test.ts',
+	'tests/search-admin.test.ts',
+	'tests/search-availability.test.ts',
+	'tests/search-normalise.test.ts',
+	'tests/search-parser.test.ts',
+	'tests/search-ranking-sectors.test.ts',
+	'tests/search-ranking.test.ts',
+	'tests/search-rebuild.test.ts',
+	'tests/search-results-page.test.ts',
 ];
 
 export default getViteConfig({

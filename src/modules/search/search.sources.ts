@@ -187,11 +187,11 @@ export function registerBuiltInSources(): void {
 		async load(db: Db, _thesaurus: Thesaurus, pace?: () => Promise<void>, emit?: (doc: SearchDocument) => void) {
 			// Page by page, so a rebuild at 100,000 people yields to requests in between; each document goes
 			// straight into the index (no array of 100,000 documents for the garbage collector to trace).
-			const served = loadServed(db);
+			const served = await loadServed(db);
 			const docs: SearchDocument[] = [];
 			const put = emit ?? ((doc: SearchDocument) => docs.push(doc));
 			for (let after = 0; ; ) {
-				const page = loadPeoplePage(db, after, PEOPLE_PAGE, served);
+				const page = await loadPeoplePage(db, after, PEOPLE_PAGE, served);
 				if (page.length === 0) break;
 				await pace?.();
 				for (const p of page) put(personDocument(p));
@@ -204,9 +204,9 @@ export function registerBuiltInSources(): void {
 	registerSearchSource({
 		type: 'unit',
 		async load(db: Db, thesaurus: Thesaurus, pace?: () => Promise<void>) {
-			const municipalityNames = new Map(loadThesaurusRows(db).municipalities.map((m) => [m.code, m.name]));
+			const municipalityNames = new Map((await loadThesaurusRows(db)).municipalities.map((m) => [m.code, m.name]));
 			const docs: SearchDocument[] = [];
-			for (const u of loadUnits(db)) {
+			for (const u of await loadUnits(db)) {
 				await pace?.();
 				docs.push(unitDocument(u, thesaurus, municipalityNames));
 			}
@@ -216,13 +216,13 @@ export function registerBuiltInSources(): void {
 	registerSearchSource({
 		type: 'organisation',
 		async load(db: Db, thesaurus: Thesaurus) {
-			return loadOrganisations(db).map((o) => organisationDocument(o, thesaurus));
+			return (await loadOrganisations(db)).map((o) => organisationDocument(o, thesaurus));
 		},
 	});
 	registerSearchSource({
 		type: 'topic',
 		async load(db: Db) {
-			return loadThesaurusRows(db).topics.map((t) => ({
+			return (await loadThesaurusRows(db)).topics.map((t) => ({
 				type: 'topic',
 				ref: t.slug,
 				title: t.label,
