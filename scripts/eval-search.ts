@@ -16,13 +16,12 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
-import pg from 'pg';
 import { createDb, databaseTarget, isPostgresUrl } from '../db/client';
 import { migrateToLatest } from '../db/migrate';
 import { importDirectoryFile } from '../src/modules/directory/directory.import';
 import { search } from '../src/modules/search/search.service';
+import { createScratchDatabase, dropScratchDatabase, shown } from './pg-scratch';
 import { resolveCurrentSuccessor } from '../src/modules/directory/directory.repository';
 
 interface EvalQuery {
@@ -48,10 +47,10 @@ class Stop {
 
 const dir = mkdtempSync(join(tmpdir(), 'vejviser-eval-'));
 const server = isPostgresUrl(databaseTarget()) ? databaseTarget() : undefined;
-const scratch = server ? await createScratch(server) : undefined;
+const scratch = server ? await createScratchDatabase(server, 'vejviser_eval') : undefined;
 const db = createDb(scratch ?? join(dir, 'eval.db'));
 try {
-	console.log(`Motor: ${scratch ? `PostgreSQL (${scratch.replace(/\/\/[^@/]*@/, '//')})` : 'SQLite'}`);
+	console.log(`Motor: ${scratch ? `PostgreSQL (${shown(scratch)})` : 'SQLite'}`);
 	await migrateToLatest(db);
 	const report = await importDirectoryFile(db, resolve(csvPath));
 	if (!report.ok) {
@@ -103,27 +102,8 @@ try {
 	process.exitCode = error.code;
 } finally {
 	await db.destroy();
-	if (server && scratch) await onServer(server, (c) => c.query(`DROP DATABASE IF EXISTS ${new URL(scratch).pathname.slice(1)} WITH (FORCE)`));
+	if (server && scratch) await dropScratchDatabase(server, scratch, 'vejviser_eval');
 	rmSync(dir, { recursive: true, force: true });
-}
-
-async function onServer<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
-	const client = new pg.Client({ connectionString: url });
-	await client.connect();
-	try {
-		return await fn(client);
-	} finally {
-		await client.end();
-	}
-}
-
-/** A fresh, empty database on the server for this run. */
-async function createScratch(url: string): Promise<string> {
-	const name = `vejviser_eval_${randomBytes(6).toString('hex')}`;
-	await onServer(url, (c) => c.query(`CREATE DATABASE ${name}`));
-	const u = new URL(url);
-	u.pathname = `/${name}`;
-	return u.toString();
 }
 
 interface Spec {
