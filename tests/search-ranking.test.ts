@@ -98,6 +98,17 @@ describe('search ranking', () => {
 		expect(after.hits[0].complete).toBe(true);
 	});
 
+	it('shows an edit to every search that starts after it, also to searches running side by side', async () => {
+		const id = await person('SIDE', { topics: ['angst'] });
+		expect((await search(db, 'psykose hillerød', { type: 'person' })).hits[0]?.complete ?? false).toBe(false);
+		const { patchPerson } = await import('@/modules/directory/directory.writes');
+		await patchPerson(db, actor, id, { status: 'left' });
+		// Both start before the index has applied the edit: one applies it, the other must wait for that, not answer
+		// from the index as it was.
+		const [a, b] = await Promise.all([search(db, 'Test SIDE', { type: 'person' }), search(db, 'Test SIDE', { type: 'person' })]);
+		for (const result of [a, b]) expect(result.hits.find((h) => h.ref === 'SIDE')?.status).toBe('left');
+	});
+
 	it('applies filters on their own with an empty query', async () => {
 		await person('F1', { topics: ['sorg'], ageGroups: ['0-5'] });
 		await person('F2', { topics: ['sorg'], ageGroups: ['13-17'] });
