@@ -36,7 +36,7 @@ async function child(): Promise<void> {
 		const db = createDb(path);
 		await migrateToLatest(db);
 		t = performance.now();
-		generate(db, n);
+		await generate(db, n);
 		const writeS = (performance.now() - t) / 1000;
 		console.log(`${n.toLocaleString('da-DK')} personer skrevet i bulk på ${writeS.toFixed(1)} s; databasefil ${mb(statSync(path).size)}`);
 		console.log(`  CSV-importen (${perRow.toFixed(2)} ms pr. række målt på ${report.rowsRead} rækker) ville tage ca. ${((perRow * n) / 60_000).toFixed(0)} min for ${n.toLocaleString('da-DK')} rækker`);

@@ -9,15 +9,19 @@
  * from `municipality` (name), `topic`, `age`, `role` (active municipal people matching all of them); for `name`
  * from `name` (+ optional `municipality`/`organisation`); for `successor` the current holder of the job of the
  * left person called `name`. This is how tests/fixtures/search-queries-extra.json is made.
+ *
+ * Engine: a temporary SQLite file; with `DATABASE_URL=postgres://…` a scratch database on that server instead
+ * (`vejviser_eval_<random>`, created and dropped again; the database the URL names is never touched).
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createDb } from '../db/client';
+import { sql } from 'kysely';
+import { createDb, databaseTarget, isPostgresUrl } from '../db/client';
 import { migrateToLatest } from '../db/migrate';
 import { importDirectoryFile } from '../src/modules/directory/directory.import';
 import { search } from '../src/modules/search/search.service';
-import { rawSqlite } from '../db/client';
+import { createScratchDatabase, dropScratchDatabase, shown } from './pg-scratch';
 import { resolveCurrentSuccessor } from '../src/modules/directory/directory.repository';
 
 interface EvalQuery {
@@ -36,21 +40,29 @@ if (!csvPath || !queriesPath) {
 	process.exit(2);
 }
 
+/** Ends the run early with an exit code, after the scratch database is dropped (process.exit would skip that). */
+class Stop {
+	constructor(readonly code: number) {}
+}
+
 const dir = mkdtempSync(join(tmpdir(), 'vejviser-eval-'));
-const db = createDb(join(dir, 'eval.db'));
+const server = isPostgresUrl(databaseTarget()) ? databaseTarget() : undefined;
+const scratch = server ? await createScratchDatabase(server, 'vejviser_eval') : undefined;
+const db = createDb(scratch ?? join(dir, 'eval.db'));
 try {
+	console.log(`Motor: ${scratch ? `PostgreSQL (${shown(scratch)})` : 'SQLite'}`);
 	await migrateToLatest(db);
 	const report = await importDirectoryFile(db, resolve(csvPath));
 	if (!report.ok) {
 		console.error(`Importen fejlede (${report.errors.length} fejl), fx: ${report.errors.slice(0, 3).map((e) => `række ${e.row}: ${e.message}`).join('; ')}`);
-		process.exit(1);
+		throw new Stop(1);
 	}
 	const queries = JSON.parse(readFileSync(resolve(queriesPath), 'utf8')) as EvalQuery[];
 	if (fillOut) {
 		await fill(queries as unknown as Spec[]);
 		writeFileSync(resolve(fillOut), JSON.stringify(queries, null, 1) + '\n');
 		console.log(`Skrev ${queries.length} forespørgsler med acceptable id'er til ${fillOut}`);
-		process.exit(0);
+		throw new Stop(0);
 	}
 	const byKind = new Map<string, { n: number; r3: number; t1: number }>();
 	const failures: string[] = [];
@@ -85,8 +97,12 @@ try {
 		console.log(verbose ? '\nAlle forespørgsler:' : '\nFejl:');
 		for (const f of failures) console.log('  ' + f);
 	}
+} catch (error) {
+	if (!(error instanceof Stop)) throw error;
+	process.exitCode = error.code;
 } finally {
 	await db.destroy();
+	if (server && scratch) await dropScratchDatabase(server, scratch, 'vejviser_eval');
 	rmSync(dir, { recursive: true, force: true });
 }
 
@@ -104,23 +120,23 @@ interface Spec {
 
 /** The README's rule, applied to the imported database. */
 async function fill(specs: Spec[]): Promise<void> {
-	const raw = rawSqlite(db);
-	const code = (name: string) => (raw.prepare('SELECT code FROM municipality WHERE name = ?').get(name) as { code: string } | undefined)?.code;
+	const codes = new Map((await sql<{ code: string; name: string }>`SELECT code, name FROM municipality`.execute(db)).rows.map((r) => [r.name, r.code]));
+	const code = (name: string) => codes.get(name);
 	for (const s of specs) {
 		if (s.kind === 'need') {
-			const where = ["p.status = 'active'", "o.type = 'kommune'", 'p.municipality_code = ?'];
-			const params: unknown[] = [code(s.municipality ?? '')];
-			if (s.topic) (where.push('EXISTS (SELECT 1 FROM person_topic t WHERE t.person_id = p.id AND t.topic_slug = ?)'), params.push(s.topic));
-			if (s.age) (where.push('EXISTS (SELECT 1 FROM person_age_group a WHERE a.person_id = p.id AND a.age_group_slug = ?)'), params.push(s.age));
-			if (s.role) (where.push('EXISTS (SELECT 1 FROM person_role r WHERE r.person_id = p.id AND r.role_slug = ?)'), params.push(s.role));
-			s.acceptable = (raw.prepare(`SELECT p.ref FROM person p JOIN unit u ON u.id = p.unit_id JOIN organisation o ON o.id = u.organisation_id WHERE ${where.join(' AND ')} ORDER BY p.ref`).all(...params) as Array<{ ref: string }>).map((r) => r.ref);
+			const where = [sql`p.status = 'active'`, sql`o.type = 'kommune'`, sql`p.municipality_code = ${code(s.municipality ?? '') ?? null}`];
+			if (s.topic) where.push(sql`EXISTS (SELECT 1 FROM person_topic t WHERE t.person_id = p.id AND t.topic_slug = ${s.topic})`);
+			if (s.age) where.push(sql`EXISTS (SELECT 1 FROM person_age_group a WHERE a.person_id = p.id AND a.age_group_slug = ${s.age})`);
+			if (s.role) where.push(sql`EXISTS (SELECT 1 FROM person_role r WHERE r.person_id = p.id AND r.role_slug = ${s.role})`);
+			const rows = await sql<{ ref: string }>`SELECT p.ref FROM person p JOIN unit u ON u.id = p.unit_id JOIN organisation o ON o.id = u.organisation_id WHERE ${sql.join(where, sql` AND `)}`.execute(db);
+			// Bytewise order on both engines (PostgreSQL's collation may differ from SQLite's).
+			s.acceptable = rows.rows.map((r) => r.ref).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 		} else {
-			const people = raw
-				.prepare(
-					`SELECT p.id, p.ref, p.status, p.municipality_code, o.name AS org FROM person p JOIN unit u ON u.id = p.unit_id JOIN organisation o ON o.id = u.organisation_id
-					WHERE p.first_name || ' ' || p.last_name = ?`,
-				)
-				.all(s.name ?? '') as Array<{ id: number; ref: string; status: string; municipality_code: string | null; org: string }>;
+			const people = (
+				await sql<{ id: number; ref: string; status: string; municipality_code: string | null; org: string }>`SELECT p.id, p.ref, p.status, p.municipality_code, o.name AS org
+					FROM person p JOIN unit u ON u.id = p.unit_id JOIN organisation o ON o.id = u.organisation_id
+					WHERE p.first_name || ' ' || p.last_name = ${s.name ?? ''} ORDER BY p.id`.execute(db)
+			).rows;
 			const wanted = people.filter((p) => (!s.municipality || p.municipality_code === code(s.municipality)) && (!s.organisation || p.org === s.organisation));
 			const refs: string[] = [];
 			for (const p of wanted) {

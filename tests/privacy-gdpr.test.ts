@@ -54,8 +54,7 @@ async function arrange() {
 	// A mail to Alma and a search that named her.
 	await k.insertInto('mail_outbox').values({ to_address: alma.email, subject: 'Bekræft din post', text_body: 'Hej Alma Testesen', next_attempt_at: now, created_at: now }).execute();
 	await k.insertInto('mail_outbox').values({ to_address: bent.email, subject: 'Alma Testesen er fraværende', text_body: 'Alma Testesen (+45 29 88 77 66) er væk; ring til dig.', next_attempt_at: now, created_at: now }).execute();
-	logSearch(db, 'alma testesen', 'zero', 0);
-	await new Promise((r) => setTimeout(r, 50));
+	await logSearch(db, 'alma testesen', 'zero', 0);
 	return { t, db, k, net, alma, bent, event };
 }
 

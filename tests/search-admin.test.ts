@@ -49,9 +49,9 @@ describe('thesaurus administration', () => {
 
 	it('removes a term with an audit entry', async () => {
 		await addThesaurusTerm(ctx.db, actor, { term: 'tristesse', kind: 'topic', target: 'depression', note: '' });
-		const id = listSearchTerms(ctx.db).find((t) => t.term === 'tristesse')!.id;
+		const id = (await listSearchTerms(ctx.db)).find((t) => t.term === 'tristesse')!.id;
 		expect(await removeThesaurusTerm(ctx.db, actor, id)).toBe(true);
-		expect(listSearchTerms(ctx.db).some((t) => t.term === 'tristesse')).toBe(false);
+		expect((await listSearchTerms(ctx.db)).some((t) => t.term === 'tristesse')).toBe(false);
 		expect(await removeThesaurusTerm(ctx.db, actor, id)).toBe(false);
 	});
 });

@@ -3,7 +3,8 @@
  * hospitalet, kommunen) steer the ranking, and a thesaurus term pointing at an organisation or unit works.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { rawSqlite, type Db } from '@db/client';
+import { sql } from 'kysely';
+import type { Db } from '@db/client';
 import { systemActor } from '@/modules/audit/audit.repository';
 import { ensureOrganisation, ensureUnit, savePerson, saveUnit } from '@/modules/directory/directory.writes';
 import type { PersonInput } from '@/modules/directory/directory.types';
@@ -37,7 +38,7 @@ beforeEach(async () => {
 	const buc = await ensureOrganisation(db, actor, { name: 'Børne- og Ungdomspsykiatrisk Center, Region Hovedstaden', type: 'region', municipalityCode: null });
 	const pcn = await ensureOrganisation(db, actor, { name: 'Psykiatrisk Center Nordsjælland', type: 'region', municipalityCode: null });
 	const hosp = await ensureOrganisation(db, actor, { name: 'Nordsjællands Hospital, Børne- og Ungeafdelingen', type: 'region', municipalityCode: null });
-	bucSlug = (rawSqlite(db).prepare('SELECT slug FROM organisation WHERE id = ?').get(buc.id) as { slug: string }).slug;
+	bucSlug = (await sql<{ slug: string }>`SELECT slug FROM organisation WHERE id = ${buc.id}`.execute(db)).rows[0].slug;
 	units = {
 		'hil-ppr': (await ensureUnit(db, actor, hil.id, 'PPR')).id,
 		'hil-bf': (await ensureUnit(db, actor, hil.id, 'Børn og Familie')).id,
@@ -51,7 +52,7 @@ beforeEach(async () => {
 	};
 	// The regional units serve the member municipalities.
 	for (const key of ['buc-bisp', 'pcn-amb', 'hosp-seng']) {
-		const row = rawSqlite(db).prepare('SELECT organisation_id AS org, name FROM unit WHERE id = ?').get(units[key]) as { org: number; name: string };
+		const row = (await sql<{ org: number; name: string }>`SELECT organisation_id AS org, name FROM unit WHERE id = ${units[key]}`.execute(db)).rows[0];
 		await saveUnit(db, actor, { organisationId: row.org, name: row.name, municipalityCodes: ['219', '260'] }, units[key]);
 	}
 	// Municipal staff who would win on the place alone.

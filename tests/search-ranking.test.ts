@@ -1,5 +1,6 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createDb, rawSqlite, type Db } from '@db/client';
+import { sql } from 'kysely';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createDb, type Db } from '@db/client';
 import { systemActor } from '@/modules/audit/audit.repository';
 import { ensureOrganisation, ensureUnit, savePerson } from '@/modules/directory/directory.writes';
 import type { PersonInput } from '@/modules/directory/directory.types';
@@ -97,6 +98,17 @@ describe('search ranking', () => {
 		expect(after.hits[0].complete).toBe(true);
 	});
 
+	it('shows an edit to every search that starts after it, also to searches running side by side', async () => {
+		const id = await person('SIDE', { topics: ['angst'] });
+		expect((await search(db, 'psykose hillerød', { type: 'person' })).hits[0]?.complete ?? false).toBe(false);
+		const { patchPerson } = await import('@/modules/directory/directory.writes');
+		await patchPerson(db, actor, id, { status: 'left' });
+		// Both start before the index has applied the edit: one applies it, the other must wait for that, not answer
+		// from the index as it was.
+		const [a, b] = await Promise.all([search(db, 'Test SIDE', { type: 'person' }), search(db, 'Test SIDE', { type: 'person' })]);
+		for (const result of [a, b]) expect(result.hits.find((h) => h.ref === 'SIDE')?.status).toBe('left');
+	});
+
 	it('applies filters on their own with an empty query', async () => {
 		await person('F1', { topics: ['sorg'], ageGroups: ['0-5'] });
 		await person('F2', { topics: ['sorg'], ageGroups: ['13-17'] });
@@ -122,10 +134,15 @@ describe('search ranking', () => {
 		await person('X', { topics: ['angst'] });
 		await search(db, 'qwxzy plonk');
 		await search(db, 'qwxzy plonk');
-		const log = listSearchLog(db);
-		expect(log).toHaveLength(1);
-		expect(log[0]).toMatchObject({ query: 'qwxzy plonk', outcome: 'zero', count: 2 });
-		const columns = (rawSqlite(db).prepare('PRAGMA table_info(search_log)').all() as Array<{ name: string }>).map((c) => c.name);
+		// The count is written after the answer (never awaited by the search).
+		await vi.waitFor(async () => {
+			const log = await listSearchLog(db);
+			expect(log).toHaveLength(1);
+			expect(log[0]).toMatchObject({ query: 'qwxzy plonk', outcome: 'zero', count: 2 });
+		});
+		const { rows } = await sql<Record<string, unknown>>`SELECT * FROM search_log`.execute(db);
+		const columns = Object.keys(rows[0]);
+		expect(columns).toContain('query');
 		expect(columns.some((c) => /user|ip|session/.test(c))).toBe(false);
 	});
 
@@ -178,9 +195,7 @@ describe('search during an absence', () => {
 		const { getSearchState } = await import('@/modules/search/search.service');
 		await person('REG1', { firstName: 'Rita', lastName: 'Register' });
 		const before = await getSearchState(db);
-		rawSqlite(db)
-			.prepare("INSERT INTO audit_log (at, actor, entity_type, entity_id, action) VALUES (?, 'x@y.dk', 'registration', 1, 'register')")
-			.run(new Date().toISOString());
+		await sql`INSERT INTO audit_log (at, actor, entity_type, entity_id, action) VALUES (${new Date().toISOString()}, 'x@y.dk', 'registration', 1, 'register')`.execute(db);
 		const after = await getSearchState(db);
 		expect(after).toBe(before);
 		expect(after.auditId).toBeGreaterThan(0);

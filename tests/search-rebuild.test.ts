@@ -4,7 +4,8 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { resolve } from 'node:path';
-import { rawSqlite, type Db } from '@db/client';
+import { sql } from 'kysely';
+import type { Db } from '@db/client';
 import { systemActor } from '@/modules/audit/audit.repository';
 import { importDirectoryFile } from '@/modules/directory/directory.import';
 import { saveUnit } from '@/modules/directory/directory.writes';
@@ -57,7 +58,7 @@ describe('index rebuild', () => {
 
 	it('applies a unit edit in place, to the unit and its people, without a full rebuild', async () => {
 		const before = await getSearchState(db);
-		const unit = rawSqlite(db).prepare("SELECT u.id, u.organisation_id AS org FROM unit u WHERE u.name = 'PPR' LIMIT 1").get() as { id: number; org: number };
+		const unit = (await sql<{ id: number; org: number }>`SELECT u.id, u.organisation_id AS org FROM unit u WHERE u.name = 'PPR' ORDER BY u.id LIMIT 1`.execute(db)).rows[0];
 		await saveUnit(db, actor, { organisationId: unit.org, name: 'Pædagogisk Kvistfjord' }, unit.id);
 		await search(db, 'kvistfjord', { log: false });
 		await searchIndexSettled(db);
@@ -70,11 +71,10 @@ describe('index rebuild', () => {
 	it('answers from the previous index while a full rebuild runs (an import it cannot follow), then from the new one', async () => {
 		configureSearchIndex({ freshWaitMs: 0 });
 		const before = await getSearchState(db);
-		const raw = rawSqlite(db);
-		const unitId = (raw.prepare("SELECT id FROM unit WHERE name = 'SSP' LIMIT 1").get() as { id: number }).id;
+		const unitId = (await sql<{ id: number }>`SELECT id FROM unit WHERE name = 'SSP' ORDER BY id LIMIT 1`.execute(db)).rows[0].id;
 		const now = new Date().toISOString();
-		raw.prepare("INSERT INTO person (ref, first_name, last_name, title, unit_id, status, created_at, updated_at) VALUES ('IMP1', 'Ingolf', 'Importsen', 'Mentor', ?, 'active', ?, ?)").run(unitId, now, now);
-		raw.prepare("INSERT INTO audit_log (at, actor, entity_type, entity_id, action) VALUES (?, 'system:import', 'import', 0, 'import')").run(now);
+		await sql`INSERT INTO person (ref, first_name, last_name, title, unit_id, status, created_at, updated_at) VALUES ('IMP1', 'Ingolf', 'Importsen', 'Mentor', ${unitId}, 'active', ${now}, ${now})`.execute(db);
+		await sql`INSERT INTO audit_log (at, actor, entity_type, entity_id, action) VALUES (${now}, 'system:import', 'import', 0, 'import')`.execute(db);
 		const during = await search(db, 'Ingolf Importsen', { type: 'person', log: false });
 		expect(during.hits.some((h) => h.ref === 'IMP1')).toBe(false);
 		await searchIndexSettled(db);

@@ -4,7 +4,7 @@
  * acting user. Input arrives already parsed by directory.schema.ts; rules that need the database (does the
  * deputy exist, may the user move someone to that unit) answer here with Danish field messages.
  */
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { type Kysely, type Transaction } from 'kysely';
 import { resolveInScopeAsync } from '@/lib/scope';
 import type { Db } from '@db/client';
 import type { Database } from '@db/schema';
@@ -203,7 +203,8 @@ export async function deputyOptions(db: Executor, person: Person): Promise<Perso
 
 /** The reference a new person gets: `V` + the next free number. Call inside the creating transaction. */
 export async function allocatePersonRef(db: Executor): Promise<string> {
-	const rows = await db.selectFrom('person').select('ref').where(sql<boolean>`ref GLOB 'V[0-9]*'`).execute();
+	// LIKE on both engines (GLOB is SQLite's); nextPersonRef keeps only `V` + digits (SQLite's LIKE ignores case).
+	const rows = await db.selectFrom('person').select('ref').where('ref', 'like', 'V%').execute();
 	let ref = nextPersonRef(rows.map((r) => r.ref));
 	// A CSV import may have used the same scheme with gaps; never reuse a taken ref.
 	while (await db.selectFrom('person').select('id').where('ref', '=', ref).executeTakeFirst()) ref = nextPersonRef([ref]);

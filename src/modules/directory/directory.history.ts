@@ -190,13 +190,13 @@ export async function personHistory(db: Db, personId: number): Promise<HistoryLi
 export async function unitHistory(db: Db, unitId: number): Promise<HistoryLine[]> {
 	const own = await listAuditFor(db, 'unit', unitId);
 	// Shared contacts are audited under their own id; their creation entry names the unit.
-	const contactRows = await db
-		.selectFrom('audit_log')
-		.select('entity_id')
-		.distinct()
-		.where('entity_type', '=', 'unit_contact')
-		.where((eb) => eb.or([eb(eb.fn('json_extract', ['changes', eb.val('$.unit_id[1]')]), '=', unitId), eb(eb.fn('json_extract', ['changes', eb.val('$.unit_id[0]')]), '=', unitId)]))
-		.execute();
-	const contacts = (await Promise.all(contactRows.map((r) => listAuditFor(db, 'unit_contact', r.entity_id)))).flat();
+	// The JSON is read here, not with SQLite's json_extract, so this runs on both engines (shared-contact entries are few).
+	const contactRows = await db.selectFrom('audit_log').select(['entity_id', 'changes']).where('entity_type', '=', 'unit_contact').where('changes', 'like', '%"unit_id"%').execute();
+	const contactIds = new Set<number>();
+	for (const r of contactRows) {
+		const unit = (JSON.parse(r.changes || '{}') as { unit_id?: unknown[] }).unit_id;
+		if (Array.isArray(unit) && (unit[0] === unitId || unit[1] === unitId)) contactIds.add(r.entity_id);
+	}
+	const contacts = (await Promise.all([...contactIds].map((id) => listAuditFor(db, 'unit_contact', id)))).flat();
 	return present(db, [...own, ...contacts].sort((a, b) => b.id - a.id));
 }

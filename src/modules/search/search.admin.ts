@@ -31,7 +31,7 @@ export type TermInput = z.infer<typeof termSchema>;
 /** What a term can point to, per kind (alias targets are free text: the words the term stands for). */
 export async function termTargets(db: Db): Promise<Record<Exclude<TermKind, 'alias'>, Array<{ value: string; label: string }>>> {
 	const [topics, roles, ages, municipalities] = await Promise.all([listTopics(db), listRoles(db), listAgeGroups(db), listMunicipalities(db)]);
-	const rows = loadThesaurusRows(db);
+	const rows = await loadThesaurusRows(db);
 	return {
 		topic: topics.map((t) => ({ value: t.slug, label: t.label })),
 		role: roles.map((r) => ({ value: r.slug, label: r.label })),
@@ -49,7 +49,7 @@ export async function addThesaurusTerm(db: Db, actor: Actor, input: TermInput): 
 		const targets = (await termTargets(db))[input.kind];
 		if (!targets.some((t) => t.value === input.target)) return { ok: false, errors: { target: `"${input.target}" findes ikke blandt ${TERM_KINDS[input.kind].toLowerCase()}rne.` } };
 	}
-	const exists = listSearchTerms(db).find((t) => t.term.toLowerCase() === input.term.toLowerCase() && t.kind === input.kind && t.target === input.target);
+	const exists = (await listSearchTerms(db)).find((t) => t.term.toLowerCase() === input.term.toLowerCase() && t.kind === input.kind && t.target === input.target);
 	if (exists) return { ok: false, errors: { term: `"${input.term}" betyder allerede det.` } };
 	await db.transaction().execute(async (trx) => {
 		await insertSearchTerm(trx, input);
@@ -67,7 +67,7 @@ export async function addThesaurusTerm(db: Db, actor: Actor, input: TermInput): 
 }
 
 export async function removeThesaurusTerm(db: Db, actor: Actor, id: number): Promise<boolean> {
-	const term = listSearchTerms(db).find((t) => t.id === id);
+	const term = (await listSearchTerms(db)).find((t) => t.id === id);
 	if (!term) return false;
 	await db.transaction().execute(async (trx) => {
 		await deleteSearchTerm(trx, id);

@@ -7,8 +7,7 @@ import { formatPhone } from '@/lib/phone';
 import { formatDate } from '@/lib/dates';
 import { canSeeField } from '@/modules/directory/directory.rules';
 import { withoutPart } from './search.parser';
-import { loadThesaurusRows } from './search.repository';
-import { search, searchTypesPresent } from './search.service';
+import { search, searchTypesPresent, searchVocabulary } from './search.service';
 import type { PersonCard } from './search.sources';
 import type { SearchFilters, SearchHit } from './search.types';
 
@@ -105,7 +104,7 @@ function href(q: string, filters: SearchFilters, type: string, page?: number): s
 
 export async function resultsPage(db: Db, url: URL, viewer: { signedIn: boolean }): Promise<ResultsPage> {
 	const q = (url.searchParams.get('q') ?? '').trim().slice(0, 200);
-	const rows = loadThesaurusRows(db);
+	const rows = await searchVocabulary(db);
 	const pick = (name: string, allowed: string[]) => {
 		const v = url.searchParams.get(name) ?? '';
 		return allowed.includes(v) ? v : undefined;

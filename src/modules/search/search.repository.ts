@@ -1,14 +1,23 @@
 /**
- * Every query of the search module. The index loads whole tables at once through the raw better-sqlite3 handle
- * (one statement per table, not one per person), which keeps a rebuild at 100,000 people to about a second.
+ * Every query of the search module, on either engine (Kysely `sql` templates; search_log and search_term are
+ * read the same way). The index loads whole tables at once (one statement per table and page, not one per
+ * person), which keeps a rebuild at 100,000 people to about a second. Where an order can matter to the index,
+ * it is by number or code, or sorted here: SQLite compares text bytewise, PostgreSQL by the database's collation.
  */
-import { sql, type Kysely, type Transaction } from 'kysely';
-import { rawSqlite, retryWhileBusy, type Db } from '@db/client';
+import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
+import type { Db } from '@db/client';
 import type { Database, OrganisationType, PersonStatus, Visibility } from '@db/schema';
 import { jsonArray } from '@/lib/text';
 import type { ThesaurusRows } from './search.thesaurus';
 
 type Executor = Kysely<Database> | Transaction<Database>;
+
+async function all<T>(db: Executor, query: RawBuilder<unknown>): Promise<T[]> {
+	return (await (query as RawBuilder<T>).execute(db)).rows;
+}
+
+/** Text order as SQLite's BINARY collation has it, on both engines. */
+const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 export interface PersonRecord {
 	id: number;
@@ -51,7 +60,7 @@ export interface PersonRecord {
 	servedMunicipalities: string[];
 }
 
-const PERSON_SQL = `
+const PERSON_SQL = sql`
 	SELECT p.id, p.ref, p.first_name, p.last_name, p.title, p.unit_id, p.municipality_code, p.phone, p.mobile, p.email,
 		p.phone_visibility, p.mobile_visibility, p.email_visibility, p.hours, p.hours_schedule, p.note, p.key_person, p.status, p.successor_id,
 		p.deputy_id, p.away_from, p.away_until,
@@ -63,7 +72,9 @@ const PERSON_SQL = `
 	JOIN organisation o ON o.id = u.organisation_id
 	LEFT JOIN municipality m ON m.code = p.municipality_code`;
 
-function groupBy(rows: Array<{ k: number; v: string }>): Map<number, string[]> {
+type KeyValue = { k: number; v: string };
+
+function groupBy(rows: KeyValue[]): Map<number, string[]> {
 	const map = new Map<number, string[]>();
 	for (const r of rows) {
 		const list = map.get(r.k);
@@ -73,44 +84,45 @@ function groupBy(rows: Array<{ k: number; v: string }>): Map<number, string[]> {
 	return map;
 }
 
+const inList = (ids: readonly number[]) => sql`(${sql.join(ids)})`;
+
 /** People with their tags; all of them, or only the given ids. */
-export function loadPeople(db: Db, ids?: number[]): PersonRecord[] {
+export async function loadPeople(db: Db, ids?: number[]): Promise<PersonRecord[]> {
 	if (ids && ids.length === 0) return [];
-	const raw = rawSqlite(db);
-	const where = ids ? ` WHERE p.id IN (${ids.map(() => '?').join(',')})` : '';
-	const rows = raw.prepare(PERSON_SQL + where).all(...(ids ?? [])) as any[];
-	const tagWhere = (col: string) => (ids ? ` WHERE ${col} IN (${ids.map(() => '?').join(',')})` : '');
-	return toRecords(raw, rows, tagWhere, ids ?? [], loadServed(db));
+	const rows = await all<any>(db, ids ? sql`${PERSON_SQL} WHERE p.id IN ${inList(ids)}` : PERSON_SQL);
+	const tagWhere = (col: string) => (ids ? sql` WHERE ${sql.ref(col)} IN ${inList(ids)}` : sql``);
+	return toRecords(db, rows, tagWhere, await loadServed(db));
 }
 
 /** The ids of the people of some units (an edited unit or organisation is re-indexed with its people). */
-export function personIdsOfUnits(db: Db, unitIds: number[]): number[] {
+export async function personIdsOfUnits(db: Db, unitIds: number[]): Promise<number[]> {
 	if (unitIds.length === 0) return [];
-	return (rawSqlite(db).prepare(`SELECT id FROM person WHERE unit_id IN (${unitIds.map(() => '?').join(',')})`).all(...unitIds) as Array<{ id: number }>).map((r) => r.id);
+	return (await all<{ id: number }>(db, sql`SELECT id FROM person WHERE unit_id IN ${inList(unitIds)}`)).map((r) => r.id);
 }
 
 /** Municipalities each unit serves (read once per rebuild, shared by every page of people). */
-export function loadServed(db: Db): Map<number, string[]> {
-	return groupBy(rawSqlite(db).prepare('SELECT unit_id AS k, municipality_code AS v FROM unit_municipality').all() as any[]);
+export async function loadServed(db: Db): Promise<Map<number, string[]>> {
+	return groupBy(await all<KeyValue>(db, sql`SELECT unit_id AS k, municipality_code AS v FROM unit_municipality ORDER BY unit_id, municipality_code`));
 }
 
 /**
  * One page of people in id order, after `afterId` (keyset paging): a rebuild reads the table in short
  * statements so it can yield to requests between pages, and never holds a statement open across a yield.
  */
-export function loadPeoplePage(db: Db, afterId: number, limit: number, served: Map<number, string[]>): PersonRecord[] {
-	const raw = rawSqlite(db);
-	const rows = raw.prepare(`${PERSON_SQL} WHERE p.id > ? ORDER BY p.id LIMIT ?`).all(afterId, limit) as any[];
+export async function loadPeoplePage(db: Db, afterId: number, limit: number, served: Map<number, string[]>): Promise<PersonRecord[]> {
+	const rows = await all<any>(db, sql`${PERSON_SQL} WHERE p.id > ${afterId} ORDER BY p.id LIMIT ${limit}`);
 	if (rows.length === 0) return [];
 	const first = rows[0].id as number;
 	const last = rows[rows.length - 1].id as number;
-	return toRecords(raw, rows, (col) => ` WHERE ${col} BETWEEN ? AND ?`, [first, last], served);
+	return toRecords(db, rows, (col) => sql` WHERE ${sql.ref(col)} BETWEEN ${first} AND ${last}`, served);
 }
 
-function toRecords(raw: ReturnType<typeof rawSqlite>, rows: any[], tagWhere: (col: string) => string, args: unknown[], served: Map<number, string[]>): PersonRecord[] {
-	const topics = groupBy(raw.prepare(`SELECT person_id AS k, topic_slug AS v FROM person_topic${tagWhere('person_id')}`).all(...args) as any[]);
-	const roles = groupBy(raw.prepare(`SELECT person_id AS k, role_slug AS v FROM person_role${tagWhere('person_id')}`).all(...args) as any[]);
-	const ages = groupBy(raw.prepare(`SELECT person_id AS k, age_group_slug AS v FROM person_age_group${tagWhere('person_id')}`).all(...args) as any[]);
+async function toRecords(db: Db, rows: any[], tagWhere: (col: string) => RawBuilder<unknown>, served: Map<number, string[]>): Promise<PersonRecord[]> {
+	const [topics, roles, ages] = await Promise.all([
+		all<KeyValue>(db, sql`SELECT person_id AS k, topic_slug AS v FROM person_topic${tagWhere('person_id')}`),
+		all<KeyValue>(db, sql`SELECT person_id AS k, role_slug AS v FROM person_role${tagWhere('person_id')}`),
+		all<KeyValue>(db, sql`SELECT person_id AS k, age_group_slug AS v FROM person_age_group${tagWhere('person_id')}`),
+	]).then((lists) => lists.map(groupBy));
 	return rows.map((r) => ({
 		id: r.id,
 		ref: r.ref,
@@ -136,7 +148,7 @@ function toRecords(raw: ReturnType<typeof rawSqlite>, rows: any[], tagWhere: (co
 		hours: r.hours,
 		hoursSchedule: r.hours_schedule ?? null,
 		note: r.note,
-		keyPerson: r.key_person === 1,
+		keyPerson: Number(r.key_person) === 1,
 		status: r.status,
 		successorId: r.successor_id,
 		deputyId: r.deputy_id,
@@ -164,19 +176,16 @@ export interface UnitRecord {
 	people: number;
 }
 
-export function loadUnits(db: Db, ids?: number[]): UnitRecord[] {
+export async function loadUnits(db: Db, ids?: number[]): Promise<UnitRecord[]> {
 	if (ids && ids.length === 0) return [];
-	const raw = rawSqlite(db);
-	const where = ids ? ` WHERE u.id IN (${ids.map(() => '?').join(',')})` : '';
-	const served = groupBy(raw.prepare('SELECT unit_id AS k, municipality_code AS v FROM unit_municipality').all() as any[]);
-	const rows = raw
-		.prepare(
-			`SELECT u.id, u.slug, u.name, u.aliases, u.description, o.name AS organisation_name, o.slug AS organisation_slug,
+	const served = await loadServed(db);
+	const rows = await all<any>(
+		db,
+		sql`SELECT u.id, u.slug, u.name, u.aliases, u.description, o.name AS organisation_name, o.slug AS organisation_slug,
 				o.type AS organisation_type, o.municipality_code,
 				(SELECT count(*) FROM person p WHERE p.unit_id = u.id AND p.status = 'active') AS people
-			FROM unit u JOIN organisation o ON o.id = u.organisation_id${where}`,
-		)
-		.all(...(ids ?? [])) as any[];
+			FROM unit u JOIN organisation o ON o.id = u.organisation_id${ids ? sql` WHERE u.id IN ${inList(ids)}` : sql``} ORDER BY u.id`,
+	);
 	return rows.map((r) => ({
 		id: r.id,
 		slug: r.slug,
@@ -187,13 +196,13 @@ export function loadUnits(db: Db, ids?: number[]): UnitRecord[] {
 		organisationSlug: r.organisation_slug,
 		organisationType: r.organisation_type,
 		municipalityCodes: [...new Set([...(r.municipality_code ? [r.municipality_code] : []), ...(served.get(r.id) ?? [])])],
-		people: r.people,
+		people: Number(r.people),
 	}));
 }
 
-export function unitIdsOfOrganisations(db: Db, organisationIds: number[]): number[] {
+export async function unitIdsOfOrganisations(db: Db, organisationIds: number[]): Promise<number[]> {
 	if (organisationIds.length === 0) return [];
-	return (rawSqlite(db).prepare(`SELECT id FROM unit WHERE organisation_id IN (${organisationIds.map(() => '?').join(',')})`).all(...organisationIds) as Array<{ id: number }>).map((r) => r.id);
+	return (await all<{ id: number }>(db, sql`SELECT id FROM unit WHERE organisation_id IN ${inList(organisationIds)} ORDER BY id`)).map((r) => r.id);
 }
 
 export interface OrganisationRecord {
@@ -206,79 +215,78 @@ export interface OrganisationRecord {
 	description: string;
 }
 
-export function loadOrganisations(db: Db): OrganisationRecord[] {
-	const rows = rawSqlite(db)
-		.prepare('SELECT o.id, o.slug, o.name, o.type, o.municipality_code, o.description, m.name AS municipality_name FROM organisation o LEFT JOIN municipality m ON m.code = o.municipality_code')
-		.all() as any[];
+export async function loadOrganisations(db: Db): Promise<OrganisationRecord[]> {
+	const rows = await all<any>(
+		db,
+		sql`SELECT o.id, o.slug, o.name, o.type, o.municipality_code, o.description, m.name AS municipality_name
+			FROM organisation o LEFT JOIN municipality m ON m.code = o.municipality_code ORDER BY o.id`,
+	);
 	return rows.map((r) => ({ id: r.id, slug: r.slug, name: r.name, type: r.type, municipalityCode: r.municipality_code, municipalityName: r.municipality_name, description: r.description }));
 }
 
 /** The vocabularies the thesaurus is built from. */
-export function loadThesaurusRows(db: Db): ThesaurusRows {
-	const raw = rawSqlite(db);
-	const municipalities = (raw.prepare('SELECT code, name, synonyms, is_member FROM municipality').all() as any[]).map((r) => ({
-		code: r.code,
-		name: r.name,
-		synonyms: jsonArray(r.synonyms),
-		isMember: r.is_member === 1,
-	}));
-	const topics = (raw.prepare('SELECT slug, label, synonyms FROM topic ORDER BY sort').all() as any[]).map((r) => ({ slug: r.slug, label: r.label, synonyms: jsonArray(r.synonyms) }));
-	const roles = (raw.prepare('SELECT slug, label, synonyms FROM role ORDER BY sort').all() as any[]).map((r) => ({ slug: r.slug, label: r.label, synonyms: jsonArray(r.synonyms) }));
-	const ageGroups = (raw.prepare('SELECT slug, label, min_age, max_age, synonyms FROM age_group ORDER BY sort').all() as any[]).map((r) => ({
-		slug: r.slug,
-		label: r.label,
-		minAge: r.min_age,
-		maxAge: r.max_age,
-		synonyms: jsonArray(r.synonyms),
-	}));
-	const terms = raw.prepare('SELECT term, kind, target FROM search_term ORDER BY id').all() as Array<{ term: string; kind: string; target: string }>;
-	const organisations = raw.prepare('SELECT slug, name FROM organisation ORDER BY name').all() as Array<{ slug: string; name: string }>;
-	const units = raw.prepare("SELECT o.slug || '/' || u.slug AS ref, u.name || ', ' || o.name AS name FROM unit u JOIN organisation o ON o.id = u.organisation_id ORDER BY o.name, u.name").all() as Array<{ ref: string; name: string }>;
-	return { municipalities, topics, roles, ageGroups, terms, organisations, units };
+export async function loadThesaurusRows(db: Db): Promise<ThesaurusRows> {
+	const [municipalityRows, topicRows, roleRows, ageRows, terms, organisations, units] = await Promise.all([
+		all<any>(db, sql`SELECT code, name, synonyms, is_member FROM municipality ORDER BY code`),
+		all<any>(db, sql`SELECT slug, label, synonyms FROM topic ORDER BY sort, slug`),
+		all<any>(db, sql`SELECT slug, label, synonyms FROM role ORDER BY sort, slug`),
+		all<any>(db, sql`SELECT slug, label, min_age, max_age, synonyms FROM age_group ORDER BY sort, slug`),
+		all<{ term: string; kind: string; target: string }>(db, sql`SELECT term, kind, target FROM search_term ORDER BY id`),
+		all<{ slug: string; name: string }>(db, sql`SELECT slug, name FROM organisation`),
+		all<{ ref: string; name: string; o: string; u: string }>(
+			db,
+			sql`SELECT o.slug || '/' || u.slug AS ref, u.name || ', ' || o.name AS name, o.name AS o, u.name AS u FROM unit u JOIN organisation o ON o.id = u.organisation_id`,
+		),
+	]);
+	return {
+		municipalities: municipalityRows.map((r) => ({ code: r.code, name: r.name, synonyms: jsonArray(r.synonyms), isMember: Number(r.is_member) === 1 })),
+		topics: topicRows.map((r) => ({ slug: r.slug, label: r.label, synonyms: jsonArray(r.synonyms) })),
+		roles: roleRows.map((r) => ({ slug: r.slug, label: r.label, synonyms: jsonArray(r.synonyms) })),
+		ageGroups: ageRows.map((r) => ({ slug: r.slug, label: r.label, minAge: Number(r.min_age), maxAge: Number(r.max_age), synonyms: jsonArray(r.synonyms) })),
+		terms,
+		organisations: organisations.sort((a, b) => byText(a.name, b.name) || byText(a.slug, b.slug)),
+		units: units.sort((a, b) => byText(a.o, b.o) || byText(a.u, b.u) || byText(a.ref, b.ref)).map(({ ref, name }) => ({ ref, name })),
+	};
 }
 
 /** A cheap fingerprint of the vocabularies: changes when an admin edits a synonym or a search term. */
-export function thesaurusFingerprint(db: Db): string {
-	const row = rawSqlite(db)
-		.prepare(
-			`SELECT (SELECT count(*) || ':' || coalesce(max(id),0) || ':' || coalesce(sum(length(term) + length(target)),0) FROM search_term)
-				|| '|' || (SELECT coalesce(sum(length(synonyms) + length(label)),0) FROM topic)
-				|| '|' || (SELECT coalesce(sum(length(synonyms) + length(label)),0) FROM role)
-				|| '|' || (SELECT coalesce(sum(length(synonyms)),0) FROM age_group)
-				|| '|' || (SELECT coalesce(sum(length(synonyms) + length(name)),0) || ':' || count(*) FROM municipality) AS f`,
-		)
-		.get() as { f: string };
-	return row.f;
-}
-
-/** The newest audit id, read synchronously (this runs before every search). */
-export function latestAuditIdSync(db: Db): number {
-	const row = rawSqlite(db).prepare('SELECT max(id) AS id FROM audit_log').get() as { id: number | null };
-	return row.id ?? 0;
+export async function thesaurusFingerprint(db: Db): Promise<string> {
+	const [row] = await all<Record<string, number | null>>(
+		db,
+		sql`SELECT (SELECT count(*) FROM search_term) AS terms, (SELECT max(id) FROM search_term) AS term_max,
+				(SELECT sum(length(term) + length(target)) FROM search_term) AS term_chars,
+				(SELECT sum(length(synonyms) + length(label)) FROM topic) AS topics,
+				(SELECT sum(length(synonyms) + length(label)) FROM role) AS roles,
+				(SELECT sum(length(synonyms)) FROM age_group) AS ages,
+				(SELECT sum(length(synonyms) + length(name)) FROM municipality) AS municipalities,
+				(SELECT count(*) FROM municipality) AS municipality_count`,
+	);
+	return Object.values(row).map((v) => Number(v ?? 0)).join(':');
 }
 
 /** Audit entries after an id: what changed since the index was built (`limit` + 1 rows at most). */
-export function auditEntriesAfter(db: Db, afterId: number, limit: number, ignoreTypes: string[] = []): Array<{ id: number; entityType: string; entityId: number }> {
-	const ignore = ignoreTypes.length ? `AND entity_type NOT IN (${ignoreTypes.map(() => '?').join(',')})` : '';
-	return (rawSqlite(db).prepare(`SELECT id, entity_type, entity_id FROM audit_log WHERE id > ? ${ignore} ORDER BY id LIMIT ?`).all(afterId, ...ignoreTypes, limit + 1) as any[]).map((r) => ({
-		id: r.id,
-		entityType: r.entity_type,
-		entityId: r.entity_id,
-	}));
+export async function auditEntriesAfter(db: Db, afterId: number, limit: number, ignoreTypes: string[] = []): Promise<Array<{ id: number; entityType: string; entityId: number }>> {
+	const ignore = ignoreTypes.length ? sql` AND entity_type NOT IN (${sql.join(ignoreTypes)})` : sql``;
+	const rows = await all<{ id: number; entity_type: string; entity_id: number }>(
+		db,
+		sql`SELECT id, entity_type, entity_id FROM audit_log WHERE id > ${afterId}${ignore} ORDER BY id LIMIT ${limit + 1}`,
+	);
+	return rows.map((r) => ({ id: Number(r.id), entityType: r.entity_type, entityId: Number(r.entity_id) }));
 }
 
 /**
  * Counts a search that found nothing (`zero`) or nothing certain (`low`). Only the query text is stored. The answer
- * never waits for this write: when another writer holds the lock, it is retried in the background (or, after a
- * long lock, not counted).
+ * never waits for this write (the caller does not await it): on SQLite a write that meets another writer's lock
+ * is retried in the background by the driver (or, after a long lock, not counted). Never rejects.
  */
-export function logSearch(db: Db, query: string, outcome: 'zero' | 'low', resultCount: number): void {
+export async function logSearch(db: Db, query: string, outcome: 'zero' | 'low', resultCount: number): Promise<void> {
 	const now = new Date().toISOString();
-	const statement = `INSERT INTO search_log (query, outcome, result_count, count, first_at, last_at) VALUES (?, ?, ?, 1, ?, ?)
-		ON CONFLICT (query, outcome) DO UPDATE SET count = count + 1, result_count = excluded.result_count, last_at = excluded.last_at`;
-	const params = [query, outcome, resultCount, now, now];
-	const raw = rawSqlite(db);
-	void retryWhileBusy(() => raw.prepare(statement).run(...params), 5000).catch(() => {});
+	try {
+		await sql`INSERT INTO search_log (query, outcome, result_count, count, first_at, last_at) VALUES (${query}, ${outcome}, ${resultCount}, 1, ${now}, ${now})
+			ON CONFLICT (query, outcome) DO UPDATE SET count = search_log.count + 1, result_count = excluded.result_count, last_at = excluded.last_at`.execute(db);
+	} catch {
+		/* counting must never break a search */
+	}
 }
 
 export interface SearchLogRow {
@@ -291,12 +299,13 @@ export interface SearchLogRow {
 }
 
 /** Logged searches, most frequent first (for the admins improving the thesaurus). */
-export function listSearchLog(db: Db, limit = 100): SearchLogRow[] {
-	return (rawSqlite(db).prepare('SELECT * FROM search_log ORDER BY count DESC, last_at DESC LIMIT ?').all(limit) as any[]).map((r) => ({
+export async function listSearchLog(db: Db, limit = 100): Promise<SearchLogRow[]> {
+	const rows = await all<any>(db, sql`SELECT query, outcome, result_count, count, first_at, last_at FROM search_log ORDER BY count DESC, last_at DESC, query LIMIT ${limit}`);
+	return rows.map((r) => ({
 		query: r.query,
 		outcome: r.outcome,
-		resultCount: r.result_count,
-		count: r.count,
+		resultCount: Number(r.result_count),
+		count: Number(r.count),
 		firstAt: r.first_at,
 		lastAt: r.last_at,
 	}));
@@ -310,8 +319,10 @@ export interface SearchTermRow {
 	note: string;
 }
 
-export function listSearchTerms(db: Db): SearchTermRow[] {
-	return rawSqlite(db).prepare('SELECT id, term, kind, target, note FROM search_term ORDER BY kind, term').all() as SearchTermRow[];
+/** Every thesaurus term, by kind and term (bytewise, as SQLite sorts, on both engines). */
+export async function listSearchTerms(db: Db): Promise<SearchTermRow[]> {
+	const rows = await all<SearchTermRow>(db, sql`SELECT id, term, kind, target, note FROM search_term`);
+	return rows.sort((a, b) => byText(a.kind, b.kind) || byText(a.term, b.term) || a.id - b.id);
 }
 
 /** Adds a thesaurus term (admins); the index picks it up on its next fingerprint check. */

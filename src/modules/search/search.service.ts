@@ -16,7 +16,9 @@
 import type { Db } from '@db/client';
 import { SearchIndex } from './search.index';
 import { parseQuery } from './search.parser';
-import { auditEntriesAfter, latestAuditIdSync, loadOrganisations, loadPeople, loadThesaurusRows, personIdsOfUnits, loadUnits, logSearch, thesaurusFingerprint, unitIdsOfOrganisations } from './search.repository';
+import { auditEntriesAfter, loadOrganisations, loadPeople, loadThesaurusRows, personIdsOfUnits, loadUnits, logSearch, thesaurusFingerprint, unitIdsOfOrganisations } from './search.repository';
+import { latestAuditId } from '@/modules/audit/audit.repository';
+import type { ThesaurusRows } from './search.thesaurus';
 import { listSearchSources, searchSourcesVersion } from './search.registry';
 import { organisationDocument, personDocument, registerBuiltInSources, unitDocument } from './search.sources';
 import { buildThesaurus } from './search.thesaurus';
@@ -52,6 +54,8 @@ const IGNORED_ENTITY_TYPES = new Set(['user', 'mail', 'registration', 'correctio
 interface State {
 	index: SearchIndex;
 	thesaurus: Thesaurus;
+	/** The vocabularies the thesaurus was built from (filters and labels of the results page). */
+	rows: ThesaurusRows;
 	auditId: number;
 	fingerprint: string;
 	fingerprintCheckedAt: number;
@@ -93,9 +97,10 @@ export function createPacer(sliceMs = settings.sliceMs): () => Promise<void> {
 async function build(db: Db): Promise<State> {
 	const pace = createPacer();
 	const started = performance.now();
-	const auditId = latestAuditIdSync(db);
-	const fingerprint = thesaurusFingerprint(db);
-	const thesaurus = buildThesaurus(loadThesaurusRows(db));
+	const auditId = await latestAuditId(db);
+	const fingerprint = await thesaurusFingerprint(db);
+	const rows = await loadThesaurusRows(db);
+	const thesaurus = buildThesaurus(rows);
 	const index = new SearchIndex(thesaurus);
 	for (const source of listSearchSources()) {
 		try {
@@ -119,7 +124,7 @@ async function build(db: Db): Promise<State> {
 	}
 	index.finishBuild();
 	const now = Date.now();
-	return { index, thesaurus, auditId, fingerprint, fingerprintCheckedAt: now, sourcesVersion: searchSourcesVersion(), builtAt: now, buildMs: performance.now() - started };
+	return { index, thesaurus, rows, auditId, fingerprint, fingerprintCheckedAt: now, sourcesVersion: searchSourcesVersion(), builtAt: now, buildMs: performance.now() - started };
 }
 
 interface ChangePlan {
@@ -133,8 +138,8 @@ interface ChangePlan {
 }
 
 /** What changed since the index was built, or null when only a full rebuild will do (the thesaurus, many changes). */
-function planChanges(db: Db, state: State): ChangePlan | null {
-	const entries = auditEntriesAfter(db, state.auditId, INCREMENTAL_LIMIT, [...IGNORED_ENTITY_TYPES]);
+async function planChanges(db: Db, state: State): Promise<ChangePlan | null> {
+	const entries = await auditEntriesAfter(db, state.auditId, INCREMENTAL_LIMIT, [...IGNORED_ENTITY_TYPES]);
 	if (entries.length > INCREMENTAL_LIMIT) return null;
 	const plan: ChangePlan = { people: new Set(), units: new Set(), organisations: new Set(), sources: new Set(), thesaurus: false };
 	const addOns = new Set(listSearchSources().map((s) => s.type).filter((t) => !BUILT_IN_TYPES.has(t)));
@@ -159,9 +164,9 @@ function aliasKey(alias: Thesaurus['aliases'][number]): string {
 }
 
 /** Applies changed people in place; false when one was deleted (its document is found through a rebuild). */
-function applyPeople(db: Db, state: State, ids: Iterable<number>): boolean {
+async function applyPeople(db: Db, state: State, ids: Iterable<number>): Promise<boolean> {
 	const people = [...ids];
-	const records = loadPeople(db, people);
+	const records = await loadPeople(db, people);
 	for (const r of records) state.index.add(personDocument(r));
 	return records.length === people.length;
 }
@@ -174,7 +179,7 @@ async function applyStructural(db: Db, state: State, plan: ChangePlan, latest: n
 	const pace = createPacer();
 	const started = performance.now();
 	const { index } = state;
-	const rows = loadThesaurusRows(db);
+	const rows = await loadThesaurusRows(db);
 	const municipalityNames = new Map(rows.municipalities.map((m) => [m.code, m.name]));
 	let thesaurus = state.thesaurus;
 	const people = new Set(plan.people);
@@ -191,35 +196,36 @@ async function applyStructural(db: Db, state: State, plan: ChangePlan, latest: n
 		}
 		index.setThesaurus(fresh);
 		state.thesaurus = thesaurus = fresh;
-		state.fingerprint = thesaurusFingerprint(db);
+		state.rows = rows;
+		state.fingerprint = await thesaurusFingerprint(db);
 		state.fingerprintCheckedAt = Date.now();
-		for (const u of loadUnits(db)) {
+		for (const u of await loadUnits(db)) {
 			if (!plan.units.has(u.id)) index.add(unitDocument(u, thesaurus, municipalityNames));
 			await pace();
 		}
-		for (const o of loadOrganisations(db)) {
+		for (const o of await loadOrganisations(db)) {
 			index.add(organisationDocument(o, thesaurus));
 			await pace();
 		}
 		for (const source of listSearchSources()) if (source.type !== 'person' && source.type !== 'unit' && source.type !== 'organisation') plan.sources.add(source.type);
 		await pace();
 	}
-	const organisations = loadOrganisations(db).filter((o) => plan.organisations.has(o.id));
+	const organisations = (await loadOrganisations(db)).filter((o) => plan.organisations.has(o.id));
 	for (const o of organisations) index.add(organisationDocument(o, thesaurus));
 	for (const id of plan.organisations) if (!organisations.some((o) => o.id === id)) index.removeEntity('organisation', id);
 	const unitIds = new Set(plan.units);
-	if (plan.organisations.size > 0) for (const id of unitIdsOfOrganisations(db, [...plan.organisations])) unitIds.add(id);
+	if (plan.organisations.size > 0) for (const id of await unitIdsOfOrganisations(db, [...plan.organisations])) unitIds.add(id);
 	for (const id of unitIds) {
-		const [unit] = loadUnits(db, [id]);
+		const [unit] = await loadUnits(db, [id]);
 		if (unit) index.add(unitDocument(unit, thesaurus, municipalityNames));
 		else index.removeEntity('unit', id);
-		for (const personId of personIdsOfUnits(db, [id])) people.add(personId);
+		for (const personId of await personIdsOfUnits(db, [id])) people.add(personId);
 		await pace();
 	}
 	// A deleted person's document is found through a full rebuild (rare): the next search starts one.
 	const ids = [...people];
 	for (let i = 0; i < ids.length; i += PEOPLE_CHUNK) {
-		if (!applyPeople(db, state, ids.slice(i, i + PEOPLE_CHUNK))) state.rebuildNext = true;
+		if (!(await applyPeople(db, state, ids.slice(i, i + PEOPLE_CHUNK)))) state.rebuildNext = true;
 		await pace();
 	}
 	for (const type of plan.sources) {
@@ -234,7 +240,7 @@ async function applyStructural(db: Db, state: State, plan: ChangePlan, latest: n
 		}
 	}
 	index.finishBuild();
-	state.auditId = latest;
+	state.auditId = Math.max(state.auditId, latest);
 	state.buildMs = performance.now() - started;
 	return state;
 }
@@ -281,30 +287,49 @@ function freshOrPrevious(rebuild: Promise<State>, previous: State): Promise<Stat
 
 /** The fresh index for a database (built on first use, refreshed when the audit log or the thesaurus changed). */
 export async function getSearchState(db: Db): Promise<State> {
-	const state = states.get(db);
-	if (!state) return startBuild(db);
+	if (!states.get(db)) return startBuild(db);
+	const latest = await latestAuditId(db);
+	// Read after the await: another request may have swapped in a new index or started a job meanwhile.
+	const state = states.get(db)!;
 	const inFlight = pending.get(db);
-	const latest = latestAuditIdSync(db);
-	if (inFlight) return freshOrPrevious(inFlight, state);
+	if (inFlight) return freshOrPrevious(caughtUp(db, inFlight, latest), state);
 	const now = Date.now();
 	let needsBuild = state.sourcesVersion !== searchSourcesVersion() || !!state.rebuildNext;
 	if (!needsBuild && latest !== state.auditId) {
-		const plan = planChanges(db, state);
+		const plan = await planChanges(db, state);
+		const other = pending.get(db);
+		if (other) return freshOrPrevious(caughtUp(db, other, latest), state);
 		if (!plan) needsBuild = true;
 		else if (plan.units.size || plan.organisations.size || plan.sources.size || plan.thesaurus) return freshOrPrevious(startJob(db, () => applyStructural(db, state, plan, latest)), state);
-		else if (applyPeople(db, state, plan.people)) state.auditId = latest;
-		else needsBuild = true;
+		// Changed people only (a few hundred at most): applied as a job, so concurrent searches never apply an older
+		// read over a newer one, and awaited whole — an edit shows in the very next search. A deleted person
+		// leaves the index behind (`rebuildNext`): then the rebuild is started as for any other rebuild.
+		else return caughtUp(db, startJob(db, () => applyPeopleJob(db, state, plan.people, latest)), latest);
 	}
 	if (!needsBuild && state.index.garbage > Math.max(1000, state.index.size * 0.2)) needsBuild = true;
 	if (!needsBuild && now - state.fingerprintCheckedAt > THESAURUS_CHECK_MS) {
 		state.fingerprintCheckedAt = now;
-		if (thesaurusFingerprint(db) !== state.fingerprint) {
+		if ((await thesaurusFingerprint(db)) !== state.fingerprint) {
 			const plan: ChangePlan = { people: new Set(), units: new Set(), organisations: new Set(), sources: new Set(), thesaurus: true };
 			return freshOrPrevious(startJob(db, () => applyStructural(db, state, plan, state.auditId)), state);
 		}
 	}
 	if (!needsBuild) return state;
 	return freshOrPrevious(startBuild(db), state);
+}
+
+/**
+ * The index once `job` is done and has caught up with audit id `latest`: a job that started before the newest
+ * change ends behind it, and then this search applies the rest (each round reads the audit log afresh).
+ */
+function caughtUp(db: Db, job: Promise<State>, latest: number): Promise<State> {
+	return job.then((fresh) => (fresh.auditId >= latest ? fresh : getSearchState(db)));
+}
+
+async function applyPeopleJob(db: Db, state: State, people: Set<number>, latest: number): Promise<State> {
+	if (await applyPeople(db, state, people)) state.auditId = Math.max(state.auditId, latest);
+	else state.rebuildNext = true;
+	return state;
 }
 
 /** Resolves when no rebuild is in progress for the database (tests, the bench, the admin page). */
@@ -340,6 +365,11 @@ export interface SearchOptions {
 /** The result types the index holds documents of (a filter for an empty type is hidden). */
 export async function searchTypesPresent(db: Db): Promise<Set<string>> {
 	return new Set((await getSearchState(db)).index.typesPresent());
+}
+
+/** The vocabularies the current index was built from (filters and labels; no query of their own per request). */
+export async function searchVocabulary(db: Db): Promise<ThesaurusRows> {
+	return (await getSearchState(db)).rows;
 }
 
 /** Parses a query with the current thesaurus (for chips on the results page). */
@@ -397,12 +427,7 @@ export async function search(db: Db, q: string, opts: SearchOptions = {}): Promi
 	if (hits.length > (opts.limit ?? 20)) hits.length = opts.limit ?? 20;
 	const confidence: SearchResult['confidence'] = hits.length === 0 ? 'none' : !hits[0].complete || deadParts.length > 0 ? 'low' : 'ok';
 	if ((opts.log ?? !opts.typing) && (query || hasFilters)) countSearch(db, usageOf(parsed, opts.filters, confidence === 'none'));
-	if (query && confidence !== 'ok' && (opts.log ?? !opts.typing)) {
-		try {
-			logSearch(db, query.toLowerCase(), confidence === 'none' ? 'zero' : 'low', total);
-		} catch {
-			/* logging must never break a search */
-		}
-	}
+	// Not awaited: the answer never waits for the count (logSearch never rejects).
+	if (query && confidence !== 'ok' && (opts.log ?? !opts.typing)) void logSearch(db, query.toLowerCase(), confidence === 'none' ? 'zero' : 'low', total);
 	return { query, parsed, hits, total, confidence };
 }
