@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { createTestDb } from './helpers/test-db';
 import type { Db } from '@db/client';
@@ -38,6 +38,9 @@ describe('The job registry', () => {
 		registerJob({ name: 'broken', intervalMinutes: 1, order: 5, run: async () => { throw new Error('boom'); } });
 		const now = new Date('2026-03-01T08:00:00Z');
 		const first = runJob(db, slow, now, { force: true });
+		// The first holds the lease once its run has begun (on PostgreSQL the two claims could otherwise race on two
+		// pool connections, and the second would win and wait on the gate).
+		await vi.waitFor(() => expect(slowRuns).toBe(1));
 		const second = await runJob(db, slow, now, { force: true });
 		expect(second.status).toBe('skipped');
 		release();

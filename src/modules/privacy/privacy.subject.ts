@@ -55,9 +55,9 @@ export async function collectSubjectData(db: Db, userId: number, now: Date = new
 			.executeTakeFirst();
 		if (person) {
 			const [topics, roles, ages] = await Promise.all([
-				k.selectFrom('person_topic').select('topic_slug').where('person_id', '=', personId).execute(),
-				k.selectFrom('person_role').select('role_slug').where('person_id', '=', personId).execute(),
-				k.selectFrom('person_age_group').select('age_group_slug').where('person_id', '=', personId).execute(),
+				k.selectFrom('person_topic').select('topic_slug').where('person_id', '=', personId).orderBy('topic_slug').execute(),
+				k.selectFrom('person_role').select('role_slug').where('person_id', '=', personId).orderBy('role_slug').execute(),
+				k.selectFrom('person_age_group').select('age_group_slug').where('person_id', '=', personId).orderBy('age_group_slug').execute(),
 			]);
 			// Links to other people (successor, deputy) are their directory refs, not their details.
 			const links = await k.selectFrom('person').select(['id', 'ref']).where('id', 'in', [person.successor_id ?? -1, person.deputy_id ?? -1]).execute();
