@@ -59,6 +59,8 @@ async function demoPages(dbPath: string): Promise<Array<[string, string]>> {
 		if (event) pages.push(['temadag', `/temadage/${event.slug}`]);
 		pages.push(['supervision', '/supervision']);
 		if (group) pages.push(['supervisionsgruppe', `/supervision/${group.slug}`]);
+		// A pathway page with a municipality chosen (its live contacts per phase are the page's database work).
+		pages.push(['forløb', '/viden/forloeb/efter-selvmordsforsoeg?kommune=gribskov']);
 		return pages;
 	} finally {
 		await db.destroy();
