@@ -171,7 +171,8 @@ export async function serveStoredPage(
 	res: ServerResponse,
 	opts: { sessionCookie: string; latestAuditId: () => Promise<number>; sessionUser?: (token: string) => Promise<object | null> },
 ): Promise<boolean> {
-	if (req.method !== 'GET' || entries.size === 0) return false;
+	// An API key (`Authorization`) has its own limit and rights, counted in the middleware on every request.
+	if (req.method !== 'GET' || entries.size === 0 || req.headers.authorization) return false;
 	const url = new URL(req.url ?? '/', 'http://localhost');
 	if (!isCacheablePath(url.pathname)) return false;
 	const token = cookieValue(req.headers.cookie, opts.sessionCookie);
