@@ -108,7 +108,7 @@ describe.skipIf(skipBrowser)('The page cache', () => {
 		const a = await createUserWithSession(db, { role: 'member' });
 		const b = await createUserWithSession(db, { role: 'member' });
 		const text = async (path: string, who?: { cookie: { header: string } }) => (await get(path, who ? { cookie: who.cookie.header } : {})).text();
-		const pages = ['/kommuner/gribskov', `/emner/${topic}`, '/kommuner/gribskov/kontaktark'];
+		const pages = ['/kommuner/gribskov', `/emner/${topic}`, '/kommuner/gribskov/kontaktark', `/organisationer/${person.org}`];
 		const number = () => `+45${String(20_000_000 + Math.floor(Math.random() * 9_000_000))}`;
 		const phone = number();
 		await patchPerson(db, systemActor('test'), person.id, { phone, phone_visibility: 'members', key_person: 1 });
@@ -125,6 +125,13 @@ describe.skipIf(skipBrowser)('The page cache', () => {
 				expect(again.headers.get('cache-control'), path).toBe('private, no-store');
 				expect(await again.text(), path).toContain('Min konto');
 			}
+			// The organisation's editor shares the members' body but gets their own edit link; members never do.
+			const orgId = (await db.selectFrom('organisation').select('id').where('slug', '=', person.org).executeTakeFirstOrThrow()).id;
+			const editor = await createUserWithSession(db, { role: 'org_editor', organisationIds: [orgId], secondFactor: true });
+			const orgPath = `/organisationer/${person.org}`;
+			expect(await text(orgPath, editor)).toContain(`${orgPath}/rediger`);
+			expect(await text(orgPath, editor)).toContain(formatPhone(phone));
+			expect(await text(orgPath, a)).not.toContain(`${orgPath}/rediger`);
 			const next = number();
 			await patchPerson(db, systemActor('test'), person.id, { phone: next });
 			for (const path of pages)
