@@ -20,6 +20,7 @@ export const POSTGRES_READY = [
 	'tests/supervision-seed.test.ts',
 	'tests/api-people.test.ts',
 	'tests/editing-corrections.test.ts',
+	'tests/shared-render.test.ts',
 ];
 
 export default getViteConfig({
