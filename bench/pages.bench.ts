@@ -7,7 +7,9 @@ import { sql } from 'kysely';
  * Goals (issue 13): every page ≥ 0.5× health req/s; the municipality page p50 ≤ 10 ms; search page JS ≤ 15 kB.
  * Env: BENCH_PAGES_PORT (default 4473), BENCH_PAGES_SECONDS (default 3), BENCH_PAGES_ROUNDS (default 1),
  * BENCH_SKIP_BUILD=1 (reuse .e2e/bench-pages), BENCH_PAGES_OUT (serve another build, e.g. an older one for a
- * before/after comparison), BENCH_PAGES_ONLY (comma-separated page names).
+ * before/after comparison), BENCH_PAGES_ONLY (comma-separated page names), BENCH_PAGES_NODE_ARGS (e.g.
+ * `--cpu-prof`), BENCH_PAGES_MEMBERS=n (a third row per page: n members taking turns, so most requests are a
+ * member's first look this minute — the case the shared, viewer-independent parts serve).
  * Runs alone too: `npx tsx bench/pages.bench.ts`.
  */
 import { execSync, spawn } from 'node:child_process';
@@ -59,23 +61,30 @@ async function demoPages(dbPath: string): Promise<Array<[string, string]>> {
 		if (event) pages.push(['temadag', `/temadage/${event.slug}`]);
 		pages.push(['supervision', '/supervision']);
 		if (group) pages.push(['supervisionsgruppe', `/supervision/${group.slug}`]);
+		// A pathway page with a municipality chosen (its live contacts per phase are the page's database work).
+		pages.push(['forløb', '/viden/forloeb/efter-selvmordsforsoeg?kommune=gribskov']);
 		return pages;
 	} finally {
 		await db.destroy();
 	}
 }
 
-async function signedInCookie(dbPath: string): Promise<string> {
+/** Session cookies of `n` signed-in members (one each). */
+async function signedInCookies(dbPath: string, n: number): Promise<string[]> {
 	const db = createDb(dbPath);
 	try {
 		const now = new Date().toISOString();
-		const user = await db
-			.insertInto('user')
-			.values({ email: `bench-${Date.now()}@bench.example`, name: 'Bench Bruger', role: 'member', status: 'active', person_id: null, created_at: now })
-			.returning('id')
-			.executeTakeFirstOrThrow();
-		const { token } = await createSession(db, user.id, { label: 'Bench' });
-		return `${SESSION_COOKIE}=${token}`;
+		const cookies: string[] = [];
+		for (let i = 0; i < n; i++) {
+			const user = await db
+				.insertInto('user')
+				.values({ email: `bench-${Date.now()}-${i}@bench.example`, name: `Bench Bruger ${i}`, role: 'member', status: 'active', person_id: null, created_at: now })
+				.returning('id')
+				.executeTakeFirstOrThrow();
+			const { token } = await createSession(db, user.id, { label: 'Bench' });
+			cookies.push(`${SESSION_COOKIE}=${token}`);
+		}
+		return cookies;
 	} finally {
 		await db.destroy();
 	}
@@ -87,17 +96,21 @@ let clientNo = 0;
  * traffic comes from many addresses, so each request names its own through X-Forwarded-For (the server is
  * started with TRUST_PROXY=1, as behind the real proxy).
  */
-async function load(base: string, path: string, seconds: number, cookie?: string): Promise<Run> {
+async function load(base: string, path: string, seconds: number, cookie?: string | string[]): Promise<Run> {
+	let turn = 0;
 	const r = await autocannon({
 		url: base + path,
 		connections: 10,
 		duration: seconds,
-		headers: cookie ? { cookie } : {},
+		headers: typeof cookie === 'string' ? { cookie } : {},
 		requests: [
 			{
 				setupRequest: (req: { headers: Record<string, string> }) => {
 					const n = ++clientNo;
 					req.headers = { ...req.headers, 'x-forwarded-for': `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}` };
+					// Many members: each request another one, so their own stored pages rarely answer (the first
+					// look of each member each minute — what the viewer-independent shared parts are for).
+					if (Array.isArray(cookie)) req.headers.cookie = cookie[turn++ % cookie.length];
 					return req;
 				},
 			},
@@ -131,7 +144,9 @@ export async function run(): Promise<void> {
 	const dbPath = join(dir, 'bench.db');
 	execSync('npx tsx db/cli.ts setup', { stdio: 'ignore', env: { ...process.env, DATABASE_PATH: dbPath } });
 	const pages = (await demoPages(dbPath)).filter(([name]) => !process.env.BENCH_PAGES_ONLY || process.env.BENCH_PAGES_ONLY.split(',').includes(name));
-	const cookie = await signedInCookie(dbPath);
+	// BENCH_PAGES_MEMBERS=n adds a row per page signed in as n different members in turn (default 0: off).
+	const members = Number(process.env.BENCH_PAGES_MEMBERS ?? 0);
+	const [cookie, ...many] = await signedInCookies(dbPath, 1 + members);
 	const port = Number(process.env.BENCH_PAGES_PORT ?? 4473);
 	const base = `http://127.0.0.1:${port}`;
 	const seconds = Number(process.env.BENCH_PAGES_SECONDS ?? 3);
@@ -156,20 +171,21 @@ export async function run(): Promise<void> {
 		}
 		console.log(`Sider på demonetværket (autocannon, 10 forbindelser, ${seconds} s pr. måling, ${rounds} runde(r); /api/health måles lige før og efter hver side, forholdet er det der tæller)`);
 		console.log(`${'side'.padEnd(20)} ${'logget ind'.padEnd(10)} ${'req/s'.padStart(6)} ${'p50'.padStart(6)} ${'p95'.padStart(6)} ${'health'.padStart(7)} ${'forhold'.padStart(7)}  JS (gzip)`);
-		const results: Array<{ name: string; signedIn: boolean; ratio: number; p50: number }> = [];
+		const results: Array<{ name: string; signedIn: boolean; many?: boolean; ratio: number; p50: number }> = [];
 		let health = await load(base, '/api/health', seconds);
 		for (let round = 0; round < rounds; round++)
 			for (const [name, path] of pages)
-				for (const signedIn of [false, true]) {
-					const page = await load(base, path, seconds, signedIn ? cookie : undefined);
+				for (const viewers of members > 0 ? (['ingen', 'én', 'mange'] as const) : (['ingen', 'én'] as const)) {
+					const signedIn = viewers !== 'ingen';
+					const page = await load(base, path, seconds, viewers === 'mange' ? many : signedIn ? cookie : undefined);
 					const after = await load(base, '/api/health', seconds);
 					const healthRps = (health.rps + after.rps) / 2;
 					health = after;
 					const ratio = page.rps / healthRps;
-					const js = round === 0 ? await scriptBytes(base, path, signedIn ? cookie : undefined) : undefined;
-					results.push({ name, signedIn, ratio, p50: page.p50 });
+					const js = round === 0 && viewers !== 'mange' ? await scriptBytes(base, path, signedIn ? cookie : undefined) : undefined;
+					results.push({ name, signedIn, many: viewers === 'mange', ratio, p50: page.p50 });
 					console.log(
-						`${name.padEnd(20)} ${(signedIn ? 'ja' : 'nej').padEnd(10)} ${Math.round(page.rps).toString().padStart(6)} ${`${page.p50}ms`.padStart(6)} ${`${page.p95}ms`.padStart(6)} ${Math.round(healthRps).toString().padStart(7)} ${ratio.toFixed(2).padStart(7)}  ` +
+						`${name.padEnd(20)} ${(viewers === 'mange' ? `ja, ${members}` : signedIn ? 'ja' : 'nej').padEnd(10)} ${Math.round(page.rps).toString().padStart(6)} ${`${page.p50}ms`.padStart(6)} ${`${page.p95}ms`.padStart(6)} ${Math.round(healthRps).toString().padStart(7)} ${ratio.toFixed(2).padStart(7)}  ` +
 							`${js ? `${(js.bytes / 1024).toFixed(1)} kB (${js.files} filer)` : ''}${page.bad ? `  (${page.bad} ikke-2xx/fejl!)` : ''}`,
 					);
 				}
@@ -179,16 +195,17 @@ export async function run(): Promise<void> {
 			const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 			const merged: typeof results = [];
 			for (const [name] of pages)
-				for (const signedIn of [false, true]) {
-					const mine = results.filter((r) => r.name === name && r.signedIn === signedIn);
-					merged.push({ name, signedIn, ratio: median(mine.map((r) => r.ratio)), p50: median(mine.map((r) => r.p50)) });
-					console.log(`  ${name.padEnd(20)} ${(signedIn ? 'ja' : 'nej').padEnd(10)} ${merged.at(-1)!.ratio.toFixed(2).padStart(6)} · ${merged.at(-1)!.p50} ms`);
+				for (const [signedIn, many] of [[false, false], [true, false], [true, true]] as const) {
+					const mine = results.filter((r) => r.name === name && r.signedIn === signedIn && !!r.many === many);
+					if (!mine.length) continue;
+					merged.push({ name, signedIn, many, ratio: median(mine.map((r) => r.ratio)), p50: median(mine.map((r) => r.p50)) });
+					console.log(`  ${name.padEnd(20)} ${(many ? `ja, ${members}` : signedIn ? 'ja' : 'nej').padEnd(10)} ${merged.at(-1)!.ratio.toFixed(2).padStart(6)} · ${merged.at(-1)!.p50} ms`);
 				}
 			results.splice(0, results.length, ...merged);
 		}
 		const below = results.filter((r) => r.ratio < 0.5);
-		const municipality = results.filter((r) => r.name === 'kommune').map((r) => r.p50);
-		console.log(`Under 0,5× health: ${below.length ? below.map((r) => `${r.name}${r.signedIn ? ' (logget ind)' : ''} ${r.ratio.toFixed(2)}`).join(', ') : 'ingen'}`);
+		const municipality = results.filter((r) => r.name === 'kommune' && !r.many).map((r) => r.p50);
+		console.log(`Under 0,5× health: ${below.length ? below.map((r) => `${r.name}${r.many ? ` (${members} medlemmer på skift)` : r.signedIn ? ' (logget ind)' : ''} ${r.ratio.toFixed(2)}`).join(', ') : 'ingen'}`);
 		if (municipality.length) console.log(`Kommunesiden p50: ${municipality.join(' / ')} ms (mål ≤ 10 ms)`);
 	} finally {
 		server.kill('SIGTERM');

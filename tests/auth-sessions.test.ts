@@ -100,3 +100,22 @@ describe('sessions', () => {
 		expect((await validateSessionToken(t.db, token, start))?.user).toMatchObject({ role: 'org_editor', needsSecondFactor: false });
 	});
 });
+
+describe('read-only session check (the page cache front door)', () => {
+	it('writes nothing: a session due for its touch or expired gives null and stays as it was', async () => {
+		const user = await createTestUser(t.db, { role: 'member' });
+		const { token, id } = await createSession(t.db, user.id, { now: start });
+		// Within the touch interval: valid, and the same user object the middleware resolves.
+		const fresh = await validateSessionToken(t.db, token, at(60_000), { readOnly: true });
+		expect(fresh?.user).toEqual((await validateSessionToken(t.db, token, at(60_000)))?.user);
+		// Due for a touch: null (the middleware touches it and sets the cookie), last_seen_at untouched.
+		const before = await t.db.selectFrom('session').select('last_seen_at').where('id', '=', id).executeTakeFirstOrThrow();
+		expect(await validateSessionToken(t.db, token, at(HOUR), { readOnly: true })).toBeNull();
+		expect(await t.db.selectFrom('session').select('last_seen_at').where('id', '=', id).executeTakeFirstOrThrow()).toEqual(before);
+		// Expired: null, and the row is left for the middleware to delete.
+		expect(await validateSessionToken(t.db, token, at(60 * DAY), { readOnly: true })).toBeNull();
+		expect(await t.db.selectFrom('session').select('id').where('id', '=', id).executeTakeFirst()).toBeTruthy();
+		expect(await validateSessionToken(t.db, token, at(60 * DAY))).toBeNull();
+		expect(await t.db.selectFrom('session').select('id').where('id', '=', id).executeTakeFirst()).toBeUndefined();
+	});
+});

@@ -140,24 +140,54 @@ export async function cachedPage(key: string, request: Request, render: () => Pr
 /** Paths whose anonymous reads are rate-limited in the middleware (auth.ratelimit.ts): always through Astro. */
 const RATE_LIMITED = /^\/(?:personer\/|api\/people\/)/;
 
+/** The session cookie's value in a Cookie header (first one, as the middleware reads it), or undefined. */
+function cookieValue(header: string | undefined, name: string): string | undefined {
+	if (!header || !header.includes(`${name}=`)) return undefined;
+	for (const part of header.split(';')) {
+		const eq = part.indexOf('=');
+		if (eq > 0 && part.slice(0, eq).trim() === name) {
+			try {
+				return decodeURIComponent(part.slice(eq + 1).trim());
+			} catch {
+				return undefined;
+			}
+		}
+	}
+	return undefined;
+}
+
 /**
- * The front door's shortcut (src/server/entry.ts): an anonymous GET whose page is already stored is answered
- * here, before Astro builds a request, a context and a response for it — on a cache hit that machinery was most
- * of the remaining time. Same key as the middleware (so the same never-stale guarantee); the stored headers are
- * the middleware's final ones. Anything else (a session cookie, a miss, a rate-limited path) → false, and the
- * request goes on to Astro as before.
+ * The front door's shortcut (src/server/entry.ts): a GET whose page is already stored is answered here, before
+ * Astro builds a request, a context and a response for it — on a cache hit that machinery was most of the
+ * remaining time (issue 13 profile: signed-in hits went through all of it). Same key as the middleware (so the
+ * same never-stale guarantee). A session cookie counts only when `sessionUser` resolves it without writing
+ * anything (a session due for its sliding-expiry touch, or expired, gives null and goes to the middleware,
+ * which touches or deletes it and sets the cookie); the viewer key is then that user's, exactly as the
+ * middleware computes it. The stored headers are the middleware's final ones, plus the signed-in
+ * `Cache-Control: private, no-store` it adds after the cache. Anything else → false, on to Astro as before.
  */
-export async function serveStoredAnonymousPage(req: IncomingMessage, res: ServerResponse, opts: { sessionCookie: string; latestAuditId: () => Promise<number> }): Promise<boolean> {
-	if (req.method !== 'GET' || entries.size === 0) return false;
-	const cookie = req.headers.cookie;
-	if (cookie && cookie.includes(`${opts.sessionCookie}=`)) return false;
+export async function serveStoredPage(
+	req: IncomingMessage,
+	res: ServerResponse,
+	opts: { sessionCookie: string; latestAuditId: () => Promise<number>; sessionUser?: (token: string) => Promise<object | null> },
+): Promise<boolean> {
+	// An API key (`Authorization`) has its own limit and rights, counted in the middleware on every request.
+	if (req.method !== 'GET' || entries.size === 0 || req.headers.authorization) return false;
 	const url = new URL(req.url ?? '/', 'http://localhost');
-	if (!isCacheablePath(url.pathname) || RATE_LIMITED.test(url.pathname)) return false;
-	const entry = entries.get(pageCacheKey({ auditId: await opts.latestAuditId(), viewer: '-', url }));
+	if (!isCacheablePath(url.pathname)) return false;
+	const token = cookieValue(req.headers.cookie, opts.sessionCookie);
+	let viewer = '-';
+	if (token !== undefined) {
+		const user = opts.sessionUser ? await opts.sessionUser(token) : null;
+		if (!user) return false;
+		viewer = viewerKey(user);
+	} else if (RATE_LIMITED.test(url.pathname)) return false;
+	const entry = entries.get(pageCacheKey({ auditId: await opts.latestAuditId(), viewer, url }));
 	if (!entry) return false;
 	const notModified = matches(entry, req.headers['if-none-match']);
 	res.statusCode = notModified ? 304 : entry.status;
 	for (const [name, value] of entry.headers) res.setHeader(name, value);
+	if (viewer !== '-' && !res.hasHeader('cache-control')) res.setHeader('Cache-Control', 'private, no-store');
 	res.setHeader('ETag', entry.etag);
 	res.setHeader('X-Request-Id', randomUUID().slice(0, 8));
 	if (notModified) res.end();

@@ -7,19 +7,24 @@ import { createServer } from 'node:http';
 import type { SSRManifest } from 'astro';
 import { createExports as createNodeExports } from '@astrojs/node/server.js';
 import { allowedDomainsFromEnv, frontDoor, frontDoorConfigFromEnv } from './front-door';
-import { serveStoredAnonymousPage } from '@/lib/page-cache';
+import { serveStoredPage } from '@/lib/page-cache';
 import { getDb } from '@/lib/db';
 import { latestAuditId } from '@/modules/audit/audit.repository';
-import { SESSION_COOKIE } from '@/modules/auth/auth.sessions';
+import { SESSION_COOKIE, validateSessionToken } from '@/modules/auth/auth.sessions';
 
 type Options = Parameters<typeof createNodeExports>[1];
 
 export function createExports(manifest: SSRManifest, options: Options) {
 	// The hosts we answer on are known at run time, not build time: one build serves any PUBLIC_HOSTNAME.
 	const exports = createNodeExports({ ...manifest, allowedDomains: allowedDomainsFromEnv(process.env) }, options);
-	// Anonymous reads of pages already rendered are answered before Astro (src/lib/page-cache.ts).
-	const shortcut = (req: Parameters<typeof serveStoredAnonymousPage>[0], res: Parameters<typeof serveStoredAnonymousPage>[1]) =>
-		serveStoredAnonymousPage(req, res, { sessionCookie: SESSION_COOKIE, latestAuditId: () => latestAuditId(getDb()) });
+	// Reads of pages already rendered for this viewer are answered before Astro (src/lib/page-cache.ts); the
+	// session is checked read-only, so one that needs a write (touch, expiry) goes through the middleware.
+	const shortcut = (req: Parameters<typeof serveStoredPage>[0], res: Parameters<typeof serveStoredPage>[1]) =>
+		serveStoredPage(req, res, {
+			sessionCookie: SESSION_COOKIE,
+			latestAuditId: () => latestAuditId(getDb()),
+			sessionUser: async (token) => (await validateSessionToken(getDb(), token, new Date(), { readOnly: true }))?.user ?? null,
+		});
 	return { ...exports, handler: frontDoor(exports.handler as never, frontDoorConfigFromEnv(process.env), shortcut) };
 }
 

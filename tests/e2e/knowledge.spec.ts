@@ -4,6 +4,8 @@ import { baseURL, expectAccessible, launchBrowser, newPage, openServerDb, skipBr
 import { createUserWithSession } from '../helpers/auth';
 import { as } from '../helpers/editing-network';
 import { handOver } from '@/modules/directory/directory.handover';
+import { patchPerson } from '@/modules/directory/directory.writes';
+import { systemActor } from '@/modules/audit/audit.repository';
 import { handoverSchema } from '@/modules/directory/directory.schema';
 import type { Db } from '@db/client';
 
@@ -25,14 +27,16 @@ describe.skipIf(skipBrowser)('Discharge pathway with live contacts', { timeout: 
 		db = openServerDb();
 	});
 	afterAll(async () => {
-		for (const [ref, verifiedAt] of original) await db.updateTable('person').set({ verified_at: verifiedAt }).where('ref', '=', ref).execute();
+		for (const [ref, verifiedAt] of original) await setVerified(ref, verifiedAt);
 		await browser?.close();
 		await db?.destroy();
 	});
 
-	async function setVerified(ref: string, verifiedAt: string) {
-		if (!original.has(ref)) original.set(ref, (await db.selectFrom('person').select('verified_at').where('ref', '=', ref).executeTakeFirstOrThrow()).verified_at);
-		await db.updateTable('person').set({ verified_at: verifiedAt }).where('ref', '=', ref).execute();
+	/** As the app confirms an entry (freshness.confirm.ts): through patchPerson, audited, so cached pages follow. */
+	async function setVerified(ref: string, verifiedAt: string | null) {
+		const person = await db.selectFrom('person').select(['id', 'verified_at']).where('ref', '=', ref).executeTakeFirstOrThrow();
+		if (!original.has(ref)) original.set(ref, person.verified_at);
+		await patchPerson(db, systemActor('test'), person.id, { verified_at: verifiedAt }, 'verify', { touchUpdatedAt: false });
 	}
 
 	it('shows the current Gribskov discharge contact, then the successor after a handover, and says which part is stale', async () => {

@@ -1,7 +1,8 @@
 /**
  * The rendered-output cache (src/lib/page-cache.ts) on the built server: a cached page never shows a person who
  * left or a number that changed (the edit's audit entry changes the key, so the next request renders afresh),
- * a signed-in user never gets another viewer's page, and ETags give 304 until something changes.
+ * a signed-in user never gets another viewer's page, and ETags give 304 until something changes. The browse
+ * pages' bodies shared between the viewers of one audience (src/lib/shared-render.ts) follow the same key.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { systemActor } from '@/modules/audit/audit.repository';
@@ -99,5 +100,50 @@ describe.skipIf(skipBrowser)('The page cache', () => {
 		const signedInAnswer = await get(path, { cookie: member.cookie.header });
 		expect(signedInAnswer.headers.get('cache-control')).toBe('private, no-store');
 		expect(await (await get(path, { cookie: editor.cookie.header })).text()).toContain(editLink);
+	});
+
+	it('shares browse pages between members, never with anonymous visitors, and shows a member an edit on the very next request', async () => {
+		const person = await someoneOnGribskov();
+		const { topic_slug: topic } = await db.selectFrom('person_topic').select('topic_slug').where('person_id', '=', person.id).orderBy('topic_slug').executeTakeFirstOrThrow();
+		const a = await createUserWithSession(db, { role: 'member' });
+		const b = await createUserWithSession(db, { role: 'member' });
+		const text = async (path: string, who?: { cookie: { header: string } }) => (await get(path, who ? { cookie: who.cookie.header } : {})).text();
+		const pages = ['/kommuner/gribskov', `/emner/${topic}`, '/kommuner/gribskov/kontaktark', `/organisationer/${person.org}`];
+		const number = () => `+45${String(20_000_000 + Math.floor(Math.random() * 9_000_000))}`;
+		const phone = number();
+		await patchPerson(db, systemActor('test'), person.id, { phone, phone_visibility: 'members', key_person: 1 });
+		try {
+			for (const path of pages) {
+				// Member a renders the members' body; member b gets the same body; an anonymous visitor never does.
+				expect(await text(path, a), path).toContain(formatPhone(phone));
+				expect(await text(path, b), path).toContain(formatPhone(phone));
+				const anonymous = await text(path);
+				expect(anonymous, path).not.toContain(formatPhone(phone));
+				expect(anonymous, path).not.toContain('Min konto');
+				// b again: answered from b's stored page (the front door), still b's header and not kept by shared caches.
+				const again = await get(path, { cookie: b.cookie.header });
+				expect(again.headers.get('cache-control'), path).toBe('private, no-store');
+				expect(await again.text(), path).toContain('Min konto');
+			}
+			// The organisation's editor shares the members' body but gets their own edit link; members never do.
+			const orgId = (await db.selectFrom('organisation').select('id').where('slug', '=', person.org).executeTakeFirstOrThrow()).id;
+			const editor = await createUserWithSession(db, { role: 'org_editor', organisationIds: [orgId], secondFactor: true });
+			const orgPath = `/organisationer/${person.org}`;
+			expect(await text(orgPath, editor)).toContain(`${orgPath}/rediger`);
+			expect(await text(orgPath, editor)).toContain(formatPhone(phone));
+			expect(await text(orgPath, a)).not.toContain(`${orgPath}/rediger`);
+			const next = number();
+			await patchPerson(db, systemActor('test'), person.id, { phone: next });
+			for (const path of pages)
+				for (const who of [a, b]) {
+					const page = await text(path, who);
+					expect(page, path).toContain(formatPhone(next));
+					expect(page, path).not.toContain(formatPhone(phone));
+				}
+			await patchPerson(db, systemActor('test'), person.id, { status: 'left' });
+			for (const path of pages) expect(await text(path, b), path).not.toContain(`href="/personer/${person.ref}"`);
+		} finally {
+			await patchPerson(db, systemActor('test'), person.id, { status: 'active', left_at: null, phone_visibility: 'public' });
+		}
 	});
 });

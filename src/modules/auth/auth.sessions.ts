@@ -58,9 +58,11 @@ export async function createSession(
 
 /**
  * The session and user behind a cookie value, or null (unknown, wrong secret, expired, or the user is not
- * active). Expired sessions are deleted on sight.
+ * active). Expired sessions are deleted on sight. `readOnly` (the page cache's front door, src/server/entry.ts)
+ * writes nothing: a session that is expired or due for its sliding-expiry touch gives null there, and the
+ * request goes through the middleware, which deletes or touches it and sets the cookie as always.
  */
-export async function validateSessionToken(db: Db, token: string, now: Date = new Date()): Promise<ValidSession | null> {
+export async function validateSessionToken(db: Db, token: string, now: Date = new Date(), opts: { readOnly?: boolean } = {}): Promise<ValidSession | null> {
 	const dot = token.indexOf('.');
 	if (dot < 1) return null;
 	const id = token.slice(0, dot);
@@ -92,6 +94,7 @@ export async function validateSessionToken(db: Db, token: string, now: Date = ne
 	const policy = sessionPolicy(row.role);
 	const expiresAt = sessionExpiresAt(policy, new Date(row.created_at), new Date(row.last_seen_at));
 	if (row.status !== 'active' || expiresAt.getTime() <= now.getTime()) {
+		if (opts.readOnly) return null;
 		await db.deleteFrom('session').where('id', '=', id).execute();
 		return null;
 	}
@@ -99,6 +102,7 @@ export async function validateSessionToken(db: Db, token: string, now: Date = ne
 	let lastSeenAt = row.last_seen_at;
 	let refreshed = false;
 	if (now.getTime() - new Date(row.last_seen_at).getTime() >= SESSION_TOUCH_INTERVAL_MS) {
+		if (opts.readOnly) return null;
 		lastSeenAt = now.toISOString();
 		refreshed = true;
 		await db.updateTable('session').set({ last_seen_at: lastSeenAt }).where('id', '=', id).execute();
