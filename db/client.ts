@@ -259,12 +259,6 @@ export async function inWriteOrder<T>(db: Kysely<Database>, fn: (db: Kysely<Data
 	return db.transaction().execute((trx) => fn(trx));
 }
 
-/** Whether this process has a Kysely transaction open (it holds the write lock until it ends). */
-export function ownTransactionOpen(db: Db): boolean {
-	const h = handles.get(db);
-	return !!h && h.transactions !== h.autocommit && h.transactions.inTransaction;
-}
-
 function isBusy(error: unknown): boolean {
 	const code = (error as { code?: unknown } | null)?.code;
 	return typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code === 'SQLITE_LOCKED');
@@ -289,17 +283,6 @@ export async function retryWhileBusy<T>(run: () => T, maxWaitMs: number): Promis
 			await sleep(Math.min(delay, maxWaitMs - waited));
 		}
 	}
-}
-
-/**
- * Runs `fn` synchronously inside `BEGIN IMMEDIATE` on the autocommit connection: for seat-limited writes that
- * must read and write under the write lock without any await in between. Waiting for the lock is asynchronous.
- */
-export function immediateTransaction<T>(db: Db, fn: (raw: SQLite.Database) => T): Promise<T> {
-	const h = handles.get(db);
-	if (!h) throw new Error('Not a database created by createDb()');
-	const tx = h.autocommit.transaction(() => fn(h.autocommit));
-	return retryWhileBusy(() => tx.immediate(), h.maxWaitMs);
 }
 
 class AsyncWaitSqliteDialect implements Dialect {

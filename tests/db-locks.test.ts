@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createDb, DatabaseBusyError, immediateTransaction, openSqlite, type Db } from '@db/client';
+import { createDb, DatabaseBusyError, openSqlite, serialisedWrite, type Db } from '@db/client';
 import { createTestDb } from './helpers/test-db';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -90,8 +90,8 @@ describe('A seat-limited write beside an open transaction', () => {
 		const edit = t.db.transaction().execute(async (trx) => {
 			await trx.insertInto('rate_limit').values({ key: 'edit', window_start: '2026-01-01', count: 1 }).execute();
 			// While the edit awaits between statements, a registration takes its seat.
-			seat = immediateTransaction(t.db, (raw) => {
-				raw.prepare("INSERT INTO rate_limit (key, window_start, count) VALUES ('seat', '2026-01-01', 1)").run();
+			seat = serialisedWrite(t.db, 'seat', async (w) => {
+				await w.insertInto('rate_limit').values({ key: 'seat', window_start: '2026-01-01', count: 1 }).execute();
 			});
 			await sleep(50);
 			throw new Error('the edit fails and rolls back');
