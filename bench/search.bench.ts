@@ -234,12 +234,16 @@ async function http(engine: string, target: string, label: string, port: number)
 		const health = await run('/api/health');
 		const q = encodeURIComponent('hilerød selvskade 15 år udskrivelse');
 		const searchRes = await run(`/api/search?q=${q}`);
+		// A page next to them: the municipality page lists everyone the municipality has (10,000 people at 100k).
+		await fetch(`${base}/kommuner/gribskov`);
+		const pageRes = await run('/kommuner/gribskov');
 		const line = (name: string, r: Cannon) =>
 			console.log(`  ${name.padEnd(34)} ${String(Math.round(r.requests.average)).padStart(5)} req/s   latency p50 ${r.latency.p50} ms, p90 ${r.latency.p90} ms, p97.5 ${r.latency.p97_5} ms, p99 ${r.latency.p99} ms   (${r.non2xx} non-2xx, ${r.errors} errors)`);
 		console.log(`HTTP on ${engine}, ${label} (autocannon, 10 connections, 8 s each, same run):`);
 		line('GET /api/health', health);
 		line('GET /api/search?q=<need, 4 parts>', searchRes);
-		console.log(`  /api/search ÷ /api/health: ${(searchRes.requests.average / Math.max(1, health.requests.average)).toFixed(2)}`);
+		line('GET /kommuner/gribskov (page)', pageRes);
+		console.log(`  /api/search ÷ /api/health: ${(searchRes.requests.average / Math.max(1, health.requests.average)).toFixed(2)}; page ÷ /api/health: ${(pageRes.requests.average / Math.max(1, health.requests.average)).toFixed(2)}`);
 	} finally {
 		server.kill();
 		await new Promise((r) => server.once('exit', r));

@@ -49,14 +49,7 @@ async function enterAndWait(page: Page, url: (u: URL) => boolean): Promise<void>
 	await Promise.all([page.waitForURL(url), page.keyboard.press('Enter')]);
 }
 
-/**
- * Opt-in (E2E_QUALITY=1) until seen green once: on the shared machine under load 20–30 three journeys hit the 60 s
- * test timeout (every Tab stop is checked); the fourth passed its focus checks and its action. See the issue 15 report.
- */
-const on = process.env.E2E_QUALITY === '1';
-if (!on && !skipBrowser) console.warn('keyboard.spec.ts skipped: set E2E_QUALITY=1 (not yet seen green, see the issue 15 report)');
-
-describe.skipIf(skipBrowser || !on)('Keyboard only, with visible focus', () => {
+describe.skipIf(skipBrowser)('Keyboard only, with visible focus', () => {
 	let browser: Browser;
 	let db: Db;
 	let ownRef: string;

@@ -17,6 +17,12 @@ export async function manageableEventIds(db: Db, perms: Permissions): Promise<nu
 	return eventIdsForOrganisations(db, perms.editableOrganisationIds);
 }
 
+/** Whether the organiser pages (/temadage/admin) have anything for the user: links to them are shown only then. */
+export async function mayOrganise(db: Db, perms: Permissions): Promise<boolean> {
+	if (canCreateEvents(perms)) return true;
+	return (await manageableEventIds(db, perms)).length > 0;
+}
+
 export async function canManageEvent(db: Db, perms: Permissions, eventId: number): Promise<boolean> {
 	const ids = await manageableEventIds(db, perms);
 	return ids === 'all' || ids.includes(eventId);
