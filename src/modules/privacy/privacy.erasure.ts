@@ -13,6 +13,7 @@
  */
 import { sql, SqliteAdapter, type Kysely, type Transaction } from 'kysely';
 import type { Db } from '@db/client';
+import type { Database, PersonRow, UserRow } from '@db/schema';
 import { nowIso } from '@/lib/dates';
 import { formatPhone } from '@/lib/phone';
 import { insertAuditEntry, type Actor } from '@/modules/audit/audit.repository';
@@ -36,9 +37,7 @@ export interface ErasurePreview {
 	auditEntries: number;
 }
 
-type K = Kysely<any>;
-
-async function resolve(k: K | Transaction<any>, target: ErasureTarget) {
+async function resolve(k: Kysely<Database> | Transaction<Database>, target: ErasureTarget) {
 	let user = target.userId ? await k.selectFrom('user').selectAll().where('id', '=', target.userId).executeTakeFirst() : undefined;
 	const personId = target.personId ?? user?.person_id ?? null;
 	const person = personId ? await k.selectFrom('person').selectAll().where('id', '=', personId).executeTakeFirst() : undefined;
@@ -48,7 +47,7 @@ async function resolve(k: K | Transaction<any>, target: ErasureTarget) {
 }
 
 /** The values to hunt for: the name as written and in lower case, every e-mail address, phones as stored and as shown. */
-function tokensOf(user: any, person: any, sharedPhones: Set<string>): string[] {
+function tokensOf(user: UserRow | undefined, person: PersonRow | undefined, sharedPhones: Set<string>): string[] {
 	const values = new Set<string>();
 	const add = (v: string | null | undefined) => {
 		const t = (v ?? '').trim();
@@ -77,7 +76,7 @@ function tokensOf(user: any, person: any, sharedPhones: Set<string>): string[] {
 
 /** What an erasure would touch (the confirmation page shows it). */
 export async function previewErasure(db: Db, target: ErasureTarget): Promise<ErasurePreview | undefined> {
-	const k = db as unknown as K;
+	const k = db;
 	const { user, person } = await resolve(k, target);
 	if (!user && !person) return undefined;
 	const emails = [user?.email, person?.email].filter(Boolean) as string[];
@@ -116,7 +115,7 @@ export async function erasePerson(db: Db, actor: Actor, target: ErasureTarget): 
 	const columns = await textColumns(db);
 	const sqlite = isSqlite(db);
 	const done = await db.transaction().execute(async (trx) => {
-		const k = trx as unknown as Transaction<any>;
+		const k = trx;
 		if (sqlite) await sql`PRAGMA secure_delete = ON`.execute(trx);
 		const { user, person } = await resolve(k, target);
 		if (!user && !person) return false;
@@ -127,7 +126,7 @@ export async function erasePerson(db: Db, actor: Actor, target: ErasureTarget): 
 		const sharedUnit = phones.length ? await k.selectFrom('unit_contact').select('phone').where('phone', 'in', phones).execute() : [];
 		const sharedPhones = new Set([...shared.flatMap((r) => [r.phone, r.mobile]), ...sharedUnit.map((r) => r.phone)].filter(Boolean) as string[]);
 		const tokens = tokensOf(user, person, sharedPhones);
-		const emails = [...new Set([user?.email, person?.email].filter(Boolean).map((e: string) => e.toLowerCase()))];
+		const emails = [...new Set([user?.email, person?.email].filter((e): e is string => Boolean(e)).map((e) => e.toLowerCase()))];
 		const userId: number = user?.id ?? -1;
 		const personId: number = person?.id ?? -1;
 
@@ -171,7 +170,8 @@ export async function erasePerson(db: Db, actor: Actor, target: ErasureTarget): 
 			if (tokens.length === 0) break;
 			let replaced = sql<string>`${sql.ref(column)}`;
 			for (const token of tokens) replaced = sql<string>`replace(${replaced}, ${token}, ${SCRUBBED})`;
-			await k
+			// Table and column names come from introspection at run time, so this one query is untyped.
+			await (trx as unknown as Transaction<Record<string, Record<string, string | null>>>)
 				.updateTable(table)
 				.set({ [column]: replaced })
 				.where((eb) => eb.or(tokens.map((t) => eb(sql.ref(column), 'like', `%${t}%`))))
@@ -193,7 +193,7 @@ export async function erasePerson(db: Db, actor: Actor, target: ErasureTarget): 
 
 /** A person asks to be removed (from /konto): one open request per user; admins see them at /admin/sletning. */
 export async function requestErasure(db: Db, userId: number, message: string): Promise<void> {
-	const k = db as unknown as K;
+	const k = db;
 	const open = await k.selectFrom('erasure_request').select('id').where('user_id', '=', userId).where('status', '=', 'open').executeTakeFirst();
 	if (open) {
 		await k.updateTable('erasure_request').set({ message: message.slice(0, 1000) }).where('id', '=', open.id).execute();
@@ -214,7 +214,7 @@ export interface ErasureRequestRow {
 }
 
 export async function listErasureRequests(db: Db): Promise<ErasureRequestRow[]> {
-	const k = db as unknown as K;
+	const k = db;
 	const rows = await k
 		.selectFrom('erasure_request as r')
 		.leftJoin('user as u', 'u.id', 'r.user_id')
@@ -228,11 +228,11 @@ export async function listErasureRequests(db: Db): Promise<ErasureRequestRow[]> 
 
 /** An admin declines a request (e.g. the person must stay as a key person until a successor is named). */
 export async function closeErasureRequest(db: Db, actor: Actor, id: number): Promise<void> {
-	const k = db as unknown as K;
+	const k = db;
 	await k.updateTable('erasure_request').set({ status: 'declined', resolved_at: nowIso(), resolved_by: actor.label }).where('id', '=', id).where('status', '=', 'open').execute();
 }
 
 export async function hasOpenErasureRequest(db: Db, userId: number): Promise<boolean> {
-	const k = db as unknown as K;
+	const k = db;
 	return !!(await k.selectFrom('erasure_request').select('id').where('user_id', '=', userId).where('status', '=', 'open').executeTakeFirst());
 }
