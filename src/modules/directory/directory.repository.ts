@@ -1,5 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
-import type { Database } from '@db/schema';
+import type { Database, OrganisationRow } from '@db/schema';
 import { jsonArray } from '@/lib/text';
 import type { Municipality, Organisation, Person, PersonLink, ReferenceItem, Unit, UnitContact } from './directory.types';
 
@@ -50,39 +50,39 @@ export async function referenceLabels(db: Executor) {
 
 // ---------- organisations and units ----------
 
-function toOrganisation(r: Database['organisation'] & Record<string, any>): Organisation {
+function toOrganisation(r: OrganisationRow): Organisation {
 	return {
-		id: r.id as unknown as number,
+		id: r.id,
 		slug: r.slug,
 		name: r.name,
 		type: r.type,
 		municipalityCode: r.municipality_code,
-		description: r.description as unknown as string,
+		description: r.description,
 		website: r.website,
 		phone: r.phone,
 		email: r.email,
-		emailDomains: jsonArray(r.email_domains as unknown as string),
+		emailDomains: jsonArray(r.email_domains),
 	};
 }
 
 export async function listOrganisations(db: Executor): Promise<Organisation[]> {
 	const rows = await db.selectFrom('organisation').selectAll().orderBy('type').orderBy('name').execute();
-	return rows.map((r) => toOrganisation(r as any));
+	return rows.map((r) => toOrganisation(r));
 }
 
 export async function findOrganisationBySlug(db: Executor, slug: string): Promise<Organisation | undefined> {
 	const r = await db.selectFrom('organisation').selectAll().where('slug', '=', slug).executeTakeFirst();
-	return r && toOrganisation(r as any);
+	return r && toOrganisation(r);
 }
 
 export async function findOrganisationByName(db: Executor, name: string): Promise<Organisation | undefined> {
 	const r = await db.selectFrom('organisation').selectAll().where('name', '=', name).executeTakeFirst();
-	return r && toOrganisation(r as any);
+	return r && toOrganisation(r);
 }
 
 export async function findOrganisationById(db: Executor, id: number): Promise<Organisation | undefined> {
 	const r = await db.selectFrom('organisation').selectAll().where('id', '=', id).executeTakeFirst();
-	return r && toOrganisation(r as any);
+	return r && toOrganisation(r);
 }
 
 const unitColumns = [
