@@ -101,7 +101,11 @@ const unitColumns = [
 	'organisation.municipality_code as organisation_municipality_code',
 ] as const;
 
-async function withMunicipalities(db: Executor, rows: any[]): Promise<Unit[]> {
+/** A unit row joined with its organisation (the columns of `unitColumns`). */
+type UnitJoinRow = Awaited<ReturnType<ReturnType<typeof unitQuery>['executeTakeFirstOrThrow']>>;
+const unitQuery = (db: Executor) => db.selectFrom('unit').innerJoin('organisation', 'organisation.id', 'unit.organisation_id').select(unitColumns);
+
+async function withMunicipalities(db: Executor, rows: UnitJoinRow[]): Promise<Unit[]> {
 	if (rows.length === 0) return [];
 	const served = await db
 		.selectFrom('unit_municipality')
@@ -130,16 +134,13 @@ async function withMunicipalities(db: Executor, rows: any[]): Promise<Unit[]> {
 }
 
 export async function listUnits(db: Executor, filter: { organisationId?: number } = {}): Promise<Unit[]> {
-	let q = db.selectFrom('unit').innerJoin('organisation', 'organisation.id', 'unit.organisation_id').select(unitColumns).orderBy('organisation.name').orderBy('unit.name');
+	let q = unitQuery(db).orderBy('organisation.name').orderBy('unit.name');
 	if (filter.organisationId !== undefined) q = q.where('unit.organisation_id', '=', filter.organisationId);
 	return withMunicipalities(db, await q.execute());
 }
 
 export async function findUnit(db: Executor, organisationSlug: string, unitSlug: string): Promise<Unit | undefined> {
-	const row = await db
-		.selectFrom('unit')
-		.innerJoin('organisation', 'organisation.id', 'unit.organisation_id')
-		.select(unitColumns)
+	const row = await unitQuery(db)
 		.where('organisation.slug', '=', organisationSlug)
 		.where('unit.slug', '=', unitSlug)
 		.executeTakeFirst();
@@ -147,7 +148,7 @@ export async function findUnit(db: Executor, organisationSlug: string, unitSlug:
 }
 
 export async function findUnitById(db: Executor, id: number): Promise<Unit | undefined> {
-	const row = await db.selectFrom('unit').innerJoin('organisation', 'organisation.id', 'unit.organisation_id').select(unitColumns).where('unit.id', '=', id).executeTakeFirst();
+	const row = await unitQuery(db).where('unit.id', '=', id).executeTakeFirst();
 	return row ? (await withMunicipalities(db, [row]))[0] : undefined;
 }
 
@@ -205,8 +206,11 @@ function peopleQuery(db: Executor) {
 		.select(personColumns);
 }
 
+/** A person row joined with unit, organisation and municipality (the columns of `personColumns`). */
+export type PersonJoinRow = Awaited<ReturnType<ReturnType<typeof peopleQuery>['executeTakeFirstOrThrow']>>;
+
 /** Loads the tag slugs of many people in three queries (not 3×N). */
-async function attachTags(db: Executor, rows: any[]): Promise<Person[]> {
+async function attachTags(db: Executor, rows: PersonJoinRow[]): Promise<Person[]> {
 	if (rows.length === 0) return [];
 	const ids = rows.map((r) => r.id);
 	const byPerson = <T extends { person_id: number }>(list: T[], key: keyof T) => {
@@ -233,7 +237,8 @@ async function attachTags(db: Executor, rows: any[]): Promise<Person[]> {
 	return rows.map((row) => toPerson(row, t.get(row.id) ?? [], r.get(row.id) ?? [], a.get(row.id) ?? []));
 }
 
-function toPerson(r: any, topics: string[], roles: string[], ageGroups: string[]): Person {
+/** The one mapping of a person row to the domain Person (every Person the directory hands out comes through here). */
+export function toPerson(r: PersonJoinRow, topics: string[], roles: string[], ageGroups: string[]): Person {
 	return {
 		id: r.id,
 		ref: r.ref,
