@@ -53,6 +53,7 @@ export async function tableChecksum(db: Kysely<any>, table: string, columns: str
 async function assertEmpty(db: Db, tables: Array<{ name: string }>): Promise<void> {
 	for (const { name } of tables) {
 		if (SEEDED_BY_MIGRATIONS.has(name)) continue;
+		// Untyped on purpose: the table names are introspected (every table, also ones no schema.ts entry names).
 		const row = await (db as Kysely<any>).selectFrom(name).select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow();
 		if (Number(row.n) > 0) throw new Error(`Måldatabasen er ikke tom (${name} har ${row.n} rækker). db:copy kopierer kun til en tom database.`);
 	}
@@ -69,6 +70,7 @@ export async function copyDatabase(from: Db, to: Db, { batch = 400 } = {}): Prom
 	await assertEmpty(to, tables);
 
 	await to.transaction().execute(async (trx) => {
+		// Untyped on purpose: tables and columns are introspected at run time, not known to schema.ts.
 		const t = trx as unknown as Kysely<any>;
 		if (engineOf(trx) === 'postgres') await sql`SET CONSTRAINTS ALL DEFERRED`.execute(trx);
 		else await sql`PRAGMA defer_foreign_keys = ON`.execute(trx);

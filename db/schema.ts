@@ -527,6 +527,143 @@ export interface SupervisionSelfCourseTable {
 	created_at: string;
 }
 
+// ---------- search (migrations 0002, 0010) ----------
+
+export type SearchTermKind = 'topic' | 'role' | 'age_group' | 'municipality' | 'organisation' | 'unit' | 'alias';
+
+/** A synonym or alias the query parser knows (the thesaurus admins edit). */
+export interface SearchTermTable {
+	id: Generated<number>;
+	term: string;
+	kind: SearchTermKind;
+	/** A slug, municipality code or `<organisation slug>/<unit slug>`, depending on kind. */
+	target: string;
+	note: Generated<string>;
+	created_at: string;
+}
+
+/** Searches that found nothing or nothing certain: the query text only, never who asked. */
+export interface SearchLogTable {
+	id: Generated<number>;
+	query: string;
+	outcome: 'zero' | 'low';
+	result_count: Generated<number>;
+	count: Generated<number>;
+	first_at: string;
+	last_at: string;
+}
+
+// ---------- freshness loop and jobs (migration 0006) ----------
+
+/** Secrets generated once and kept in the database (the confirmation-link HMAC key), so no .env is needed. */
+export interface AppSecretTable {
+	name: string;
+	value: string;
+	created_at: string;
+}
+
+/** One freshness cycle of one person: `due_on` is the date the entry fell due (verified_at + interval). */
+export interface FreshnessRequestTable {
+	id: Generated<number>;
+	person_id: number;
+	due_on: string;
+	email: string | null;
+	requested_at: string;
+	reminded_at: string | null;
+	escalated_at: string | null;
+	expires_at: string;
+	confirmed_at: string | null;
+	closed_at: string | null;
+}
+
+/** The lease and last outcome of one scheduled job. */
+export interface JobRunTable {
+	name: string;
+	locked_until: string | null;
+	last_started_at: string | null;
+	last_finished_at: string | null;
+	/** 0/1, null before the first run. */
+	last_ok: number | null;
+	last_summary: string | null;
+}
+
+// ---------- handovers dated ahead (migration 0007) ----------
+
+export interface ScheduledHandoverTable {
+	id: Generated<number>;
+	person_id: number;
+	/** `YYYY-MM-DD`, Copenhagen: the handover happens at the start of this day. */
+	effective_on: string;
+	/** The parsed form (HandoverInput) as JSON. */
+	input: string;
+	requested_by: string;
+	requested_by_user_id: number | null;
+	created_at: string;
+	executed_at: string | null;
+	cancelled_at: string | null;
+	/** What happened: done, or why it could not be carried out. */
+	outcome: string | null;
+}
+
+// ---------- operations (migration 0014) ----------
+
+/** Usage counts per Copenhagen week × situation × municipality; never the query text or who asked. */
+export interface SearchStatTable {
+	/** Monday of the Copenhagen week, `YYYY-MM-DD`. */
+	week: string;
+	/** A situation role slug (udskrivning, akut …) or '' when the query named none. */
+	situation: Generated<string>;
+	/** Municipality code or '' when the query named none. */
+	municipality_code: Generated<string>;
+	searches: Generated<number>;
+	zero_results: Generated<number>;
+}
+
+/** An integration's key: only its SHA-256 is stored. */
+export interface ApiKeyTable {
+	id: Generated<number>;
+	name: string;
+	/** The first characters of the key, so an admin can tell keys apart (not enough to use it). */
+	prefix: string;
+	key_hash: string;
+	/** 1 = the key sees members-only fields (mobile, members-only phone and e-mail). */
+	members_fields: Generated<number>;
+	per_minute: Generated<number>;
+	created_at: string;
+	created_by: string;
+	last_used_at: string | null;
+	revoked_at: string | null;
+	revoked_by: string | null;
+}
+
+/** Every time people's data leaves Vejviser in bulk or through an integration. */
+export interface ExportLogTable {
+	id: Generated<number>;
+	at: string;
+	/** An e-mail, `system:cli` (the server's operator), or `api:<key name>`. */
+	actor: string;
+	actor_user_id: number | null;
+	api_key_id: number | null;
+	/** What left: `csv`, `hsds`, `person`, `search`, `freshness-csv`, `participants-csv` … */
+	kind: string;
+	/** How: `web`, `cli`, `api`. */
+	channel: string;
+	rows: number;
+	detail: Generated<string>;
+}
+
+/** A person asking to be removed (GDPR art. 17); the admins act on it. */
+export interface ErasureRequestTable {
+	id: Generated<number>;
+	/** null once the user is erased (ON DELETE SET NULL). */
+	user_id: number | null;
+	message: Generated<string>;
+	status: Generated<'open' | 'done' | 'declined'>;
+	created_at: string;
+	resolved_at: string | null;
+	resolved_by: string | null;
+}
+
 export interface Database {
 	municipality: MunicipalityTable;
 	topic: TopicTable;
@@ -568,6 +705,16 @@ export interface Database {
 	supervision_attendance: SupervisionAttendanceTable;
 	supervision_statement: SupervisionStatementTable;
 	supervision_self_course: SupervisionSelfCourseTable;
+	search_term: SearchTermTable;
+	search_log: SearchLogTable;
+	app_secret: AppSecretTable;
+	freshness_request: FreshnessRequestTable;
+	job_run: JobRunTable;
+	scheduled_handover: ScheduledHandoverTable;
+	search_stat: SearchStatTable;
+	api_key: ApiKeyTable;
+	export_log: ExportLogTable;
+	erasure_request: ErasureRequestTable;
 }
 
 export type PersonRow = Selectable<PersonTable>;
@@ -578,3 +725,4 @@ export type UnitRow = Selectable<UnitTable>;
 export type UserRow = Selectable<UserTable>;
 export type AuditLogRow = Selectable<AuditLogTable>;
 export type MailRow = Selectable<MailOutboxTable>;
+export type JobRunRow = Selectable<JobRunTable>;

@@ -5,7 +5,7 @@ import { buildNetwork } from './helpers/editing-network';
 import { createTestUser } from './helpers/auth';
 import { permissionsFor } from '@/modules/auth/auth.permissions';
 import { figureCsv, loadFigure, loadFigures, parsePeriod } from '@/modules/stats/stats.figures';
-import { recordSearchStat, sdb, weekOf } from '@/modules/stats/stats.repository';
+import { recordSearchStat, weekOf } from '@/modules/stats/stats.repository';
 import { canSeeFigures } from '@/modules/stats/stats.access';
 import { search } from '@/modules/search/search.service';
 
@@ -26,7 +26,7 @@ describe('usage figures', () => {
 		await search(t.db, 'xyzzy-ukendt-ord');
 		await search(t.db, 'halsn', { typing: true }); // as-you-type is not a search
 		await new Promise((r) => setTimeout(r, 50));
-		const rows = await sdb(t.db).selectFrom('search_stat').selectAll().orderBy('situation').execute();
+		const rows = await t.db.selectFrom('search_stat').selectAll().orderBy('situation').execute();
 		expect(rows).toEqual([
 			{ week: weekOf(new Date()), situation: '', municipality_code: '', searches: 1, zero_results: 1 },
 			{ week: weekOf(new Date()), situation: 'udskrivning', municipality_code: '260', searches: 1, zero_results: expect.any(Number) },

@@ -4,33 +4,12 @@
  * per-minute budget and, when an admin allowed it, shows members-only contact fields (what a signed-in member
  * sees). Every read with a key is written to the export log.
  */
-import type { Generated, Kysely } from 'kysely';
 import { z } from 'astro/zod';
 import type { Db } from '@db/client';
-import type { Database } from '@db/schema';
 import { nowIso } from '@/lib/dates';
 import { insertAuditEntry, type Actor } from '@/modules/audit/audit.repository';
 import { randomSecret, sha256Hex } from '@/modules/auth/auth.crypto';
 import { hitRateLimit } from '@/modules/auth/auth.ratelimit';
-
-export interface ApiKeyTable {
-	id: Generated<number>;
-	name: string;
-	/** The first characters of the key, so an admin can tell keys apart (not enough to use it). */
-	prefix: string;
-	key_hash: string;
-	/** 1 = the key sees members-only fields (mobile, members-only phone and e-mail). */
-	members_fields: Generated<number>;
-	per_minute: Generated<number>;
-	created_at: string;
-	created_by: string;
-	last_used_at: string | null;
-	revoked_at: string | null;
-	revoked_by: string | null;
-}
-
-type KeyDb = Kysely<Database & { api_key: ApiKeyTable }>;
-const kdb = (db: Db | Kysely<any>): KeyDb => (db as Db).withTables<{ api_key: ApiKeyTable }>();
 
 /** Keys start with this, so a leaked one is recognisable (secret scanners, logs). */
 export const KEY_PREFIX = 'vv_';
@@ -71,7 +50,7 @@ export interface ApiClient {
 export async function issueApiKey(db: Db, actor: Actor, input: ApiKeyInput): Promise<{ id: number; key: string }> {
 	const key = `${KEY_PREFIX}${randomSecret()}`;
 	return db.transaction().execute(async (trx) => {
-		const row = await kdb(trx)
+		const row = await trx
 			.insertInto('api_key')
 			.values({ name: input.name, prefix: key.slice(0, 10), key_hash: sha256Hex(key), members_fields: input.members_fields ? 1 : 0, per_minute: input.per_minute, created_at: nowIso(), created_by: actor.label })
 			.returning('id')
@@ -84,23 +63,23 @@ export async function issueApiKey(db: Db, actor: Actor, input: ApiKeyInput): Pro
 /** Revokes a key at once (the next request with it gets 401). False when there was no such live key. */
 export async function revokeApiKey(db: Db, actor: Actor, id: number): Promise<boolean> {
 	return db.transaction().execute(async (trx) => {
-		const key = await kdb(trx).selectFrom('api_key').select(['id', 'name']).where('id', '=', id).where('revoked_at', 'is', null).executeTakeFirst();
+		const key = await trx.selectFrom('api_key').select(['id', 'name']).where('id', '=', id).where('revoked_at', 'is', null).executeTakeFirst();
 		if (!key) return false;
-		await kdb(trx).updateTable('api_key').set({ revoked_at: nowIso(), revoked_by: actor.label }).where('id', '=', id).execute();
+		await trx.updateTable('api_key').set({ revoked_at: nowIso(), revoked_by: actor.label }).where('id', '=', id).execute();
 		await insertAuditEntry(trx, { actor, entityType: 'api_key', entityId: id, entityLabel: key.name, action: 'revoke', changes: { revoked: [false, true] } });
 		return true;
 	});
 }
 
 export async function listApiKeys(db: Db): Promise<ApiKeyRow[]> {
-	const rows = await kdb(db).selectFrom('api_key').selectAll().orderBy('revoked_at', 'asc').orderBy('id', 'desc').execute();
+	const rows = await db.selectFrom('api_key').selectAll().orderBy('revoked_at', 'asc').orderBy('id', 'desc').execute();
 	return rows.map((r) => ({ id: r.id, name: r.name, prefix: r.prefix, membersFields: r.members_fields === 1, perMinute: r.per_minute, createdAt: r.created_at, createdBy: r.created_by, lastUsedAt: r.last_used_at, revokedAt: r.revoked_at }));
 }
 
 /** The live key a bearer token names, or null (unknown, malformed or revoked). */
 export async function authenticateApiKey(db: Db, key: string): Promise<ApiClient | null> {
 	if (!key.startsWith(KEY_PREFIX) || key.length > 200) return null;
-	const row = await kdb(db).selectFrom('api_key').select(['id', 'name', 'members_fields', 'per_minute']).where('key_hash', '=', sha256Hex(key)).where('revoked_at', 'is', null).executeTakeFirst();
+	const row = await db.selectFrom('api_key').select(['id', 'name', 'members_fields', 'per_minute']).where('key_hash', '=', sha256Hex(key)).where('revoked_at', 'is', null).executeTakeFirst();
 	return row ? { id: row.id, name: row.name, membersFields: row.members_fields === 1, perMinute: row.per_minute } : null;
 }
 
@@ -128,6 +107,6 @@ export async function apiKeyGate(db: Db, header: string | null, now: Date = new 
 		const retry = Math.max(1, Math.ceil((limit.resetAt.getTime() - now.getTime()) / 1000));
 		return json(429, { error: 'rate_limited', message: `For mange forespørgsler med denne nøgle. Prøv igen om ${retry} sekunder.` }, { 'Retry-After': String(retry) });
 	}
-	void kdb(db).updateTable('api_key').set({ last_used_at: now.toISOString() }).where('id', '=', client.id).execute().catch(() => {});
+	void db.updateTable('api_key').set({ last_used_at: now.toISOString() }).where('id', '=', client.id).execute().catch(() => {});
 	return { client };
 }

@@ -4,7 +4,7 @@
  * who named the leaver as deputy get the successor instead, and the successor gets the welcome mail — all in one
  * transaction, so search and the person page show the successor from the same moment.
  */
-import type { Generated, Kysely, Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Db } from '@db/client';
 import type { Database } from '@db/schema';
 import type { FieldErrors } from '@/lib/forms';
@@ -99,7 +99,7 @@ export async function handOver(db: Db, ctx: EditContext, leaverId: number, input
 			return { ok: false, errors: { _form: `Der er allerede planlagt en overdragelse for ${leaver.name}. Fortryd den først, hvis den skal ændres.` } };
 		const successorName = successor?.name ?? (input.mode === 'new' ? `${input.newFirstName} ${input.newLastName}` : null);
 		await db.transaction().execute(async (trx) => {
-			await hdb(trx)
+			await trx
 				.insertInto('scheduled_handover')
 				.values({ person_id: leaver.id, effective_on: input.effectiveOn!, input: JSON.stringify(input), requested_by: ctx.actor.label, requested_by_user_id: ctx.actor.userId, created_at: now.toISOString() })
 				.execute();
@@ -210,25 +210,6 @@ async function carryOut(
 /** How far ahead a handover may be dated. */
 const MAX_DAYS_AHEAD = 366;
 
-interface ScheduledHandoverTable {
-	id: Generated<number>;
-	person_id: number;
-	/** `YYYY-MM-DD`, Copenhagen: the handover happens at the start of this day. */
-	effective_on: string;
-	/** The parsed form (HandoverInput) as JSON. */
-	input: string;
-	requested_by: string;
-	requested_by_user_id: number | null;
-	created_at: string;
-	executed_at: string | null;
-	cancelled_at: string | null;
-	/** What happened: done, or why it could not be carried out. */
-	outcome: string | null;
-}
-
-type HandoverDb = Kysely<Database & { scheduled_handover: ScheduledHandoverTable }>;
-const hdb = (db: Executor) => db.withTables<{ scheduled_handover: ScheduledHandoverTable }>() as unknown as HandoverDb;
-
 export interface ScheduledHandover {
 	id: number;
 	effectiveOn: string;
@@ -241,7 +222,7 @@ export interface ScheduledHandover {
 
 /** The open handover dated ahead for this person, if any (shown on the person page). */
 export async function findScheduledHandover(db: Executor, personId: number): Promise<ScheduledHandover | undefined> {
-	const row = await hdb(db).selectFrom('scheduled_handover').selectAll().where('person_id', '=', personId).where('executed_at', 'is', null).where('cancelled_at', 'is', null).executeTakeFirst();
+	const row = await db.selectFrom('scheduled_handover').selectAll().where('person_id', '=', personId).where('executed_at', 'is', null).where('cancelled_at', 'is', null).executeTakeFirst();
 	if (!row) return undefined;
 	const input = JSON.parse(row.input) as HandoverInput;
 	let successorName: string | null = null;
@@ -262,7 +243,7 @@ export async function cancelScheduledHandover(db: Db, ctx: EditContext, personId
 	return db.transaction().execute(async (trx) => {
 		const open = await findScheduledHandover(trx, personId);
 		if (!open) return false;
-		await hdb(trx).updateTable('scheduled_handover').set({ cancelled_at: now.toISOString(), outcome: `Fortrudt af ${ctx.actor.label}` }).where('id', '=', open.id).execute();
+		await trx.updateTable('scheduled_handover').set({ cancelled_at: now.toISOString(), outcome: `Fortrudt af ${ctx.actor.label}` }).where('id', '=', open.id).execute();
 		await insertAuditEntry(trx, {
 			actor: ctx.actor,
 			entityType: 'person',
@@ -284,20 +265,20 @@ export async function cancelScheduledHandover(db: Db, ctx: EditContext, personId
  */
 export async function runScheduledHandovers(db: Db, now: Date = new Date(), opts: { baseUrl?: string } = {}): Promise<{ done: number; failed: number }> {
 	const today = localDate(now);
-	const due = await hdb(db).selectFrom('scheduled_handover').select(['id']).where('effective_on', '<=', today).where('executed_at', 'is', null).where('cancelled_at', 'is', null).orderBy('id').execute();
+	const due = await db.selectFrom('scheduled_handover').select(['id']).where('effective_on', '<=', today).where('executed_at', 'is', null).where('cancelled_at', 'is', null).orderBy('id').execute();
 	const labels = due.length ? await referenceLabels(db) : undefined;
 	let done = 0;
 	let failed = 0;
 	for (const { id } of due) {
 		const result = await db.transaction().execute(async (trx) => {
-			const claimed = await hdb(trx).updateTable('scheduled_handover').set({ executed_at: now.toISOString() }).where('id', '=', id).where('executed_at', 'is', null).where('cancelled_at', 'is', null).executeTakeFirst();
+			const claimed = await trx.updateTable('scheduled_handover').set({ executed_at: now.toISOString() }).where('id', '=', id).where('executed_at', 'is', null).where('cancelled_at', 'is', null).executeTakeFirst();
 			if (Number(claimed.numUpdatedRows) !== 1) return 'skipped' as const;
-			const row = await hdb(trx).selectFrom('scheduled_handover').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+			const row = await trx.selectFrom('scheduled_handover').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
 			const input = JSON.parse(row.input) as HandoverInput;
 			const actor: Actor = { label: `system:handover (${row.requested_by})`, userId: null };
 			const leaver = await findPersonById(trx, row.person_id);
 			const fail = async (reason: string) => {
-				await hdb(trx).updateTable('scheduled_handover').set({ executed_at: null, cancelled_at: now.toISOString(), outcome: reason }).where('id', '=', id).execute();
+				await trx.updateTable('scheduled_handover').set({ executed_at: null, cancelled_at: now.toISOString(), outcome: reason }).where('id', '=', id).execute();
 				if (leaver && leaver.status === 'active')
 					await patchPerson(trx, actor, leaver.id, { needs_attention: `Planlagt overdragelse ${formatDate(row.effective_on)} blev ikke gennemført: ${reason}` }, 'update', { touchUpdatedAt: false });
 				return 'failed' as const;
@@ -309,7 +290,7 @@ export async function runScheduledHandovers(db: Db, now: Date = new Date(), opts
 			const problem = Object.values(errors)[0];
 			if (problem) return fail(problem);
 			await carryOut(trx, actor, leaver, input, successor, { labels: labels!, baseUrl: opts.baseUrl ?? 'http://localhost:4321', now });
-			await hdb(trx).updateTable('scheduled_handover').set({ outcome: 'Gennemført' }).where('id', '=', id).execute();
+			await trx.updateTable('scheduled_handover').set({ outcome: 'Gennemført' }).where('id', '=', id).execute();
 			return 'done' as const;
 		});
 		if (result === 'done') done++;

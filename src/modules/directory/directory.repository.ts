@@ -1,5 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
-import type { Database } from '@db/schema';
+import type { Database, OrganisationRow } from '@db/schema';
 import { jsonArray } from '@/lib/text';
 import type { Municipality, Organisation, Person, PersonLink, ReferenceItem, Unit, UnitContact } from './directory.types';
 
@@ -50,39 +50,39 @@ export async function referenceLabels(db: Executor) {
 
 // ---------- organisations and units ----------
 
-function toOrganisation(r: Database['organisation'] & Record<string, any>): Organisation {
+function toOrganisation(r: OrganisationRow): Organisation {
 	return {
-		id: r.id as unknown as number,
+		id: r.id,
 		slug: r.slug,
 		name: r.name,
 		type: r.type,
 		municipalityCode: r.municipality_code,
-		description: r.description as unknown as string,
+		description: r.description,
 		website: r.website,
 		phone: r.phone,
 		email: r.email,
-		emailDomains: jsonArray(r.email_domains as unknown as string),
+		emailDomains: jsonArray(r.email_domains),
 	};
 }
 
 export async function listOrganisations(db: Executor): Promise<Organisation[]> {
 	const rows = await db.selectFrom('organisation').selectAll().orderBy('type').orderBy('name').execute();
-	return rows.map((r) => toOrganisation(r as any));
+	return rows.map((r) => toOrganisation(r));
 }
 
 export async function findOrganisationBySlug(db: Executor, slug: string): Promise<Organisation | undefined> {
 	const r = await db.selectFrom('organisation').selectAll().where('slug', '=', slug).executeTakeFirst();
-	return r && toOrganisation(r as any);
+	return r && toOrganisation(r);
 }
 
 export async function findOrganisationByName(db: Executor, name: string): Promise<Organisation | undefined> {
 	const r = await db.selectFrom('organisation').selectAll().where('name', '=', name).executeTakeFirst();
-	return r && toOrganisation(r as any);
+	return r && toOrganisation(r);
 }
 
 export async function findOrganisationById(db: Executor, id: number): Promise<Organisation | undefined> {
 	const r = await db.selectFrom('organisation').selectAll().where('id', '=', id).executeTakeFirst();
-	return r && toOrganisation(r as any);
+	return r && toOrganisation(r);
 }
 
 const unitColumns = [
@@ -101,7 +101,11 @@ const unitColumns = [
 	'organisation.municipality_code as organisation_municipality_code',
 ] as const;
 
-async function withMunicipalities(db: Executor, rows: any[]): Promise<Unit[]> {
+/** A unit row joined with its organisation (the columns of `unitColumns`). */
+type UnitJoinRow = Awaited<ReturnType<ReturnType<typeof unitQuery>['executeTakeFirstOrThrow']>>;
+const unitQuery = (db: Executor) => db.selectFrom('unit').innerJoin('organisation', 'organisation.id', 'unit.organisation_id').select(unitColumns);
+
+async function withMunicipalities(db: Executor, rows: UnitJoinRow[]): Promise<Unit[]> {
 	if (rows.length === 0) return [];
 	const served = await db
 		.selectFrom('unit_municipality')
@@ -130,16 +134,13 @@ async function withMunicipalities(db: Executor, rows: any[]): Promise<Unit[]> {
 }
 
 export async function listUnits(db: Executor, filter: { organisationId?: number } = {}): Promise<Unit[]> {
-	let q = db.selectFrom('unit').innerJoin('organisation', 'organisation.id', 'unit.organisation_id').select(unitColumns).orderBy('organisation.name').orderBy('unit.name');
+	let q = unitQuery(db).orderBy('organisation.name').orderBy('unit.name');
 	if (filter.organisationId !== undefined) q = q.where('unit.organisation_id', '=', filter.organisationId);
 	return withMunicipalities(db, await q.execute());
 }
 
 export async function findUnit(db: Executor, organisationSlug: string, unitSlug: string): Promise<Unit | undefined> {
-	const row = await db
-		.selectFrom('unit')
-		.innerJoin('organisation', 'organisation.id', 'unit.organisation_id')
-		.select(unitColumns)
+	const row = await unitQuery(db)
 		.where('organisation.slug', '=', organisationSlug)
 		.where('unit.slug', '=', unitSlug)
 		.executeTakeFirst();
@@ -147,7 +148,7 @@ export async function findUnit(db: Executor, organisationSlug: string, unitSlug:
 }
 
 export async function findUnitById(db: Executor, id: number): Promise<Unit | undefined> {
-	const row = await db.selectFrom('unit').innerJoin('organisation', 'organisation.id', 'unit.organisation_id').select(unitColumns).where('unit.id', '=', id).executeTakeFirst();
+	const row = await unitQuery(db).where('unit.id', '=', id).executeTakeFirst();
 	return row ? (await withMunicipalities(db, [row]))[0] : undefined;
 }
 
@@ -205,8 +206,11 @@ function peopleQuery(db: Executor) {
 		.select(personColumns);
 }
 
+/** A person row joined with unit, organisation and municipality (the columns of `personColumns`). */
+export type PersonJoinRow = Awaited<ReturnType<ReturnType<typeof peopleQuery>['executeTakeFirstOrThrow']>>;
+
 /** Loads the tag slugs of many people in three queries (not 3×N). */
-async function attachTags(db: Executor, rows: any[]): Promise<Person[]> {
+async function attachTags(db: Executor, rows: PersonJoinRow[]): Promise<Person[]> {
 	if (rows.length === 0) return [];
 	const ids = rows.map((r) => r.id);
 	const byPerson = <T extends { person_id: number }>(list: T[], key: keyof T) => {
@@ -233,7 +237,8 @@ async function attachTags(db: Executor, rows: any[]): Promise<Person[]> {
 	return rows.map((row) => toPerson(row, t.get(row.id) ?? [], r.get(row.id) ?? [], a.get(row.id) ?? []));
 }
 
-function toPerson(r: any, topics: string[], roles: string[], ageGroups: string[]): Person {
+/** The one mapping of a person row to the domain Person (every Person the directory hands out comes through here). */
+export function toPerson(r: PersonJoinRow, topics: string[], roles: string[], ageGroups: string[]): Person {
 	return {
 		id: r.id,
 		ref: r.ref,

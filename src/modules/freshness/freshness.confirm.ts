@@ -6,7 +6,7 @@ import type { Db } from '@db/client';
 import { patchPerson } from '@/modules/directory/directory.writes';
 import { findPersonById } from '@/modules/directory/directory.repository';
 import type { Person } from '@/modules/directory/directory.types';
-import { fdb, findRequest } from './freshness.repository';
+import { findRequest } from './freshness.repository';
 import { verifyConfirmToken } from './freshness.token';
 
 /** `confirmed`: this link confirmed the entry; `used`: the request was closed (pressed again, or confirmed another way). */
@@ -23,13 +23,13 @@ async function resolve(db: Db, token: string, secret: string, now: Date) {
 		// An expired link still says whose entry it was, so the page can point to the edit form.
 		if (check.reason === 'expired') {
 			const id = Number(token.split('.')[0]);
-			const request = await findRequest(fdb(db), id);
+			const request = await findRequest(db, id);
 			const person = request ? await findPersonById(db, request.person_id) : undefined;
 			return { view: { state: 'expired' as const, person: person?.status === 'active' ? person : undefined } };
 		}
 		return { view: { state: 'invalid' as const } };
 	}
-	const request = await findRequest(fdb(db), check.requestId);
+	const request = await findRequest(db, check.requestId);
 	const person = request ? await findPersonById(db, request.person_id) : undefined;
 	if (!request || !person || person.status !== 'active') return { view: { state: 'invalid' as const } };
 	if (request.closed_at) return { view: { state: request.confirmed_at ? ('confirmed' as const) : ('used' as const), person } };
@@ -51,7 +51,7 @@ export async function confirmByToken(db: Db, token: string, secret: string, now:
 	if (view.state !== 'ready' || !request || !view.person) return view;
 	const person = view.person;
 	const nowIso = now.toISOString();
-	const spent = await fdb(db)
+	const spent = await db
 		.transaction()
 		.execute(async (trx) => {
 			const claimed = await trx
@@ -63,7 +63,7 @@ export async function confirmByToken(db: Db, token: string, secret: string, now:
 			if (Number(claimed.numUpdatedRows) !== 1) return false;
 			await trx.updateTable('freshness_request').set({ closed_at: nowIso }).where('person_id', '=', person.id).where('closed_at', 'is', null).execute();
 			const actor = { label: `${request.email ?? person.email ?? 'ukendt'} (bekræftelseslink)`, userId: null };
-			await patchPerson(trx as unknown as Db, actor, person.id, { verified_at: nowIso }, 'verify', { touchUpdatedAt: false });
+			await patchPerson(trx, actor, person.id, { verified_at: nowIso }, 'verify', { touchUpdatedAt: false });
 			return true;
 		});
 	if (!spent) return { state: 'used', person };
@@ -80,11 +80,11 @@ export async function confirmOwnEntry(db: Db, user: { id: number; email: string;
 	const person = await findPersonById(db, user.personId);
 	if (!person || person.status !== 'active') return false;
 	const nowIso = now.toISOString();
-	await fdb(db)
+	await db
 		.transaction()
 		.execute(async (trx) => {
 			await trx.updateTable('freshness_request').set({ confirmed_at: nowIso, closed_at: nowIso }).where('person_id', '=', person.id).where('closed_at', 'is', null).execute();
-			await patchPerson(trx as unknown as Db, { label: user.email, userId: user.id }, person.id, { verified_at: nowIso }, 'verify', { touchUpdatedAt: false });
+			await patchPerson(trx, { label: user.email, userId: user.id }, person.id, { verified_at: nowIso }, 'verify', { touchUpdatedAt: false });
 		});
 	return true;
 }

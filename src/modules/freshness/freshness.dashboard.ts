@@ -6,7 +6,7 @@ import { stringify } from 'csv-stringify/sync';
 import type { Db } from '@db/client';
 import { neutraliseCell } from '@/modules/directory/directory.csv';
 import { DEFAULT_FRESHNESS_CONFIG, type FreshnessConfig } from './freshness.config';
-import { fdb, listLoopPeople, type LoopPerson } from './freshness.repository';
+import { listLoopPeople, type LoopPerson } from './freshness.repository';
 import { dueOn, freshnessState, type FreshnessState } from './freshness.rules';
 
 export interface ShareRow {
@@ -81,8 +81,7 @@ function share(id: number, name: string, people: DashboardPerson[]): ShareRow {
 }
 
 export async function loadFreshnessDashboard(db: Db, scope: DashboardScope, now: Date = new Date(), config: FreshnessConfig = DEFAULT_FRESHNESS_CONFIG, opts: { listSize?: number; filter?: DashboardFilter } = {}): Promise<FreshnessDashboard> {
-	const f = fdb(db);
-	const loop = await listLoopPeople(f, 'all' in scope ? {} : { unitIds: scope.unitIds, organisationIds: scope.organisationIds });
+	const loop = await listLoopPeople(db, 'all' in scope ? {} : { unitIds: scope.unitIds, organisationIds: scope.organisationIds });
 	const bouncedRows = await db.selectFrom('mail_outbox').select('to_address').distinct().where('status', '=', 'bounced').execute();
 	const bounced = new Set(bouncedRows.map((r) => r.to_address.toLowerCase()));
 

@@ -9,7 +9,6 @@ import { enqueueMail } from '@/modules/mail/mail.repository';
 import { DEFAULT_FRESHNESS_CONFIG, type FreshnessConfig } from './freshness.config';
 import { escalationMail, requestMail } from './freshness.mails';
 import {
-	fdb,
 	countRequestsSince,
 	listEscalationRecipients,
 	listLoopPeople,
@@ -53,18 +52,17 @@ export function editUrl(baseUrl: string, ref: string): string {
 
 export async function runFreshness(db: Db, now: Date, opts: FreshnessRunOptions): Promise<FreshnessRunReport> {
 	const config = opts.config ?? DEFAULT_FRESHNESS_CONFIG;
-	const f = fdb(db);
 	const report: FreshnessRunReport = { requested: 0, reminded: 0, escalated: 0, superseded: 0, deferred: 0 };
 	const nowIso = now.toISOString();
-	const people = await listLoopPeople(f, opts.onlyPersonIds ? { personIds: opts.onlyPersonIds } : {});
-	const requests = await listRequests(f, opts.onlyPersonIds);
+	const people = await listLoopPeople(db, opts.onlyPersonIds ? { personIds: opts.onlyPersonIds } : {});
+	const requests = await listRequests(db, opts.onlyPersonIds);
 	const byKey = new Map(requests.map((r) => [`${r.person_id}:${r.due_on}`, r]));
 
 	// Close requests of an earlier cycle: the entry was confirmed (or re-dated) since they went out.
 	const dueByPerson = new Map(people.map((p) => [p.id, dueOn(p, config)]));
 	for (const r of requests) {
 		if (r.closed_at || dueByPerson.get(r.person_id) === r.due_on) continue;
-		const closed = await f.updateTable('freshness_request').set({ closed_at: nowIso }).where('id', '=', r.id).where('closed_at', 'is', null).executeTakeFirst();
+		const closed = await db.updateTable('freshness_request').set({ closed_at: nowIso }).where('id', '=', r.id).where('closed_at', 'is', null).executeTakeFirst();
 		report.superseded += Number(closed.numUpdatedRows);
 	}
 
@@ -77,28 +75,28 @@ export async function runFreshness(db: Db, now: Date, opts: FreshnessRunOptions)
 		// The longest-waiting first, so the daily cap defers the newest.
 		.sort((a, b) => requestOn(a.person, config).localeCompare(requestOn(b.person, config)) || a.person.id - b.person.id);
 
-	let budget = config.dailyCap - (await countRequestsSince(f, new Date(now.getTime() - 86_400_000).toISOString()));
+	let budget = config.dailyCap - (await countRequestsSince(db, new Date(now.getTime() - 86_400_000).toISOString()));
 	for (const { person, request, step } of steps) {
 		if (step === 'request') {
 			if (budget <= 0) {
 				report.deferred++;
 				continue;
 			}
-			if (await makeRequest(f, person, now, config, opts)) {
+			if (await makeRequest(db, person, now, config, opts)) {
 				report.requested++;
 				budget--;
 				if (!person.email) report.escalated++;
 			}
 		} else if (step === 'remind' && request) {
-			if (await remind(f, person, request, config, opts, now)) report.reminded++;
+			if (await remind(db, person, request, config, opts, now)) report.reminded++;
 		} else if (step === 'escalate' && request) {
-			if (await escalate(f, person, request, config, opts, now)) report.escalated++;
+			if (await escalate(db, person, request, config, opts, now)) report.escalated++;
 		}
 	}
 	return report;
 }
 
-async function makeRequest(f: ReturnType<typeof fdb>, person: LoopPerson, now: Date, config: FreshnessConfig, opts: FreshnessRunOptions): Promise<boolean> {
+async function makeRequest(f: Db, person: LoopPerson, now: Date, config: FreshnessConfig, opts: FreshnessRunOptions): Promise<boolean> {
 	const due = dueOn(person, config);
 	const expiresAt = new Date(now.getTime() + config.tokenValidDays * 86_400_000).toISOString();
 	return f.transaction().execute(async (trx) => {
@@ -112,7 +110,7 @@ async function makeRequest(f: ReturnType<typeof fdb>, person: LoopPerson, now: D
 		const row = { id: inserted.id, due_on: due, email: person.email, requested_at: now.toISOString(), reminded_at: null, escalated_at: null, expires_at: expiresAt, confirmed_at: null, closed_at: null, person_id: person.id };
 		if (person.email) {
 			const mail = requestMail(person, links(person, row, opts), intervalMonths(person, config), expiresAt);
-			await enqueueMail(trx as unknown as Db, { to: person.email, ...mail, kind: 'freshness-request', dedupeKey: `freshness-request:${person.id}:${due}` });
+			await enqueueMail(trx, { to: person.email, ...mail, kind: 'freshness-request', dedupeKey: `freshness-request:${person.id}:${due}` });
 		} else {
 			// Nobody to ask: go straight to the editors.
 			await escalate(trx, person, row, config, opts, now);
@@ -133,7 +131,7 @@ async function remind(f: FExecutor, person: LoopPerson, request: RequestRow, con
 		const claimed = await trx.updateTable('freshness_request').set({ reminded_at: now.toISOString() }).where('id', '=', request.id).where('reminded_at', 'is', null).executeTakeFirst();
 		if (Number(claimed.numUpdatedRows) !== 1) return false;
 		const mail = requestMail(person, links(person, request, opts), intervalMonths(person, config), request.expires_at, true);
-		await enqueueMail(trx as unknown as Db, { to: email, ...mail, kind: 'freshness-reminder', dedupeKey: `freshness-reminder:${request.id}` });
+		await enqueueMail(trx, { to: email, ...mail, kind: 'freshness-reminder', dedupeKey: `freshness-reminder:${request.id}` });
 		return true;
 	});
 }
@@ -144,9 +142,9 @@ async function escalate(f: FExecutor, person: LoopPerson, request: RequestRow, c
 		if (Number(claimed.numUpdatedRows) !== 1) return false;
 		const recipients = await listEscalationRecipients(trx, person);
 		const mail = escalationMail(person, { edit: editUrl(opts.baseUrl, person.ref), dashboard: `${opts.baseUrl}/admin/aktualitet` }, person.email ? request.requested_at : null, addDaysToDate(request.due_on, config.overdueAfterDays));
-		for (const r of recipients) await enqueueMail(trx as unknown as Db, { to: r.email, ...mail, kind: 'freshness-escalation', dedupeKey: `freshness-escalation:${request.id}:${r.id}` });
+		for (const r of recipients) await enqueueMail(trx, { to: r.email, ...mail, kind: 'freshness-escalation', dedupeKey: `freshness-escalation:${request.id}:${r.id}` });
 		return true;
 	};
 	// Already inside makeRequest's transaction when the person has no address.
-	return 'isTransaction' in f && f.isTransaction ? run(f) : (f as ReturnType<typeof fdb>).transaction().execute(run);
+	return 'isTransaction' in f && f.isTransaction ? run(f) : (f as Db).transaction().execute(run);
 }

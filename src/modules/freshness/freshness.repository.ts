@@ -1,29 +1,11 @@
-/** Every query of the freshness loop. Tables added by migration 0006 are typed here, not in db/schema.ts. */
+/** Every query of the freshness loop (tables of migration 0006, typed in db/schema.ts). */
 import type { Kysely, Transaction } from 'kysely';
 import type { Db } from '@db/client';
 import type { Database } from '@db/schema';
 import type { FreshnessSubject } from './freshness.rules';
 
-export interface FreshnessRequestTable {
-	id: import('kysely').Generated<number>;
-	person_id: number;
-	due_on: string;
-	email: string | null;
-	requested_at: string;
-	reminded_at: string | null;
-	escalated_at: string | null;
-	expires_at: string;
-	confirmed_at: string | null;
-	closed_at: string | null;
-}
-
-export type FreshnessDatabase = Database & { freshness_request: FreshnessRequestTable };
-export type FDb = Kysely<FreshnessDatabase>;
-export type FExecutor = FDb | Transaction<FreshnessDatabase>;
-
-export function fdb(db: Db): FDb {
-	return db.withTables<{ freshness_request: FreshnessRequestTable }>() as unknown as FDb;
-}
+/** The loop's steps run on the database or inside a step's transaction. */
+export type FExecutor = Kysely<Database> | Transaction<Database>;
 
 export interface LoopPerson extends FreshnessSubject {
 	ref: string;

@@ -6,12 +6,6 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Db } from '@db/client';
 
-interface AppSecretTable {
-	name: string;
-	value: string;
-	created_at: string;
-}
-
 export type TokenCheck = { ok: true; requestId: number; expiresAt: Date } | { ok: false; reason: 'invalid' | 'expired' };
 
 function sign(payload: string, secret: string): string {
@@ -43,13 +37,12 @@ export async function getTokenSecret(db: Db, configured?: string): Promise<strin
 	if (configured) return configured;
 	const known = cache.get(db);
 	if (known) return known;
-	const sdb = db.withTables<{ app_secret: AppSecretTable }>();
-	await sdb
+	await db
 		.insertInto('app_secret')
 		.values({ name: 'token_secret', value: randomBytes(32).toString('base64url'), created_at: new Date().toISOString() })
 		.onConflict((oc) => oc.column('name').doNothing())
 		.execute();
-	const row = await sdb.selectFrom('app_secret').select('value').where('name', '=', 'token_secret').executeTakeFirstOrThrow();
+	const row = await db.selectFrom('app_secret').select('value').where('name', '=', 'token_secret').executeTakeFirstOrThrow();
 	cache.set(db, row.value);
 	return row.value;
 }

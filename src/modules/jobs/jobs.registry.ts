@@ -5,9 +5,8 @@
  * Jobs must be idempotent (enqueue mail with a dedupeKey): runners may overlap across processes, and a
  * lease in job_run keeps one run of a job at a time.
  */
-import type { Kysely } from 'kysely';
 import type { Db } from '@db/client';
-import type { Database } from '@db/schema';
+import type { JobRunRow } from '@db/schema';
 
 export interface Job {
 	name: string;
@@ -25,17 +24,6 @@ export interface JobResult {
 	summary: string;
 	ms: number;
 }
-
-interface JobRunTable {
-	name: string;
-	locked_until: string | null;
-	last_started_at: string | null;
-	last_finished_at: string | null;
-	last_ok: number | null;
-	last_summary: string | null;
-}
-
-type JobsDb = Kysely<Database & { job_run: JobRunTable }>;
 
 /** A run that crashed without releasing its lease frees the job after this long. */
 const LEASE_MINUTES = 30;
@@ -62,12 +50,11 @@ export function clearJobs(): void {
  * the others.
  */
 export async function runJob(db: Db, job: Job, now: Date = new Date(), opts: { force?: boolean } = {}): Promise<JobResult> {
-	const jdb = db.withTables<{ job_run: JobRunTable }>() as unknown as JobsDb;
 	const nowIso = now.toISOString();
 	const started = Date.now();
-	await jdb.insertInto('job_run').values({ name: job.name, locked_until: null, last_started_at: null, last_finished_at: null, last_ok: null, last_summary: null }).onConflict((oc) => oc.column('name').doNothing()).execute();
+	await db.insertInto('job_run').values({ name: job.name, locked_until: null, last_started_at: null, last_finished_at: null, last_ok: null, last_summary: null }).onConflict((oc) => oc.column('name').doNothing()).execute();
 	const dueBefore = new Date(now.getTime() - job.intervalMinutes * 60_000 + 1000).toISOString(); // 1 s slack for tick jitter
-	let claim = jdb
+	let claim = db
 		.updateTable('job_run')
 		.set({ locked_until: new Date(now.getTime() + LEASE_MINUTES * 60_000).toISOString(), last_started_at: nowIso })
 		.where('name', '=', job.name)
@@ -83,7 +70,7 @@ export async function runJob(db: Db, job: Job, now: Date = new Date(), opts: { f
 	} catch (error) {
 		result = { name: job.name, status: 'error', summary: String((error as Error)?.stack ?? error).slice(0, 2000), ms: Date.now() - started };
 	}
-	await jdb
+	await db
 		.updateTable('job_run')
 		.set({ locked_until: null, last_finished_at: new Date().toISOString(), last_ok: result.status === 'ok' ? 1 : 0, last_summary: result.summary.slice(0, 2000) })
 		.where('name', '=', job.name)
@@ -106,7 +93,6 @@ export async function runDueJobs(db: Db, now: Date = new Date()): Promise<JobRes
 }
 
 /** Last run per job, for the admin pages. */
-export async function listJobRuns(db: Db): Promise<JobRunTable[]> {
-	const jdb = db.withTables<{ job_run: JobRunTable }>() as unknown as JobsDb;
-	return jdb.selectFrom('job_run').selectAll().orderBy('name').execute();
+export async function listJobRuns(db: Db): Promise<JobRunRow[]> {
+	return db.selectFrom('job_run').selectAll().orderBy('name').execute();
 }

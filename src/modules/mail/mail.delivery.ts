@@ -111,7 +111,7 @@ export async function deliverDueMail(db: Db, transport: MailTransport, now: Date
 				report.bounced++;
 				report.flagged += await db.transaction().execute(async (trx) => {
 					await trx.updateTable('mail_outbox').set({ status: 'bounced', attempts, last_error: lastError }).where('id', '=', mail.id).execute();
-					return flagBouncedAddress(trx as unknown as Db, mail.to_address, lastError, now);
+					return flagBouncedAddress(trx, mail.to_address, lastError, now);
 				});
 			} else if (kind === 'permanent') {
 				await db.updateTable('mail_outbox').set({ status: 'failed', attempts, last_error: lastError }).where('id', '=', mail.id).execute();

@@ -13,6 +13,7 @@
  */
 import { sql, SqliteAdapter, type Kysely, type Transaction } from 'kysely';
 import type { Db } from '@db/client';
+import type { Database, PersonRow, UserRow } from '@db/schema';
 import { nowIso } from '@/lib/dates';
 import { formatPhone } from '@/lib/phone';
 import { insertAuditEntry, type Actor } from '@/modules/audit/audit.repository';
@@ -36,19 +37,17 @@ export interface ErasurePreview {
 	auditEntries: number;
 }
 
-type K = Kysely<any>;
-
-async function resolve(k: K | Transaction<any>, target: ErasureTarget) {
-	let user = target.userId ? await k.selectFrom('user').selectAll().where('id', '=', target.userId).executeTakeFirst() : undefined;
+async function resolve(db: Kysely<Database> | Transaction<Database>, target: ErasureTarget) {
+	let user = target.userId ? await db.selectFrom('user').selectAll().where('id', '=', target.userId).executeTakeFirst() : undefined;
 	const personId = target.personId ?? user?.person_id ?? null;
-	const person = personId ? await k.selectFrom('person').selectAll().where('id', '=', personId).executeTakeFirst() : undefined;
-	if (!user && person) user = await k.selectFrom('user').selectAll().where('person_id', '=', person.id).executeTakeFirst();
-	if (!user && person?.email) user = await k.selectFrom('user').selectAll().where('email', '=', person.email).executeTakeFirst();
+	const person = personId ? await db.selectFrom('person').selectAll().where('id', '=', personId).executeTakeFirst() : undefined;
+	if (!user && person) user = await db.selectFrom('user').selectAll().where('person_id', '=', person.id).executeTakeFirst();
+	if (!user && person?.email) user = await db.selectFrom('user').selectAll().where('email', '=', person.email).executeTakeFirst();
 	return { user, person };
 }
 
 /** The values to hunt for: the name as written and in lower case, every e-mail address, phones as stored and as shown. */
-function tokensOf(user: any, person: any, sharedPhones: Set<string>): string[] {
+function tokensOf(user: UserRow | undefined, person: PersonRow | undefined, sharedPhones: Set<string>): string[] {
 	const values = new Set<string>();
 	const add = (v: string | null | undefined) => {
 		const t = (v ?? '').trim();
@@ -77,14 +76,13 @@ function tokensOf(user: any, person: any, sharedPhones: Set<string>): string[] {
 
 /** What an erasure would touch (the confirmation page shows it). */
 export async function previewErasure(db: Db, target: ErasureTarget): Promise<ErasurePreview | undefined> {
-	const k = db as unknown as K;
-	const { user, person } = await resolve(k, target);
+	const { user, person } = await resolve(db, target);
 	if (!user && !person) return undefined;
 	const emails = [user?.email, person?.email].filter(Boolean) as string[];
 	const [registrations, memberships, audit] = await Promise.all([
-		k.selectFrom('event_registration').select((eb) => eb.fn.countAll().as('n')).where((eb) => eb.or([eb('user_id', '=', user?.id ?? -1), eb(eb.fn('lower', ['email']), 'in', emails.length ? emails : [''])])).executeTakeFirst(),
-		k.selectFrom('supervision_membership').select((eb) => eb.fn.countAll().as('n')).where('user_id', '=', user?.id ?? -1).executeTakeFirst(),
-		k.selectFrom('audit_log').select((eb) => eb.fn.countAll().as('n')).where((eb) => eb.or([eb.and([eb('entity_type', '=', 'person'), eb('entity_id', '=', person?.id ?? -1)]), eb.and([eb('entity_type', '=', 'user'), eb('entity_id', '=', user?.id ?? -1)])])).executeTakeFirst(),
+		db.selectFrom('event_registration').select((eb) => eb.fn.countAll().as('n')).where((eb) => eb.or([eb('user_id', '=', user?.id ?? -1), eb(eb.fn('lower', ['email']), 'in', emails.length ? emails : [''])])).executeTakeFirst(),
+		db.selectFrom('supervision_membership').select((eb) => eb.fn.countAll().as('n')).where('user_id', '=', user?.id ?? -1).executeTakeFirst(),
+		db.selectFrom('audit_log').select((eb) => eb.fn.countAll().as('n')).where((eb) => eb.or([eb.and([eb('entity_type', '=', 'person'), eb('entity_id', '=', person?.id ?? -1)]), eb.and([eb('entity_type', '=', 'user'), eb('entity_id', '=', user?.id ?? -1)])])).executeTakeFirst(),
 	]);
 	return {
 		userId: user?.id ?? null,
@@ -116,62 +114,62 @@ export async function erasePerson(db: Db, actor: Actor, target: ErasureTarget): 
 	const columns = await textColumns(db);
 	const sqlite = isSqlite(db);
 	const done = await db.transaction().execute(async (trx) => {
-		const k = trx as unknown as Transaction<any>;
 		if (sqlite) await sql`PRAGMA secure_delete = ON`.execute(trx);
-		const { user, person } = await resolve(k, target);
+		const { user, person } = await resolve(trx, target);
 		if (!user && !person) return false;
 		const phones = [person?.phone, person?.mobile].filter(Boolean) as string[];
 		const shared = phones.length
-			? await k.selectFrom('person').select(['phone', 'mobile']).where('id', '!=', person!.id).where((eb) => eb.or([eb('phone', 'in', phones), eb('mobile', 'in', phones)])).execute()
+			? await trx.selectFrom('person').select(['phone', 'mobile']).where('id', '!=', person!.id).where((eb) => eb.or([eb('phone', 'in', phones), eb('mobile', 'in', phones)])).execute()
 			: [];
-		const sharedUnit = phones.length ? await k.selectFrom('unit_contact').select('phone').where('phone', 'in', phones).execute() : [];
+		const sharedUnit = phones.length ? await trx.selectFrom('unit_contact').select('phone').where('phone', 'in', phones).execute() : [];
 		const sharedPhones = new Set([...shared.flatMap((r) => [r.phone, r.mobile]), ...sharedUnit.map((r) => r.phone)].filter(Boolean) as string[]);
 		const tokens = tokensOf(user, person, sharedPhones);
-		const emails = [...new Set([user?.email, person?.email].filter(Boolean).map((e: string) => e.toLowerCase()))];
+		const emails = [...new Set([user?.email, person?.email].filter((e): e is string => Boolean(e)).map((e) => e.toLowerCase()))];
 		const userId: number = user?.id ?? -1;
 		const personId: number = person?.id ?? -1;
 
 		// Theme days keep their counts: the registration stays with its status, without who it was.
-		const registrations = await k.selectFrom('event_registration').select('id').where((eb) => eb.or([eb('user_id', '=', userId), eb(eb.fn('lower', ['email']), 'in', emails.length ? emails : [''])])).execute();
+		const registrations = await trx.selectFrom('event_registration').select('id').where((eb) => eb.or([eb('user_id', '=', userId), eb(eb.fn('lower', ['email']), 'in', emails.length ? emails : [''])])).execute();
 		for (const r of registrations) {
-			await k
+			await trx
 				.updateTable('event_registration')
 				.set({ user_id: null, name: 'Slettet deltager', email: `slettet-${r.id}@slettet.invalid`, organisation: '', job_title: '', dietary_needs: '', accessibility_needs: '', question: '' })
 				.where('id', '=', r.id)
 				.execute();
 		}
-		await k.deleteFrom('event_registration_token').where('registration_id', 'in', registrations.length ? registrations.map((r) => r.id) : [-1]).execute();
+		await trx.deleteFrom('event_registration_token').where('registration_id', 'in', registrations.length ? registrations.map((r) => r.id) : [-1]).execute();
 
 		// Corrections they reported stay (they are about someone else's entry) without the reporter.
-		await k.updateTable('correction').set({ reporter_email: null, reporter_user_id: null, client_key: null }).where((eb) => eb.or([eb('reporter_user_id', '=', userId), eb('reporter_email', 'in', emails.length ? emails : [''])])).execute();
+		await trx.updateTable('correction').set({ reporter_email: null, reporter_user_id: null, client_key: null }).where((eb) => eb.or([eb('reporter_user_id', '=', userId), eb('reporter_email', 'in', emails.length ? emails : [''])])).execute();
 		// A supervisor's place in a group's history stays, nameless.
-		await k.updateTable('supervision_supervisor').set({ user_id: null, name: ERASED_LABEL, profession: '', qualifications: '' }).where('user_id', '=', userId).execute();
+		await trx.updateTable('supervision_supervisor').set({ user_id: null, name: ERASED_LABEL, profession: '', qualifications: '' }).where('user_id', '=', userId).execute();
 		// People who pointed at the erased entry: a successor link passes on to the erased person's own successor.
-		await k.updateTable('person').set({ successor_id: person?.successor_id ?? null }).where('successor_id', '=', personId).execute();
-		await k.updateTable('person').set({ deputy_id: null }).where('deputy_id', '=', personId).execute();
-		await k.updateTable('user').set({ person_id: null }).where('person_id', '=', personId).execute();
-		await k.updateTable('erasure_request').set({ status: 'done', message: '', resolved_at: nowIso(), resolved_by: actor.label }).where('user_id', '=', userId).execute();
-		await k.deleteFrom('mail_outbox').where('to_address', 'in', emails.length ? emails : ['']).execute();
-		if (emails.length) await k.deleteFrom('rate_limit').where((eb) => eb.or(emails.map((e) => eb('key', 'like', `%${e}%`)))).execute();
+		await trx.updateTable('person').set({ successor_id: person?.successor_id ?? null }).where('successor_id', '=', personId).execute();
+		await trx.updateTable('person').set({ deputy_id: null }).where('deputy_id', '=', personId).execute();
+		await trx.updateTable('user').set({ person_id: null }).where('person_id', '=', personId).execute();
+		await trx.updateTable('erasure_request').set({ status: 'done', message: '', resolved_at: nowIso(), resolved_by: actor.label }).where('user_id', '=', userId).execute();
+		await trx.deleteFrom('mail_outbox').where('to_address', 'in', emails.length ? emails : ['']).execute();
+		if (emails.length) await trx.deleteFrom('rate_limit').where((eb) => eb.or(emails.map((e) => eb('key', 'like', `%${e}%`)))).execute();
 
 		// Accounts and entries go; their sessions, passkeys, scopes, memberships, topics, roles follow (ON DELETE CASCADE).
-		if (user) await k.deleteFrom('user').where('id', '=', userId).execute();
-		if (person) await k.deleteFrom('person').where('id', '=', personId).execute();
+		if (user) await trx.deleteFrom('user').where('id', '=', userId).execute();
+		if (person) await trx.deleteFrom('person').where('id', '=', personId).execute();
 
 		// The audit log keeps that something happened, not the values.
-		await k
+		await trx
 			.updateTable('audit_log')
 			.set({ changes: '{}', entity_label: ERASED_LABEL })
 			.where((eb) => eb.or([eb.and([eb('entity_type', '=', 'person'), eb('entity_id', '=', personId)]), eb.and([eb('entity_type', '=', 'user'), eb('entity_id', '=', userId)])]))
 			.execute();
-		await k.updateTable('audit_log').set({ actor: 'slettet bruger', actor_user_id: null }).where((eb) => eb.or([eb('actor_user_id', '=', userId), eb('actor', 'in', emails.length ? emails : [''])])).execute();
+		await trx.updateTable('audit_log').set({ actor: 'slettet bruger', actor_user_id: null }).where((eb) => eb.or([eb('actor_user_id', '=', userId), eb('actor', 'in', emails.length ? emails : [''])])).execute();
 
 		// Everything else, wherever it is: replace the values in every text column that holds them.
 		for (const { table, column } of columns) {
 			if (tokens.length === 0) break;
 			let replaced = sql<string>`${sql.ref(column)}`;
 			for (const token of tokens) replaced = sql<string>`replace(${replaced}, ${token}, ${SCRUBBED})`;
-			await k
+			// Table and column names come from introspection at run time, so this one query is untyped.
+			await (trx as unknown as Transaction<Record<string, Record<string, string | null>>>)
 				.updateTable(table)
 				.set({ [column]: replaced })
 				.where((eb) => eb.or(tokens.map((t) => eb(sql.ref(column), 'like', `%${t}%`))))
@@ -193,13 +191,12 @@ export async function erasePerson(db: Db, actor: Actor, target: ErasureTarget): 
 
 /** A person asks to be removed (from /konto): one open request per user; admins see them at /admin/sletning. */
 export async function requestErasure(db: Db, userId: number, message: string): Promise<void> {
-	const k = db as unknown as K;
-	const open = await k.selectFrom('erasure_request').select('id').where('user_id', '=', userId).where('status', '=', 'open').executeTakeFirst();
+	const open = await db.selectFrom('erasure_request').select('id').where('user_id', '=', userId).where('status', '=', 'open').executeTakeFirst();
 	if (open) {
-		await k.updateTable('erasure_request').set({ message: message.slice(0, 1000) }).where('id', '=', open.id).execute();
+		await db.updateTable('erasure_request').set({ message: message.slice(0, 1000) }).where('id', '=', open.id).execute();
 		return;
 	}
-	await k.insertInto('erasure_request').values({ user_id: userId, message: message.slice(0, 1000), status: 'open', created_at: nowIso() }).execute();
+	await db.insertInto('erasure_request').values({ user_id: userId, message: message.slice(0, 1000), status: 'open', created_at: nowIso() }).execute();
 }
 
 export interface ErasureRequestRow {
@@ -214,8 +211,7 @@ export interface ErasureRequestRow {
 }
 
 export async function listErasureRequests(db: Db): Promise<ErasureRequestRow[]> {
-	const k = db as unknown as K;
-	const rows = await k
+	const rows = await db
 		.selectFrom('erasure_request as r')
 		.leftJoin('user as u', 'u.id', 'r.user_id')
 		.select(['r.id', 'r.user_id', 'u.email', 'u.name', 'r.message', 'r.status', 'r.created_at', 'r.resolved_at'])
@@ -228,11 +224,9 @@ export async function listErasureRequests(db: Db): Promise<ErasureRequestRow[]> 
 
 /** An admin declines a request (e.g. the person must stay as a key person until a successor is named). */
 export async function closeErasureRequest(db: Db, actor: Actor, id: number): Promise<void> {
-	const k = db as unknown as K;
-	await k.updateTable('erasure_request').set({ status: 'declined', resolved_at: nowIso(), resolved_by: actor.label }).where('id', '=', id).where('status', '=', 'open').execute();
+	await db.updateTable('erasure_request').set({ status: 'declined', resolved_at: nowIso(), resolved_by: actor.label }).where('id', '=', id).where('status', '=', 'open').execute();
 }
 
 export async function hasOpenErasureRequest(db: Db, userId: number): Promise<boolean> {
-	const k = db as unknown as K;
-	return !!(await k.selectFrom('erasure_request').select('id').where('user_id', '=', userId).where('status', '=', 'open').executeTakeFirst());
+	return !!(await db.selectFrom('erasure_request').select('id').where('user_id', '=', userId).where('status', '=', 'open').executeTakeFirst());
 }

@@ -3,28 +3,8 @@
  * CSV (web and `npm run db:export`), the HSDS export file, reads with an API key — one row says who, when,
  * how and how many rows. Admins read it at /admin/eksporter.
  */
-import type { Kysely } from 'kysely';
 import type { Db } from '@db/client';
-import type { Database } from '@db/schema';
 import { nowIso } from '@/lib/dates';
-
-export interface ExportLogTable {
-	id: import('kysely').Generated<number>;
-	at: string;
-	/** An e-mail, `system:cli` (the server's operator), or `api:<key name>`. */
-	actor: string;
-	actor_user_id: number | null;
-	api_key_id: number | null;
-	/** What left: `csv`, `hsds`, `person`, `search`, `freshness-csv`, `participants-csv` … */
-	kind: string;
-	/** How: `web`, `cli`, `api`. */
-	channel: string;
-	rows: number;
-	detail: string;
-}
-
-export type ExportDb = Kysely<Database & { export_log: ExportLogTable }>;
-export const edb = (db: Db): ExportDb => db.withTables<{ export_log: ExportLogTable }>();
 
 export interface ExportEntry {
 	actor: string;
@@ -37,7 +17,7 @@ export interface ExportEntry {
 }
 
 export async function logExport(db: Db, entry: ExportEntry): Promise<void> {
-	await edb(db)
+	await db
 		.insertInto('export_log')
 		.values({
 			at: nowIso(),
@@ -64,7 +44,7 @@ export interface ExportLogRow {
 
 /** Newest first, optionally one channel; at most `limit` rows. */
 export async function listExportLog(db: Db, opts: { channel?: string; limit?: number } = {}): Promise<ExportLogRow[]> {
-	let query = edb(db).selectFrom('export_log').select(['id', 'at', 'actor', 'kind', 'channel', 'rows', 'detail']).orderBy('id', 'desc').limit(opts.limit ?? 200);
+	let query = db.selectFrom('export_log').select(['id', 'at', 'actor', 'kind', 'channel', 'rows', 'detail']).orderBy('id', 'desc').limit(opts.limit ?? 200);
 	if (opts.channel) query = query.where('channel', '=', opts.channel);
 	return query.execute();
 }

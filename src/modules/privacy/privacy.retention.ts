@@ -48,7 +48,7 @@ export async function applyRetention(db: Db, now: Date = new Date()): Promise<Re
 			.execute(),
 	);
 	const mails = n(await db.deleteFrom('mail_outbox').where('status', 'in', ['sent', 'stored']).where('created_at', '<', before(now, RETENTION.deliveredMailDays)).execute());
-	const searchLog = n(await db.withTables<{ search_log: { last_at: string } }>().deleteFrom('search_log').where('last_at', '<', before(now, RETENTION.searchLogDays)).execute());
+	const searchLog = n(await db.deleteFrom('search_log').where('last_at', '<', before(now, RETENTION.searchLogDays)).execute());
 	const rateLimits = n(await db.deleteFrom('rate_limit').where('window_start', '<', before(now, RETENTION.rateLimitDays)).execute());
 	return { signinChallenges, sessions, mails, searchLog, rateLimits };
 }

@@ -6,7 +6,8 @@
  */
 import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
 import type { Db } from '@db/client';
-import type { Database, OrganisationType, PersonStatus, Visibility } from '@db/schema';
+import type { Selectable } from 'kysely';
+import type { AgeGroupTable, Database, MunicipalityTable, OrganisationRow, OrganisationType, PersonRow, PersonStatus, RoleTable, SearchLogTable, TopicTable, UnitRow, Visibility } from '@db/schema';
 import { jsonArray } from '@/lib/text';
 import type { ThesaurusRows } from './search.thesaurus';
 
@@ -72,6 +73,18 @@ const PERSON_SQL = sql`
 	JOIN organisation o ON o.id = u.organisation_id
 	LEFT JOIN municipality m ON m.code = p.municipality_code`;
 
+/** A row of PERSON_SQL: the person's own columns and what the index needs of unit, organisation and municipality. */
+type PersonSqlRow = Omit<PersonRow, 'left_at' | 'needs_attention' | 'updated_at'> & {
+	unit_name: string;
+	unit_slug: string;
+	unit_aliases: string;
+	organisation_name: string;
+	organisation_slug: string;
+	organisation_type: OrganisationType;
+	organisation_municipality_code: string | null;
+	municipality_name: string | null;
+};
+
 type KeyValue = { k: number; v: string };
 
 function groupBy(rows: KeyValue[]): Map<number, string[]> {
@@ -89,7 +102,7 @@ const inList = (ids: readonly number[]) => sql`(${sql.join(ids)})`;
 /** People with their tags; all of them, or only the given ids. */
 export async function loadPeople(db: Db, ids?: number[]): Promise<PersonRecord[]> {
 	if (ids && ids.length === 0) return [];
-	const rows = await all<any>(db, ids ? sql`${PERSON_SQL} WHERE p.id IN ${inList(ids)}` : PERSON_SQL);
+	const rows = await all<PersonSqlRow>(db, ids ? sql`${PERSON_SQL} WHERE p.id IN ${inList(ids)}` : PERSON_SQL);
 	const tagWhere = (col: string) => (ids ? sql` WHERE ${sql.ref(col)} IN ${inList(ids)}` : sql``);
 	return toRecords(db, rows, tagWhere, await loadServed(db));
 }
@@ -110,14 +123,14 @@ export async function loadServed(db: Db): Promise<Map<number, string[]>> {
  * statements so it can yield to requests between pages, and never holds a statement open across a yield.
  */
 export async function loadPeoplePage(db: Db, afterId: number, limit: number, served: Map<number, string[]>): Promise<PersonRecord[]> {
-	const rows = await all<any>(db, sql`${PERSON_SQL} WHERE p.id > ${afterId} ORDER BY p.id LIMIT ${limit}`);
+	const rows = await all<PersonSqlRow>(db, sql`${PERSON_SQL} WHERE p.id > ${afterId} ORDER BY p.id LIMIT ${limit}`);
 	if (rows.length === 0) return [];
-	const first = rows[0].id as number;
-	const last = rows[rows.length - 1].id as number;
+	const first = rows[0].id;
+	const last = rows[rows.length - 1].id;
 	return toRecords(db, rows, (col) => sql` WHERE ${sql.ref(col)} BETWEEN ${first} AND ${last}`, served);
 }
 
-async function toRecords(db: Db, rows: any[], tagWhere: (col: string) => RawBuilder<unknown>, served: Map<number, string[]>): Promise<PersonRecord[]> {
+async function toRecords(db: Db, rows: PersonSqlRow[], tagWhere: (col: string) => RawBuilder<unknown>, served: Map<number, string[]>): Promise<PersonRecord[]> {
 	const [topics, roles, ages] = await Promise.all([
 		all<KeyValue>(db, sql`SELECT person_id AS k, topic_slug AS v FROM person_topic${tagWhere('person_id')}`),
 		all<KeyValue>(db, sql`SELECT person_id AS k, role_slug AS v FROM person_role${tagWhere('person_id')}`),
@@ -179,7 +192,9 @@ export interface UnitRecord {
 export async function loadUnits(db: Db, ids?: number[]): Promise<UnitRecord[]> {
 	if (ids && ids.length === 0) return [];
 	const served = await loadServed(db);
-	const rows = await all<any>(
+	// count(*) is a number on SQLite and a bigint string on PostgreSQL.
+	type Row = Pick<UnitRow, 'id' | 'slug' | 'name' | 'aliases' | 'description'> & { organisation_name: string; organisation_slug: string; organisation_type: OrganisationType; municipality_code: string | null; people: number | string };
+	const rows = await all<Row>(
 		db,
 		sql`SELECT u.id, u.slug, u.name, u.aliases, u.description, o.name AS organisation_name, o.slug AS organisation_slug,
 				o.type AS organisation_type, o.municipality_code,
@@ -216,7 +231,7 @@ export interface OrganisationRecord {
 }
 
 export async function loadOrganisations(db: Db): Promise<OrganisationRecord[]> {
-	const rows = await all<any>(
+	const rows = await all<Pick<OrganisationRow, 'id' | 'slug' | 'name' | 'type' | 'municipality_code' | 'description'> & { municipality_name: string | null }>(
 		db,
 		sql`SELECT o.id, o.slug, o.name, o.type, o.municipality_code, o.description, m.name AS municipality_name
 			FROM organisation o LEFT JOIN municipality m ON m.code = o.municipality_code ORDER BY o.id`,
@@ -227,10 +242,10 @@ export async function loadOrganisations(db: Db): Promise<OrganisationRecord[]> {
 /** The vocabularies the thesaurus is built from. */
 export async function loadThesaurusRows(db: Db): Promise<ThesaurusRows> {
 	const [municipalityRows, topicRows, roleRows, ageRows, terms, organisations, units] = await Promise.all([
-		all<any>(db, sql`SELECT code, name, synonyms, is_member FROM municipality ORDER BY code`),
-		all<any>(db, sql`SELECT slug, label, synonyms FROM topic ORDER BY sort, slug`),
-		all<any>(db, sql`SELECT slug, label, synonyms FROM role ORDER BY sort, slug`),
-		all<any>(db, sql`SELECT slug, label, min_age, max_age, synonyms FROM age_group ORDER BY sort, slug`),
+		all<Pick<Selectable<MunicipalityTable>, 'code' | 'name' | 'synonyms' | 'is_member'>>(db, sql`SELECT code, name, synonyms, is_member FROM municipality ORDER BY code`),
+		all<Pick<Selectable<TopicTable>, 'slug' | 'label' | 'synonyms'>>(db, sql`SELECT slug, label, synonyms FROM topic ORDER BY sort, slug`),
+		all<Pick<Selectable<RoleTable>, 'slug' | 'label' | 'synonyms'>>(db, sql`SELECT slug, label, synonyms FROM role ORDER BY sort, slug`),
+		all<Pick<Selectable<AgeGroupTable>, 'slug' | 'label' | 'min_age' | 'max_age' | 'synonyms'>>(db, sql`SELECT slug, label, min_age, max_age, synonyms FROM age_group ORDER BY sort, slug`),
 		all<{ term: string; kind: string; target: string }>(db, sql`SELECT term, kind, target FROM search_term ORDER BY id`),
 		all<{ slug: string; name: string }>(db, sql`SELECT slug, name FROM organisation`),
 		all<{ ref: string; name: string; o: string; u: string }>(
@@ -300,7 +315,7 @@ export interface SearchLogRow {
 
 /** Logged searches, most frequent first (for the admins improving the thesaurus). */
 export async function listSearchLog(db: Db, limit = 100): Promise<SearchLogRow[]> {
-	const rows = await all<any>(db, sql`SELECT query, outcome, result_count, count, first_at, last_at FROM search_log ORDER BY count DESC, last_at DESC, query LIMIT ${limit}`);
+	const rows = await all<Omit<Selectable<SearchLogTable>, 'id'>>(db, sql`SELECT query, outcome, result_count, count, first_at, last_at FROM search_log ORDER BY count DESC, last_at DESC, query LIMIT ${limit}`);
 	return rows.map((r) => ({
 		query: r.query,
 		outcome: r.outcome,

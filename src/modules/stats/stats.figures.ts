@@ -7,9 +7,8 @@ import { sql } from 'kysely';
 import { neutraliseCell } from '@/modules/directory/directory.csv';
 import type { Db } from '@db/client';
 import { listLoopPeople } from '@/modules/freshness/freshness.repository';
-import { fdb } from '@/modules/freshness/freshness.repository';
 import { freshnessState } from '@/modules/freshness/freshness.rules';
-import { sdb, weekOf } from './stats.repository';
+import { weekOf } from './stats.repository';
 
 /** One figure table: Danish column headings, rows of cells (numbers stay numbers for the CSV and the chart). */
 export interface FigureTable {
@@ -63,7 +62,7 @@ async function labels(db: Db) {
 }
 
 async function searchesPerWeek(db: Db, period: FigurePeriod): Promise<FigureTable> {
-	const rows = await sdb(db)
+	const rows = await db
 		.selectFrom('search_stat')
 		.select((eb) => ['week', eb.fn.sum<number>('searches').as('searches'), eb.fn.sum<number>('zero_results').as('zero')])
 		.where('week', '>=', weekOf(new Date(`${period.from}T12:00:00Z`)))
@@ -82,7 +81,7 @@ async function searchesPerWeek(db: Db, period: FigurePeriod): Promise<FigureTabl
 }
 
 async function searchesBy(db: Db, period: FigurePeriod, by: 'situation' | 'municipality_code', names: Map<string, string>): Promise<FigureTable> {
-	const rows = await sdb(db)
+	const rows = await db
 		.selectFrom('search_stat')
 		.select((eb) => [eb.ref(by).as('key'), eb.fn.sum<number>('searches').as('searches'), eb.fn.sum<number>('zero_results').as('zero')])
 		.where('week', '>=', weekOf(new Date(`${period.from}T12:00:00Z`)))
@@ -113,7 +112,7 @@ async function searchesBy(db: Db, period: FigurePeriod, by: 'situation' | 'munic
  * group compares like with like between municipalities.
  */
 async function freshness(db: Db, names: Map<string, string>, now: Date): Promise<FigureTable> {
-	const people = await listLoopPeople(fdb(db));
+	const people = await listLoopPeople(db);
 	const groups = new Map<string, { municipality: string; unitType: string; total: number; ok: number }>();
 	for (const p of people) {
 		const municipality = p.municipalityCode ? (names.get(p.municipalityCode) ?? p.municipalityCode) : `Uden kommune (${p.organisationName})`;

@@ -2,23 +2,7 @@
  * Usage figures (the steering group's `/admin/tal`): counts only. A search adds one to the row of its
  * Copenhagen week, recognised situation and municipality — never the query text or who asked.
  */
-import type { Kysely } from 'kysely';
 import type { Db } from '@db/client';
-import type { Database } from '@db/schema';
-
-export interface SearchStatTable {
-	/** Monday of the Copenhagen week, `YYYY-MM-DD`. */
-	week: string;
-	/** A situation role slug (udskrivning, akut …) or '' when the query named none. */
-	situation: string;
-	/** Municipality code or '' when the query named none. */
-	municipality_code: string;
-	searches: number;
-	zero_results: number;
-}
-
-export type StatsDb = Kysely<Database & { search_stat: SearchStatTable }>;
-export const sdb = (db: Db): StatsDb => db.withTables<{ search_stat: SearchStatTable }>();
 
 const copenhagen = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Copenhagen', year: 'numeric', month: '2-digit', day: '2-digit' });
 
@@ -42,7 +26,7 @@ export interface SearchCount {
 export async function recordSearchStat(db: Db, count: SearchCount): Promise<void> {
 	const week = weekOf(count.at ?? new Date());
 	const zero = count.zero ? 1 : 0;
-	await sdb(db)
+	await db
 		.insertInto('search_stat')
 		.values({ week, situation: count.situation ?? '', municipality_code: count.municipalityCode ?? '', searches: 1, zero_results: zero })
 		.onConflict((oc) =>
