@@ -11,11 +11,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { openSqlite } from '@db/client';
 import { freePort, waitForHealth } from './global-setup';
-import { e2e, expectAccessible, launchBrowser, skipBrowser } from './helpers';
+import { e2e, expectAccessible, launchBrowser, skipBrowser, SQLITE_COPY, sqliteOnly } from './helpers';
 
 const FRIDAY_EVENING = '2026-12-04T19:00:00+01:00';
 
-describe.skipIf(skipBrowser)('A nurse searches a need on a Friday evening', () => {
+describe.skipIf(skipBrowser || sqliteOnly(`after-hours.spec.ts ${SQLITE_COPY}`))('A nurse searches a need on a Friday evening', () => {
 	let browser: Browser;
 	let server: ChildProcess;
 	let dir = '';

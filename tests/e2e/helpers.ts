@@ -7,6 +7,20 @@ export const e2e = inject('e2e');
 /** True when no Chromium was found outside CI: use with describe.skipIf(skipBrowser). */
 export const skipBrowser = e2e.skip;
 export const baseURL = e2e.baseURL;
+/** True when the shared server runs on PostgreSQL (E2E_DATABASE_URL, see global-setup.ts); e2e.dbPath is then a URL. */
+export const onPostgres = e2e.engine === 'postgres';
+
+/** Why the specs that start a server of their own on a copy of the shared database are SQLite-only (for now). */
+export const SQLITE_COPY = 'copies the shared SQLite file with VACUUM INTO for a server of its own; on PostgreSQL a copy (CREATE DATABASE … TEMPLATE) needs the shared server disconnected';
+
+/**
+ * For describe.skipIf: true (skip) on PostgreSQL for a spec that copies the SQLite file itself, printing why,
+ * so the skip is visible in the run's output rather than just counted.
+ */
+export function sqliteOnly(reason: string): boolean {
+	if (onPostgres) console.warn(`SKIPPED on PostgreSQL: ${reason}`);
+	return onPostgres;
+}
 
 /** Every page a spec opened, so a failing test can leave screenshots of them (see screenshots.setup.ts). */
 export const openPages = new Set<Page>();

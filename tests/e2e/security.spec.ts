@@ -12,7 +12,7 @@ import { createDb, openSqlite, type Db } from '@db/client';
 import { submitCorrection } from '@/modules/directory/directory.corrections';
 import { createUserWithSession } from '../helpers/auth';
 import { freePort, waitForHealth } from './global-setup';
-import { e2e, skipBrowser } from './helpers';
+import { e2e, skipBrowser, SQLITE_COPY, sqliteOnly } from './helpers';
 
 interface Answer {
 	status: number;
@@ -54,7 +54,7 @@ function send(path: string, opts: { method?: string; headers?: Record<string, st
 const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
 const formHeaders = (extra: Record<string, string> = {}) => ({ 'content-type': 'application/x-www-form-urlencoded', origin: base, ...extra });
 
-describe.skipIf(skipBrowser)('Attacks from the hardening issue', () => {
+describe.skipIf(skipBrowser || sqliteOnly(`security.spec.ts (attacks) ${SQLITE_COPY} and holds a SQLite write lock (BEGIN IMMEDIATE)`))('Attacks from the hardening issue', () => {
 	let db: Db;
 	beforeAll(async () => {
 		dir = mkdtempSync(join(tmpdir(), 'vejviser-security-'));
