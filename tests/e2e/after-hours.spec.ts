@@ -1,9 +1,10 @@
 /**
  * A nurse searches a need on a Friday evening: the server runs with a fixed clock (VEJVISER_NOW, src/lib/clock.ts)
  * on its own copy of the seeded network, and the municipality's after-hours line comes first while the
- * day-time contacts are marked closed.
+ * day-time contacts are marked closed. On PostgreSQL the server gets a freshly seeded database of its own instead
+ * of a copy (the shared server's connections keep PostgreSQL from copying its database).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,25 +12,36 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { openSqlite } from '@db/client';
 import { freePort, waitForHealth } from './global-setup';
-import { e2e, expectAccessible, launchBrowser, skipBrowser, SQLITE_COPY, sqliteOnly } from './helpers';
+import { e2e, expectAccessible, launchBrowser, onPostgres, skipBrowser } from './helpers';
+import { dropPostgresDatabase, freshPostgresDatabase } from '../helpers/test-db';
 
 const FRIDAY_EVENING = '2026-12-04T19:00:00+01:00';
 
-describe.skipIf(skipBrowser || sqliteOnly(`after-hours.spec.ts ${SQLITE_COPY}`))('A nurse searches a need on a Friday evening', () => {
+describe.skipIf(skipBrowser)('A nurse searches a need on a Friday evening', () => {
 	let browser: Browser;
 	let server: ChildProcess;
 	let dir = '';
 	let base = '';
+	let databaseUrl = '';
 	beforeAll(async () => {
 		dir = mkdtempSync(join(tmpdir(), 'vejviser-afterhours-'));
-		const dbPath = join(dir, 'afterhours.db');
-		const source = openSqlite(e2e.dbPath, { readonly: true });
-		source.exec(`VACUUM INTO '${dbPath}'`);
-		source.close();
+		let dbEnv: Record<string, string>;
+		if (onPostgres) {
+			// Any database on the server will do for creating another one: the shared one's URL is at hand.
+			databaseUrl = await freshPostgresDatabase(e2e.dbPath);
+			dbEnv = { DATABASE_URL: databaseUrl };
+			execSync('npx tsx db/cli.ts setup', { stdio: 'ignore', env: { ...process.env, ...dbEnv } });
+		} else {
+			const dbPath = join(dir, 'afterhours.db');
+			const source = openSqlite(e2e.dbPath, { readonly: true });
+			source.exec(`VACUUM INTO '${dbPath}'`);
+			source.close();
+			dbEnv = { DATABASE_URL: '', DATABASE_PATH: dbPath };
+		}
 		const port = await freePort();
 		base = `http://127.0.0.1:${port}`;
 		server = spawn(process.execPath, [e2e.serverEntry], {
-			env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), DATABASE_PATH: dbPath, PUBLIC_BASE_URL: base, SMTP_URL: '', JOBS_SCHEDULER: 'off', VEJVISER_NOW: FRIDAY_EVENING },
+			env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), ...dbEnv, PUBLIC_BASE_URL: base, SMTP_URL: '', JOBS_SCHEDULER: 'off', VEJVISER_NOW: FRIDAY_EVENING },
 			stdio: ['ignore', 'ignore', 'inherit'],
 		});
 		await waitForHealth(base, server);
@@ -37,7 +49,10 @@ describe.skipIf(skipBrowser || sqliteOnly(`after-hours.spec.ts ${SQLITE_COPY}`))
 	});
 	afterAll(async () => {
 		await browser?.close();
+		const exited = server && server.exitCode === null ? new Promise((r) => server.once('exit', r)) : undefined;
 		server?.kill('SIGTERM');
+		await exited;
+		if (databaseUrl) await dropPostgresDatabase(e2e.dbPath, databaseUrl);
 		rmSync(dir, { recursive: true, force: true });
 	});
 
