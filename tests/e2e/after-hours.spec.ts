@@ -4,16 +4,14 @@
  * day-time contacts are marked closed. On PostgreSQL the server gets a freshly seeded database of its own instead
  * of a copy (the shared server's connections keep PostgreSQL from copying its database).
  */
-import { execSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { openSqlite } from '@db/client';
 import { freePort, waitForHealth } from './global-setup';
-import { e2e, expectAccessible, launchBrowser, onPostgres, skipBrowser } from './helpers';
-import { dropPostgresDatabase, freshPostgresDatabase } from '../helpers/test-db';
+import { databaseOfItsOwn, e2e, expectAccessible, launchBrowser, skipBrowser } from './helpers';
 
 const FRIDAY_EVENING = '2026-12-04T19:00:00+01:00';
 
@@ -22,26 +20,14 @@ describe.skipIf(skipBrowser)('A nurse searches a need on a Friday evening', () =
 	let server: ChildProcess;
 	let dir = '';
 	let base = '';
-	let databaseUrl = '';
+	let own: Awaited<ReturnType<typeof databaseOfItsOwn>> | undefined;
 	beforeAll(async () => {
 		dir = mkdtempSync(join(tmpdir(), 'vejviser-afterhours-'));
-		let dbEnv: Record<string, string>;
-		if (onPostgres) {
-			// Any database on the server will do for creating another one: the shared one's URL is at hand.
-			databaseUrl = await freshPostgresDatabase(e2e.dbPath);
-			dbEnv = { DATABASE_URL: databaseUrl };
-			execSync('npx tsx db/cli.ts setup', { stdio: 'ignore', env: { ...process.env, ...dbEnv } });
-		} else {
-			const dbPath = join(dir, 'afterhours.db');
-			const source = openSqlite(e2e.dbPath, { readonly: true });
-			source.exec(`VACUUM INTO '${dbPath}'`);
-			source.close();
-			dbEnv = { DATABASE_URL: '', DATABASE_PATH: dbPath };
-		}
+		own = await databaseOfItsOwn(dir, 'afterhours');
 		const port = await freePort();
 		base = `http://127.0.0.1:${port}`;
 		server = spawn(process.execPath, [e2e.serverEntry], {
-			env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), ...dbEnv, PUBLIC_BASE_URL: base, SMTP_URL: '', JOBS_SCHEDULER: 'off', VEJVISER_NOW: FRIDAY_EVENING },
+			env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), ...own.env, PUBLIC_BASE_URL: base, SMTP_URL: '', JOBS_SCHEDULER: 'off', VEJVISER_NOW: FRIDAY_EVENING },
 			stdio: ['ignore', 'ignore', 'inherit'],
 		});
 		await waitForHealth(base, server);
@@ -52,7 +38,7 @@ describe.skipIf(skipBrowser)('A nurse searches a need on a Friday evening', () =
 		const exited = server && server.exitCode === null ? new Promise((r) => server.once('exit', r)) : undefined;
 		server?.kill('SIGTERM');
 		await exited;
-		if (databaseUrl) await dropPostgresDatabase(e2e.dbPath, databaseUrl);
+		await own?.drop();
 		rmSync(dir, { recursive: true, force: true });
 	});
 
