@@ -132,6 +132,9 @@ function createPostgresDb(url: string, waitMs: number): Db {
 	};
 	const pool = new pg.Pool({
 		connectionString: url,
+		// Statements outside a transaction wait for locks no longer than transactions do (SET LOCAL below), then
+		// the 503 — by default PostgreSQL would let a lone write (a rate-limit hit) wait for a foreign lock forever.
+		options: `-c lock_timeout=${Math.max(1, Math.round(waitMs))}`,
 		max: Number(process.env.DB_POOL_MAX ?? 10),
 		types: {
 			getTypeParser: ((oid: number, format?: 'text' | 'binary') => parsers[oid] ?? pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
@@ -155,6 +158,24 @@ export const WRITE_ORDER_LOCK = 7_001_001;
 class CommitOrderedPostgresDriver extends PostgresDriver {
 	constructor(config: ConstructorParameters<typeof PostgresDriver>[0], private readonly waitMs: number) {
 		super(config);
+	}
+	/** Kysely keeps one connection object per pooled client: each gets its lock timeout turned into DatabaseBusyError once. */
+	readonly #busyAware = new WeakSet<DatabaseConnection>();
+	override async acquireConnection(): Promise<DatabaseConnection> {
+		const connection = await super.acquireConnection();
+		if (!this.#busyAware.has(connection)) {
+			const execute = connection.executeQuery.bind(connection);
+			connection.executeQuery = async <R>(query: CompiledQuery): Promise<QueryResult<R>> => {
+				try {
+					return await execute<R>(query);
+				} catch (error) {
+					if ((error as { code?: string }).code === '55P03') throw new DatabaseBusyError(this.waitMs);
+					throw error;
+				}
+			};
+			this.#busyAware.add(connection);
+		}
+		return connection;
 	}
 	override async beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
 		await super.beginTransaction(connection, settings);

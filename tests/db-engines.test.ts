@@ -172,4 +172,30 @@ describe('a write waits for another no longer than maxWaitMs', () => {
 			await impatient.destroy();
 		}
 	});
+
+	it('so does a lone statement outside any transaction (a rate-limit hit) — PostgreSQL by itself would wait forever', async () => {
+		const impatient = createDb(t.path, { maxWaitMs: 200 });
+		await db.insertInto('rate_limit').values({ key: 'probe:lone', window_start: new Date().toISOString(), count: 1 }).execute();
+		try {
+			let release!: () => void;
+			const held = new Promise<void>((r) => (release = r));
+			let begun!: () => void;
+			const started = new Promise<void>((r) => (begun = r));
+			const long = db.transaction().execute(async (trx) => {
+				await trx.updateTable('rate_limit').set({ count: 2 }).where('key', '=', 'probe:lone').execute();
+				begun();
+				await held;
+			});
+			await started;
+			const startedAt = Date.now();
+			await expect(impatient.updateTable('rate_limit').set({ count: 3 }).where('key', '=', 'probe:lone').execute()).rejects.toBeInstanceOf(DatabaseBusyError);
+			expect(Date.now() - startedAt).toBeLessThan(2_000);
+			release();
+			await long;
+			await impatient.updateTable('rate_limit').set({ count: 3 }).where('key', '=', 'probe:lone').execute();
+			expect((await db.selectFrom('rate_limit').select('count').where('key', '=', 'probe:lone').executeTakeFirstOrThrow()).count).toBe(3);
+		} finally {
+			await impatient.destroy();
+		}
+	}, 10_000);
 });

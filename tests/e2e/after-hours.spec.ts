@@ -1,7 +1,8 @@
 /**
  * A nurse searches a need on a Friday evening: the server runs with a fixed clock (VEJVISER_NOW, src/lib/clock.ts)
  * on its own copy of the seeded network, and the municipality's after-hours line comes first while the
- * day-time contacts are marked closed.
+ * day-time contacts are marked closed. On PostgreSQL the server gets a freshly seeded database of its own instead
+ * of a copy (the shared server's connections keep PostgreSQL from copying its database).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -9,9 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { openSqlite } from '@db/client';
 import { freePort, waitForHealth } from './global-setup';
-import { e2e, expectAccessible, launchBrowser, skipBrowser } from './helpers';
+import { databaseOfItsOwn, e2e, expectAccessible, launchBrowser, skipBrowser } from './helpers';
 
 const FRIDAY_EVENING = '2026-12-04T19:00:00+01:00';
 
@@ -20,16 +20,14 @@ describe.skipIf(skipBrowser)('A nurse searches a need on a Friday evening', () =
 	let server: ChildProcess;
 	let dir = '';
 	let base = '';
+	let own: Awaited<ReturnType<typeof databaseOfItsOwn>> | undefined;
 	beforeAll(async () => {
 		dir = mkdtempSync(join(tmpdir(), 'vejviser-afterhours-'));
-		const dbPath = join(dir, 'afterhours.db');
-		const source = openSqlite(e2e.dbPath, { readonly: true });
-		source.exec(`VACUUM INTO '${dbPath}'`);
-		source.close();
+		own = await databaseOfItsOwn(dir, 'afterhours');
 		const port = await freePort();
 		base = `http://127.0.0.1:${port}`;
 		server = spawn(process.execPath, [e2e.serverEntry], {
-			env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), DATABASE_PATH: dbPath, PUBLIC_BASE_URL: base, SMTP_URL: '', JOBS_SCHEDULER: 'off', VEJVISER_NOW: FRIDAY_EVENING },
+			env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), ...own.env, PUBLIC_BASE_URL: base, SMTP_URL: '', JOBS_SCHEDULER: 'off', VEJVISER_NOW: FRIDAY_EVENING },
 			stdio: ['ignore', 'ignore', 'inherit'],
 		});
 		await waitForHealth(base, server);
@@ -37,7 +35,10 @@ describe.skipIf(skipBrowser)('A nurse searches a need on a Friday evening', () =
 	});
 	afterAll(async () => {
 		await browser?.close();
+		const exited = server && server.exitCode === null ? new Promise((r) => server.once('exit', r)) : undefined;
 		server?.kill('SIGTERM');
+		await exited;
+		await own?.drop();
 		rmSync(dir, { recursive: true, force: true });
 	});
 

@@ -24,7 +24,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb, openSqlite } from '@db/client';
 import { createUserWithSession } from '../helpers/auth';
 import { freePort, waitForHealth } from './global-setup';
-import { e2e, launchBrowser, skipBrowser } from './helpers';
+import { e2e, launchBrowser, skipBrowser, SQLITE_COPY, sqliteOnly } from './helpers';
 
 const PER_PATTERN = Number(process.env.CRAWL_PER_PATTERN ?? 1);
 const MAX_PAGES_PER_ROLE = 250;
@@ -216,7 +216,7 @@ async function crawl(role: string, token: string | null): Promise<string[]> {
 	return problems;
 }
 
-describe.skipIf(skipBrowser)('Every page for every role', () => {
+describe.skipIf(skipBrowser || sqliteOnly(`crawl.spec.ts ${SQLITE_COPY}`))('Every page for every role', () => {
 	beforeAll(async () => {
 		routes = routesFrom(join(process.cwd(), 'src/pages'));
 		dir = mkdtempSync(join(tmpdir(), 'vejviser-crawl-'));

@@ -1,12 +1,29 @@
 import AxeBuilder from '@axe-core/playwright';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { expect, inject } from 'vitest';
-import { createDb, type Db } from '@db/client';
+import { execSync } from 'node:child_process';
+import { join } from 'node:path';
+import { createDb, openSqlite, type Db } from '@db/client';
+import { dropPostgresDatabase, freshPostgresDatabase } from '../helpers/test-db';
 
 export const e2e = inject('e2e');
 /** True when no Chromium was found outside CI: use with describe.skipIf(skipBrowser). */
 export const skipBrowser = e2e.skip;
 export const baseURL = e2e.baseURL;
+/** True when the shared server runs on PostgreSQL (E2E_DATABASE_URL, see global-setup.ts); e2e.dbPath is then a URL. */
+export const onPostgres = e2e.engine === 'postgres';
+
+/** Why the crawler, which copies the shared SQLite file for a server of its own, is SQLite-only (for now). */
+export const SQLITE_COPY = 'copies the shared SQLite file with VACUUM INTO for a server of its own; on PostgreSQL a copy (CREATE DATABASE … TEMPLATE) needs the shared server disconnected';
+
+/**
+ * For describe.skipIf: true (skip) on PostgreSQL for a spec that copies the SQLite file itself, printing why,
+ * so the skip is visible in the run's output rather than just counted.
+ */
+export function sqliteOnly(reason: string): boolean {
+	if (onPostgres) console.warn(`SKIPPED on PostgreSQL: ${reason}`);
+	return onPostgres;
+}
 
 /** Every page a spec opened, so a failing test can leave screenshots of them (see screenshots.setup.ts). */
 export const openPages = new Set<Page>();
@@ -53,4 +70,25 @@ export async function tabTo(page: Page, selector: string, max = 60): Promise<voi
 		if (await page.evaluate((s) => document.activeElement?.matches(s) ?? false, selector)) return;
 	}
 	throw new Error(`Could not reach ${selector} with Tab in ${max} presses`);
+}
+
+/**
+ * The seeded network for a server of a spec's own (its own limits, locks and clock). SQLite: a `VACUUM INTO` copy
+ * of the shared file in `dir`. PostgreSQL: a fresh database seeded by `db/cli.ts setup` — a running server's
+ * database cannot be copied (CREATE DATABASE … TEMPLATE needs it idle). `env` is for the server's process (it
+ * clears the other engine's variable); `target` is what createDb() takes; `drop()` after the server has stopped.
+ */
+export async function databaseOfItsOwn(dir: string, name: string): Promise<{ target: string; env: Record<string, string>; drop: () => Promise<void> }> {
+	if (onPostgres) {
+		// Any database on the server will do for creating another one: the shared one's URL is at hand.
+		const target = await freshPostgresDatabase(e2e.dbPath);
+		const env = { DATABASE_URL: target, DATABASE_PATH: '' };
+		execSync('npx tsx db/cli.ts setup', { stdio: 'ignore', env: { ...process.env, ...env } });
+		return { target, env, drop: () => dropPostgresDatabase(e2e.dbPath, target) };
+	}
+	const target = join(dir, `${name}.db`);
+	const source = openSqlite(e2e.dbPath, { readonly: true });
+	source.exec(`VACUUM INTO '${target}'`);
+	source.close();
+	return { target, env: { DATABASE_URL: '', DATABASE_PATH: target }, drop: async () => {} };
 }

@@ -8,11 +8,12 @@ import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDb, openSqlite, type Db } from '@db/client';
+import pg from 'pg';
+import { createDb, openSqlite, WRITE_ORDER_LOCK, type Db } from '@db/client';
 import { submitCorrection } from '@/modules/directory/directory.corrections';
 import { createUserWithSession } from '../helpers/auth';
 import { freePort, waitForHealth } from './global-setup';
-import { e2e, skipBrowser } from './helpers';
+import { databaseOfItsOwn, e2e, onPostgres, skipBrowser } from './helpers';
 
 interface Answer {
 	status: number;
@@ -24,7 +25,7 @@ interface Answer {
 let base = '';
 let port = 0;
 let dir = '';
-let dbPath = '';
+let own: Awaited<ReturnType<typeof databaseOfItsOwn>> | undefined;
 let server: ChildProcess;
 
 /** A request with full control over Host and body (fetch may not set Host). */
@@ -51,6 +52,25 @@ function send(path: string, opts: { method?: string; headers?: Record<string, st
 	});
 }
 
+/**
+ * Another process's long write: SQLite's `BEGIN IMMEDIATE`; on PostgreSQL the lock every write transaction takes
+ * first (WRITE_ORDER_LOCK in db/client.ts) and, since the sign-in's rate-limit hit is a lone statement outside any
+ * transaction, a write lock on its table — held by a connection of its own.
+ */
+async function holdWriteLock(target: string): Promise<{ release: () => Promise<void> }> {
+	if (onPostgres) {
+		const client = new pg.Client({ connectionString: target });
+		await client.connect();
+		await client.query('BEGIN');
+		await client.query('SELECT pg_advisory_xact_lock($1)', [WRITE_ORDER_LOCK]);
+		await client.query('LOCK TABLE rate_limit IN EXCLUSIVE MODE');
+		return { release: async () => { await client.query('ROLLBACK'); await client.end(); } };
+	}
+	const other = openSqlite(target);
+	other.exec('BEGIN IMMEDIATE');
+	return { release: async () => { other.exec('ROLLBACK'); other.close(); } };
+}
+
 const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
 const formHeaders = (extra: Record<string, string> = {}) => ({ 'content-type': 'application/x-www-form-urlencoded', origin: base, ...extra });
 
@@ -58,30 +78,28 @@ describe.skipIf(skipBrowser)('Attacks from the hardening issue', () => {
 	let db: Db;
 	beforeAll(async () => {
 		dir = mkdtempSync(join(tmpdir(), 'vejviser-security-'));
-		dbPath = join(dir, 'security.db');
 		// A copy of the seeded network, so this server's limits and locks are its own.
-		const source = openSqlite(e2e.dbPath, { readonly: true });
-		source.exec(`VACUUM INTO '${dbPath}'`);
-		source.close();
+		own = await databaseOfItsOwn(dir, 'security');
+		db = createDb(own.target);
 		// Limits counted by the other specs (all from 127.0.0.1) are theirs, not this server's.
-		const copy = openSqlite(dbPath);
-		copy.exec('DELETE FROM rate_limit');
-		copy.close();
+		await db.deleteFrom('rate_limit').execute();
 		port = await freePort();
 		base = `http://127.0.0.1:${port}`;
 		server = spawn(process.execPath, [e2e.serverEntry], {
-			env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), DATABASE_PATH: dbPath, PUBLIC_BASE_URL: base, PUBLIC_HOSTNAME: 'vejviser.example.dk', SMTP_URL: '', JOBS_SCHEDULER: 'off', DB_MAX_WAIT_MS: '400' },
+			env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), ...own.env, PUBLIC_BASE_URL: base, PUBLIC_HOSTNAME: 'vejviser.example.dk', SMTP_URL: '', JOBS_SCHEDULER: 'off', DB_MAX_WAIT_MS: '400' },
 			stdio: ['ignore', 'ignore', 'inherit'],
 		});
 		await waitForHealth(base, server);
-		db = createDb(dbPath);
 		// Load the pages once, so the timings below measure the attack, not the first request's module loading.
 		await send('/');
 		await send('/log-ind', { method: 'POST', headers: formHeaders(), body: form({ email: '' }) });
 	});
 	afterAll(async () => {
 		await db?.destroy();
+		const exited = server && server.exitCode === null ? new Promise((r) => server.once('exit', r)) : undefined;
 		server?.kill('SIGTERM');
+		await exited;
+		await own?.drop();
 		rmSync(dir, { recursive: true, force: true });
 	});
 
@@ -107,8 +125,7 @@ describe.skipIf(skipBrowser)('Attacks from the hardening issue', () => {
 	});
 
 	it('answers a write that meets a long foreign lock with 503, Retry-After and what was typed; reads go on', async () => {
-		const other = openSqlite(dbPath);
-		other.exec('BEGIN IMMEDIATE');
+		const other = await holdWriteLock(own!.target);
 		try {
 			const [write, health] = await Promise.all([
 				send('/log-ind', { method: 'POST', headers: formHeaders(), body: form({ email: 'laast@example.dk', next: '/temadage' }) }),
@@ -121,8 +138,7 @@ describe.skipIf(skipBrowser)('Attacks from the hardening issue', () => {
 			expect(health.status).toBe(200);
 			expect(health.ms).toBeLessThan(300);
 		} finally {
-			other.exec('ROLLBACK');
-			other.close();
+			await other.release();
 		}
 		const again = await send('/log-ind', { method: 'POST', headers: formHeaders(), body: form({ email: 'laast@example.dk' }) });
 		expect(again.status).toBe(303);
