@@ -43,6 +43,14 @@ describe('the hours form', () => {
 		expect(isOpenAt(r.schedule, new Date('2025-12-26T10:00:00+01:00'))).toBe(false);
 	});
 
+	it('keeps a typed exception row even when the hidden row count is missing or too small', () => {
+		const values: FormValues = { ...week(), x4_date: '2026-12-23', x4_closed: 'on', x4_note: '<script>alert(1)</script> æøå' };
+		delete values.exceptionRows;
+		const s = schedule(values);
+		expect(s.exceptions).toEqual([{ date: '2026-12-23', intervals: [], note: '<script>alert(1)</script> æøå' }]);
+		expect(schedule({ ...values, exceptionRows: '1' }).exceptions).toHaveLength(1);
+	});
+
 	it('reads a second period, overnight periods and whole days like the after-hours line’s text', () => {
 		const line = week({
 			d1_from: '15:00', d1_to: '08:00', d2_from: '15:00', d2_to: '08:00', d3_from: '15:00', d3_to: '08:00', d4_from: '15:00', d4_to: '08:00',

@@ -79,8 +79,14 @@ export function scheduleToFormValues(schedule: Schedule | null): { values: FormV
 
 /** How many exception rows the form has (its hidden count, bounded; typed rows are never dropped). */
 export function exceptionRowCount(values: FormValues): number {
-	const n = Number(typeof values.exceptionRows === 'string' ? values.exceptionRows : '');
-	return Number.isInteger(n) && n >= 0 ? Math.min(n, MAX_EXCEPTIONS + EMPTY_EXCEPTION_ROWS) : EMPTY_EXCEPTION_ROWS;
+	const raw = typeof values.exceptionRows === 'string' ? values.exceptionRows.trim() : '';
+	const n = /^\d+$/.test(raw) ? Number(raw) : EMPTY_EXCEPTION_ROWS;
+	// A row that was sent counts even when the hidden count is missing or too small (a client that posts without it).
+	const sent = Object.keys(values).reduce((max, k) => {
+		const m = /^x(\d+)_/.exec(k);
+		return m ? Math.max(max, Number(m[1]) + 1) : max;
+	}, 0);
+	return Math.min(Math.max(n, sent), MAX_EXCEPTIONS + EMPTY_EXCEPTION_ROWS);
 }
 
 const str = (values: FormValues, k: string) => (typeof values[k] === 'string' ? (values[k] as string).trim() : '');
