@@ -5,7 +5,7 @@
 import type { Db } from '@db/client';
 import { isIsoDate } from '@/lib/dates';
 import { localToUtc } from '@/modules/events/events.rules';
-import type { Changes } from '@/modules/audit/audit.repository';
+import { toAuditEntry, type AuditEntry } from '@/modules/audit/audit.repository';
 
 export const AUDIT_PAGE_SIZE = 50;
 
@@ -38,14 +38,8 @@ export interface AuditFilter {
 	page: number;
 }
 
-export interface AuditRow {
-	id: number;
-	at: string;
-	actor: string;
-	entityType: string;
-	entityId: number;
-	entityLabel: string;
-	action: string;
+/** An entry as the viewer shows it: each changed field's before → after as text. */
+export interface AuditRow extends Omit<AuditEntry, 'changes'> {
 	changes: Array<{ field: string; before: string; after: string }>;
 }
 
@@ -102,23 +96,9 @@ export async function listAudit(db: Db, f: AuditFilter): Promise<{ rows: AuditRo
 		pages,
 		personUnknown: personIds !== null && personIds.length === 0,
 		entityTypes,
-		rows: rows.map((r) => {
-			let changes: Changes = {};
-			try {
-				changes = JSON.parse(r.changes || '{}');
-			} catch {
-				// An unreadable entry is shown without its fields rather than hiding it.
-			}
-			return {
-				id: r.id,
-				at: r.at,
-				actor: r.actor,
-				entityType: r.entity_type,
-				entityId: r.entity_id,
-				entityLabel: r.entity_label,
-				action: r.action,
-				changes: Object.entries(changes).map(([field, pair]) => ({ field, before: show(Array.isArray(pair) ? pair[0] : null), after: show(Array.isArray(pair) ? pair[1] : pair) })),
-			};
-		}),
+		rows: rows.map(toAuditEntry).map((entry) => ({
+			...entry,
+			changes: Object.entries(entry.changes).map(([field, pair]) => ({ field, before: show(Array.isArray(pair) ? pair[0] : null), after: show(Array.isArray(pair) ? pair[1] : pair) })),
+		})),
 	};
 }

@@ -65,7 +65,7 @@ export async function listAuditFor(db: Db, entityType: string, entityId: number)
 		.where('entity_id', '=', entityId)
 		.orderBy('id', 'desc')
 		.execute();
-	return rows.map(toEntry);
+	return rows.map(toAuditEntry);
 }
 
 /** The newest audit id: a cheap "has anything changed?" signal (every directory write adds one). */
@@ -74,7 +74,14 @@ export async function latestAuditId(db: Db): Promise<number> {
 	return Number(row?.max ?? 0);
 }
 
-function toEntry(row: AuditLogRow): AuditEntry {
+/** A stored row as an entry; an unreadable `changes` is shown as no fields rather than hiding the entry. */
+export function toAuditEntry(row: AuditLogRow): AuditEntry {
+	let changes: Changes = {};
+	try {
+		changes = JSON.parse(row.changes || '{}');
+	} catch {
+		// Kept empty: the entry itself (who, what, when) is still worth showing.
+	}
 	return {
 		id: row.id,
 		at: row.at,
@@ -83,6 +90,6 @@ function toEntry(row: AuditLogRow): AuditEntry {
 		entityId: row.entity_id,
 		entityLabel: row.entity_label,
 		action: row.action,
-		changes: JSON.parse(row.changes || '{}'),
+		changes,
 	};
 }
