@@ -3,7 +3,7 @@ import { SMTPServer } from 'smtp-server';
 import type { AddressInfo } from 'node:net';
 import { createTestDb } from './helpers/test-db';
 import type { Db } from '@db/client';
-import { enqueueMail, findMail, requeueMail } from '@/modules/mail/mail.repository';
+import { enqueueMail, findMail, listOutbox, requeueMail } from '@/modules/mail/mail.repository';
 import { classifySendError, deliverDueMail, MAX_ATTEMPTS } from '@/modules/mail/mail.delivery';
 import { createMailTransport, type MailTransport } from '@/modules/mail/mail.transport';
 import { ensureOrganisation, ensureUnit, savePerson } from '@/modules/directory/directory.writes';
@@ -90,6 +90,13 @@ describe('Mail delivery over SMTP', () => {
 		expect(mail?.status).toBe('sent');
 		expect(mail?.sent_at).toBe(t0.toISOString());
 		expect(mail?.attempts).toBe(1);
+	});
+
+	it('finds mails in the outbox by part of the address, whatever the case', async () => {
+		await queue('Anna.Berg@Kommune.test');
+		await queue('bo@kommune.test');
+		const found = await listOutbox(db, { to: 'anna.BERG' });
+		expect(found.map((m) => m.to_address)).toEqual(['Anna.Berg@Kommune.test']);
 	});
 
 	it('retries a 4xx temporary failure only after the backoff and then delivers it', async () => {

@@ -63,7 +63,8 @@ export async function listOutbox(db: Db, filter: OutboxFilter = {}) {
 		.select(['id', 'to_address', 'subject', 'kind', 'status', 'attempts', 'next_attempt_at', 'last_error', 'created_at', 'sent_at']);
 	if (filter.status) query = query.where('status', '=', filter.status);
 	if (filter.kind) query = query.where('kind', '=', filter.kind);
-	if (filter.to) query = query.where('to_address', 'like', `%${filter.to.replace(/[%_]/g, '')}%`);
+	// Case-insensitive on both engines (PostgreSQL's LIKE is not): "Anna@" finds anna@.
+	if (filter.to) query = query.where((eb) => eb(eb.fn('lower', ['to_address']), 'like', `%${filter.to!.replace(/[%_]/g, '').toLowerCase()}%`));
 	return query.orderBy('id', 'desc').limit(filter.limit ?? 100).offset(filter.offset ?? 0).execute();
 }
 
