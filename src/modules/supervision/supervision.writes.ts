@@ -15,8 +15,8 @@ import { formatDateTime } from '@/lib/dates';
 import { findGroup, findMeeting, findMembership, findMembershipOf, listGroupsWithLapsedOffers, listMemberships, listSupervisors, OFFER_EXPIRED_MESSAGE, type Q } from './supervision.repository';
 import { buildStatement } from './supervision.view';
 import { meetingIcs } from './supervision.ics';
-import type { SessionMode, SupervisorKind } from './supervision.hours';
-import { SupervisionError, type AttendanceStatus, type Membership, type SupervisionGroup } from './supervision.types';
+import type { SessionMode } from './supervision.hours';
+import { SupervisionError, type AttendanceStatus, type Membership, type SupervisionGroup, type Supervisor } from './supervision.types';
 
 export interface WriteOptions {
 	now?: Date;
@@ -123,28 +123,13 @@ async function expireOffersIn(trx: Q, group: SupervisionGroup, actor: Actor, now
 
 // ---------- groups ----------
 
-export interface SupervisorInput {
-	userId: number | null;
-	name: string;
-	profession: string;
-	qualifications: string;
-	kind: SupervisorKind;
-	external: boolean;
-}
+/** What a form gives for a supervisor: the stored fields without the ids the database hands out. */
+export type SupervisorInput = Omit<Supervisor, 'id' | 'groupId'>;
 
-export interface GroupInput {
-	title: string;
-	focus: string;
-	topics: string[];
-	audience: string;
-	admission: string;
-	place: string;
-	minSize: number;
-	capacity: number;
-	countsTowardTraining: boolean;
-	offerDays: number;
+/** What a form gives for a group: its editable fields and the supervisors to name. */
+export type GroupInput = Pick<SupervisionGroup, 'title' | 'focus' | 'topics' | 'audience' | 'admission' | 'place' | 'minSize' | 'capacity' | 'countsTowardTraining' | 'offerDays'> & {
 	supervisors: SupervisorInput[];
-}
+};
 
 /** Paths under /supervision that are pages of their own. */
 const RESERVED_SLUGS = new Set(['ny', 'mine-timer', 'bekraeft']);
