@@ -6,11 +6,12 @@
  * are not signed in). Checks after each run that the capacity was never exceeded.
  * Env: BENCH_EVENTS_PORT (default 4471), BENCH_SKIP_HTTP=1, BENCH_EVENTS_HTTP_ONLY=1, BENCH_SKIP_BUILD=1 (reuse .e2e/themedays),
  * BENCH_EVENTS_OUT (serve another build, e.g. an older one for a before/after comparison), BENCH_EVENTS_ENGINES
- * (`sqlite,postgres` by default), BENCH_DATABASE_URL (the PostgreSQL server, bench/pg.ts).
+ * (`sqlite,postgres` by default), BENCH_DATABASE_URL (the PostgreSQL server, bench/pg.ts), BENCH_EVENTS_NODE_ARGS (extra
+ * node flags for the server, e.g. `--cpu-prof --cpu-prof-dir=… --import=<a hook that exits on SIGTERM>` to profile it).
  * Runs alone too: `npx tsx bench/events.bench.ts`.
  */
 import { execSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -113,15 +114,33 @@ export async function waitForHealth(base: string): Promise<void> {
 	throw new Error(`${base} answered no /api/health`);
 }
 
+/**
+ * CPU time (user + system, ms) a process has used, from /proc (Linux); null elsewhere. On a shared machine the
+ * server's CPU per registration says more than registrations/s, which move with everybody else's load.
+ */
+function cpuMs(pid: number): number | null {
+	try {
+		const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+		return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime in USER_HZ (100 on Linux)
+	} catch {
+		return null;
+	}
+}
+
 async function overHttp(engine: Engine) {
 	const entry = builtServer();
 	const { db, env, drop } = await freshDb(engine);
 	const event = await benchEvent(db, 1000, new Date(Date.now() + 60 * 86_400_000).toISOString().slice(0, 10));
 	const port = Number(process.env.BENCH_EVENTS_PORT ?? 4471);
 	const base = `http://127.0.0.1:${port}`;
-	const server = spawn(process.execPath, [entry], { env: { ...process.env, ...env, HOST: '127.0.0.1', PORT: String(port), PUBLIC_BASE_URL: base, SMTP_URL: '', TRUST_PROXY: '1', JOBS_SCHEDULER: 'off' }, stdio: 'ignore' });
+	const nodeArgs = (process.env.BENCH_EVENTS_NODE_ARGS ?? '').split(' ').filter(Boolean);
+	const server = spawn(process.execPath, [...nodeArgs, entry], { env: { ...process.env, ...env, HOST: '127.0.0.1', PORT: String(port), PUBLIC_BASE_URL: base, SMTP_URL: '', TRUST_PROXY: '1', JOBS_SCHEDULER: 'off' }, stdio: 'ignore' });
 	try {
 		await waitForHealth(base);
+		// Warm-up, not measured: the first request loads the page's modules (a second of CPU on this machine),
+		// which is start-up, not what a registration costs.
+		await fetch(`${base}/temadage/${event.slug}`);
+		const cpuBefore = cpuMs(server.pid!);
 		let n = 0;
 		const result = await autocannon({
 			url: `${base}/temadage/${event.slug}`,
@@ -142,11 +161,15 @@ async function overHttp(engine: Engine) {
 			],
 		});
 		const redirects = result['3xx'];
-		console.log(`${LABEL[engine]}, over HTTP (8 forbindelser, 10 s, bygget server): ${Math.round(result.requests.average)} tilmeldinger/s i snit, p99 ${result.latency.p99} ms, ${redirects} × 303, ${result.non2xx - redirects} andre fejlsvar`);
+		const cpu = cpuMs(server.pid!);
+		const cpuText = cpu !== null && cpuBefore !== null && redirects > 0 ? `, serverens CPU ${((cpu - cpuBefore) / redirects).toFixed(2)} ms pr. tilmelding` : '';
+		console.log(`${LABEL[engine]}, over HTTP (8 forbindelser, 10 s, bygget server): ${Math.round(result.requests.average)} tilmeldinger/s i snit, p99 ${result.latency.p99} ms, ${redirects} × 303, ${result.non2xx - redirects} andre fejlsvar${cpuText}`);
 		console.log(`  efter HTTP-kørslen: ${await seatCheck(db, event.id, 1000)}`);
 	} finally {
+		// Waits for the exit (a profiled server writes its profile then), at most 10 s.
+		const exited = new Promise((r) => server.once('exit', r));
 		server.kill('SIGTERM');
-		await new Promise((r) => setTimeout(r, 300));
+		await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
 		await drop();
 	}
 }

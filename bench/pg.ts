@@ -31,7 +31,8 @@ export async function postgresReachable(): Promise<boolean> {
 
 /** A new, migrated database `vejviser_bench_<hex>`; drop() removes it again. */
 export async function freshPostgres(): Promise<{ url: string; db: Db; drop: () => Promise<void> }> {
-	const name = `vejviser_bench_${randomBytes(5).toString('hex')}`;
+	// BENCH_PG_PREFIX: several people benching on one server each use their own names.
+	const name = `${process.env.BENCH_PG_PREFIX ?? 'vejviser_bench_'}${randomBytes(5).toString('hex')}`;
 	await admin((c) => c.query(`CREATE DATABASE ${name}`));
 	const u = new URL(PG_SERVER);
 	u.pathname = `/${name}`;

@@ -17,6 +17,7 @@ import {
 	type Transaction,
 	type TransactionSettings,
 } from 'kysely';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import pg from 'pg';
@@ -178,12 +179,17 @@ class CommitOrderedPostgresDriver extends PostgresDriver {
 		return connection;
 	}
 	override async beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
-		await super.beginTransaction(connection, settings);
-		// Waits as long as a SQLite write would (DB_MAX_WAIT_MS), then the Danish 503 — never forever (a transaction
-		// that waits for its own process's other transaction would otherwise hang unseen).
+		// One round trip (a parameterless query may hold several statements): the transaction, its lock timeout — as
+		// long as a SQLite write would wait (DB_MAX_WAIT_MS), then the Danish 503, never forever (a transaction that
+		// waits for its own process's other transaction would otherwise hang unseen) — the write-order lock and, for
+		// serialisedWrite(), its own lock after it. Each statement under a lock is a round trip that every other
+		// writer waits for; four separate ones cost a seat write three (issue 13 profile).
+		const begin = settings.isolationLevel || settings.accessMode ? ['start transaction', settings.isolationLevel && `isolation level ${settings.isolationLevel}`, settings.accessMode].filter(Boolean).join(' ') : 'begin';
+		const statements = [begin, `SET LOCAL lock_timeout = ${Math.max(1, Math.round(this.waitMs))}`, `SELECT pg_advisory_xact_lock(${WRITE_ORDER_LOCK})`];
+		const lockKey = takeSerialisedLockKey();
+		if (lockKey !== undefined) statements.push(`SELECT pg_advisory_xact_lock(hashtext('${lockKey.replaceAll("'", "''")}'))`);
 		try {
-			await connection.executeQuery(CompiledQuery.raw(`SET LOCAL lock_timeout = ${Math.max(1, Math.round(this.waitMs))}`));
-			await connection.executeQuery(CompiledQuery.raw(`SELECT pg_advisory_xact_lock(${WRITE_ORDER_LOCK})`));
+			await connection.executeQuery(CompiledQuery.raw(statements.join('; ')));
 		} catch (error) {
 			// Kysely only rolls back a transaction whose begin succeeded: end it here, or the pooled connection stays
 			// inside an aborted transaction.
@@ -264,10 +270,23 @@ export function rawSqlite(db: Db): SQLite.Database {
  * with the ordinary insertAuditEntry()/enqueueMail() on `trx`, so they commit or roll back with the seat.
  */
 export async function serialisedWrite<T>(db: Db, lockKey: string, fn: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
-	return db.transaction().execute(async (trx) => {
-		if (engineOf(trx) === 'postgres') await sql`SELECT pg_advisory_xact_lock(hashtext(${lockKey}))`.execute(trx);
-		return fn(trx);
-	});
+	if (engineOf(db) === 'sqlite') return db.transaction().execute(fn);
+	// The PostgreSQL driver takes the lock in the round trip that begins the transaction (beginTransaction).
+	return serialisedLockKey.run({ key: lockKey }, () => db.transaction().execute(fn));
+}
+
+/**
+ * The lock key of the serialisedWrite() whose transaction is about to begin, for CommitOrderedPostgresDriver. Taken
+ * (and cleared) by the first transaction begun in that call: only that transaction holds the key's lock, never one
+ * that `fn` might open on another connection.
+ */
+const serialisedLockKey = new AsyncLocalStorage<{ key: string | undefined }>();
+
+function takeSerialisedLockKey(): string | undefined {
+	const holder = serialisedLockKey.getStore();
+	const key = holder?.key;
+	if (holder) holder.key = undefined;
+	return key;
 }
 
 /**

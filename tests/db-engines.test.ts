@@ -94,6 +94,15 @@ describe(`column types round-trip (${process.env.TEST_DATABASE_URL ? 'postgres' 
 		const { n } = (await db.selectFrom('type_probe' as any).select('n').where('id', '=', id).executeTakeFirstOrThrow()) as { n: number };
 		expect(n).toBe(20);
 	});
+
+	// On PostgreSQL the write-order lock alone would pass the test above: this one proves the key's own lock,
+	// taken in the round trip that begins the transaction, is held from the first statement and released at the end.
+	it.runIf(!!process.env.TEST_DATABASE_URL)('serialisedWrite() holds its own key\'s lock on PostgreSQL, and only while it runs', async () => {
+		const free = async (key: string) => (await sql<{ ok: boolean }>`SELECT pg_try_advisory_xact_lock(hashtext(${key})) AS ok`.execute(db)).rows[0].ok;
+		const seen = await serialisedWrite(db, "probe:it's", async () => ({ mine: await free("probe:it's"), other: await free('probe:other') }));
+		expect(seen).toEqual({ mine: false, other: true });
+		expect(await free("probe:it's")).toBe(true);
+	});
 });
 
 describe('engine selection', () => {

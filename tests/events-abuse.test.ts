@@ -49,9 +49,12 @@ describe('The anonymous registration form', () => {
 			{ to_address: 'deltager1@kommune.example', kind: 'event-confirm-address' },
 		]);
 		expect(await listRegistrations(db, day.id)).toHaveLength(1);
+		// A link token is stored only with a mail that carries it: the 19 repeats left none behind.
+		expect(await db.selectFrom('event_registration_token').select('token_hash').execute()).toHaveLength(2);
 		// The next day the person may ask for the mail again (a lost mail is not a dead end).
 		await registerForEvent(db, day.id, person(1), { ...opts, now: new Date('2030-05-02T10:00:00Z') });
 		expect(await db.selectFrom('mail_outbox').select('id').execute()).toHaveLength(3);
+		expect(await db.selectFrom('event_registration_token').select('token_hash').execute()).toHaveLength(3);
 	});
 
 	it('limits registrations per client address and per e-mail address', async () => {

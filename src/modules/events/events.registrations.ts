@@ -16,9 +16,9 @@ import { insertAuditEntry, type Actor, type Changes } from '@/modules/audit/audi
 import { enqueueMail, type OutgoingMail } from '@/modules/mail/mail.repository';
 import { resolveInScopeAsync } from '@/lib/scope';
 import { findPersonById } from '@/modules/directory/directory.repository';
-import { countSeats, findEventById, findRegistrationByEmail, findRegistrationById, toRegistration, waitlistPosition, type Conn } from './events.repository';
+import { countSeats, findEventById, findRegistrationByEmail, findRegistrationById, insertRegistrationUnlessExists, toRegistration, waitlistPosition, type Conn } from './events.repository';
 import { ACTIVE_STATUSES, decideSeat, promotionAllowed, registrationOpen } from './events.rules';
-import { calendarFor, issueToken, registrationIdForToken, seatTransaction, type Trx } from './events.seats';
+import { calendarFor, issueToken, newToken, registrationIdForToken, seatTransaction, storeToken, type Trx } from './events.seats';
 import { EventError, type Registration, type ThemeDay } from './events.types';
 import {
 	cancelledRegistrationMail,
@@ -125,13 +125,14 @@ async function mailQueued(trx: Trx, event: ThemeDay, reg: Registration, token: s
 /**
  * The "confirm your address" mail — at most ONE per address, theme day and (UTC) day, however often the
  * form is sent: the form must not be a way to flood someone else's inbox. The earlier mail's link stays
- * valid (tokens belong to the registration row, which is reused).
+ * valid (tokens belong to the registration row, which is reused). The mail's dedupe key decides (the insert
+ * is skipped when the key was used today); `token` is stored only when its mail was queued.
  */
-async function mailConfirmAddressOnce(trx: Trx, event: ThemeDay, reg: Registration, baseUrl: string, nowIso: string): Promise<boolean> {
+async function mailConfirmAddressOnce(trx: Trx, event: ThemeDay, reg: Registration, token: string, baseUrl: string, nowIso: string): Promise<boolean> {
 	const dedupeKey = `event-confirm-address:${event.id}:${reg.email}:${nowIso.slice(0, 10)}`;
-	if (await trx.selectFrom('mail_outbox').select('id').where('dedupe_key', '=', dedupeKey).executeTakeFirst()) return false;
-	const token = await issueToken(trx, reg.id, nowIso);
-	return queueMail(trx, { ...confirmAddressMail(event, reg, token, baseUrl), dedupeKey }, nowIso);
+	if (!(await queueMail(trx, { ...confirmAddressMail(event, reg, token, baseUrl), dedupeKey }, nowIso))) return false;
+	await storeToken(trx, reg.id, token, nowIso);
+	return true;
 }
 
 /**
@@ -139,67 +140,71 @@ async function mailConfirmAddressOnce(trx: Trx, event: ThemeDay, reg: Registrati
  * waitlist place at once; others get `pending` and a mail with a confirmation link. Registering again with
  * a live registration changes nothing (`already`; a pending one gets its confirmation mail again, at most once a day).
  * Throws EventError when registration is closed.
+ *
+ * Under the seat lock it runs as few statements as it can (on PostgreSQL each is a round trip while every other
+ * registration for the theme day waits): the theme day, one insert that also says whether the address is
+ * registered already, the mail, its link token and the audit entry. Input is cleaned and the token made before.
  */
 export async function registerForEvent(db: Db, eventId: number, input: RegistrationInput, opts: RegisterOptions = {}): Promise<RegisterResult> {
 	const now = opts.now ?? new Date();
 	const nowIso = now.toISOString();
 	const baseUrl = opts.baseUrl ?? defaultBaseUrl();
 	const email = input.email.trim().toLowerCase();
+	const values = {
+		name: input.name.trim(),
+		email,
+		organisation: input.organisation.trim(),
+		job_title: input.jobTitle.trim(),
+		dietary_needs: input.dietaryNeeds?.trim() ?? '',
+		accessibility_needs: input.accessibilityNeeds?.trim() ?? '',
+		question: input.question?.trim() ?? '',
+	};
+	const actor: Actor = { label: email, userId: opts.userId ?? null };
+	const token = newToken();
 	return seatTransaction(db, eventId, async (trx) => {
 		const event = await loadEvent(trx, eventId, { topics: false });
 		assertOpen(event, now);
-		const existing = await findRegistrationByEmail(trx, eventId, email);
-		const actor: Actor = { label: email, userId: opts.userId ?? null };
+		const inserted = await insertRegistrationUnlessExists(trx, { event_id: eventId, user_id: opts.userId ?? null, ...values, status: 'pending', created_at: nowIso, updated_at: nowIso });
+		const existing = inserted ? undefined : await findRegistrationByEmail(trx, eventId, email);
+		if (!inserted && !existing) throw new Error(`Registration for ${eventId} neither inserted nor found`);
 
 		if (existing && ACTIVE_STATUSES.includes(existing.status) && !(existing.status === 'pending' && opts.emailVerified)) {
 			if (existing.status === 'pending') {
-				await mailConfirmAddressOnce(trx, event, existing, baseUrl, nowIso);
+				await mailConfirmAddressOnce(trx, event, existing, token, baseUrl, nowIso);
 				return { outcome: 'pending', registration: existing, position: null };
 			}
 			return { outcome: 'already', registration: existing, position: await waitlistPosition(trx, existing) };
 		}
 
-		const values = {
-			name: input.name.trim(),
-			email,
-			organisation: input.organisation.trim(),
-			job_title: input.jobTitle.trim(),
-			dietary_needs: input.dietaryNeeds?.trim() ?? '',
-			accessibility_needs: input.accessibilityNeeds?.trim() ?? '',
-			question: input.question?.trim() ?? '',
-		};
-		let id: number;
-		if (existing) {
-			// A cancelled (or pending) registration comes back to life: same row, so the unique e-mail holds.
-			await trx
-				.updateTable('event_registration')
-				.set((eb) => ({
-					...values,
-					user_id: eb.fn.coalesce(eb.val(opts.userId ?? null), eb.ref('user_id')),
-					status: 'pending',
-					queued_at: null,
-					queue_seq: null,
-					promoted_at: null,
-					checked_in_at: null,
-					cancelled_at: null,
-					updated_at: nowIso,
-				}))
-				.where('id', '=', existing.id)
-				.execute();
-			id = existing.id;
-		} else {
-			const row = await trx
-				.insertInto('event_registration')
-				.values({ event_id: eventId, user_id: opts.userId ?? null, ...values, status: 'pending', created_at: nowIso, updated_at: nowIso })
-				.returning('id')
-				.executeTakeFirstOrThrow();
-			id = Number(row.id);
-		}
-		const reg = opts.emailVerified ? await queue(trx, event, id, nowIso) : await reload(trx, id);
+		// A cancelled (or pending) registration comes back to life: same row, so the unique e-mail holds.
+		let reg = existing
+			? toRegistration(
+					await trx
+						.updateTable('event_registration')
+						.set((eb) => ({
+							...values,
+							user_id: eb.fn.coalesce(eb.val(opts.userId ?? null), eb.ref('user_id')),
+							status: 'pending',
+							queued_at: null,
+							queue_seq: null,
+							promoted_at: null,
+							checked_in_at: null,
+							cancelled_at: null,
+							updated_at: nowIso,
+						}))
+						.where('id', '=', existing.id)
+						.returningAll()
+						.executeTakeFirstOrThrow(),
+				)
+			: inserted!;
+		if (opts.emailVerified) reg = await queue(trx, event, reg.id, nowIso);
 		let position: number | null = null;
-		if (reg.status === 'pending') await mailConfirmAddressOnce(trx, event, reg, baseUrl, nowIso);
-		else position = await mailQueued(trx, event, reg, await issueToken(trx, id, nowIso), baseUrl, nowIso, { fresh: !existing });
-		await auditEvents(trx, { actor, entityType: 'registration', entityId: id, entityLabel: label(reg, event), action: existing ? 'reregister' : 'register', changes: { status: [existing?.status ?? null, reg.status] }, at: nowIso });
+		if (reg.status === 'pending') await mailConfirmAddressOnce(trx, event, reg, token, baseUrl, nowIso);
+		else {
+			await storeToken(trx, reg.id, token, nowIso);
+			position = await mailQueued(trx, event, reg, token, baseUrl, nowIso, { fresh: !existing });
+		}
+		await auditEvents(trx, { actor, entityType: 'registration', entityId: reg.id, entityLabel: label(reg, event), action: existing ? 'reregister' : 'register', changes: { status: [existing?.status ?? null, reg.status] }, at: nowIso });
 		return { outcome: reg.status as RegisterOutcome, registration: reg, position };
 	});
 }

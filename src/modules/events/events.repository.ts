@@ -1,10 +1,10 @@
 /**
- * Reads of theme days and registrations, asynchronous on either engine. Every function takes a Kysely handle
+ * Reads of theme days and registrations (and the one insert a registration starts with), asynchronous on either engine. Every function takes a Kysely handle
  * or a transaction, so the same reads serve pages and the seat writes inside serialisedWrite()
  * (events.registrations.ts), where they see the transaction's own uncommitted rows.
  */
-import { sql, type Kysely, type Transaction } from 'kysely';
-import type { Database, RegistrationStatus } from '@db/schema';
+import { sql, type Insertable, type Kysely, type Transaction } from 'kysely';
+import type { Database, EventRegistrationTable, EventStatus, RegistrationStatus } from '@db/schema';
 import type { ProgrammeItem, Registration, ThemeDay } from './events.types';
 import { defaultRegistrationDeadline } from './events.rules';
 
@@ -76,6 +76,16 @@ export async function findEventBySlug(c: Conn, slug: string): Promise<ThemeDay |
 }
 
 /** `topics: false` skips the topic query (seat writes: mails and calendar files don't show topics). */
+/**
+ * The id and status of the theme day at a slug, or undefined: all a registration form needs before the seat
+ * transaction, which reads the theme day again under its lock (the full read with seat counts and topics is
+ * for showing the page).
+ */
+export async function findEventStatusBySlug(c: Conn, slug: string): Promise<{ id: number; status: EventStatus } | undefined> {
+	const row = await c.selectFrom('event').select(['id', 'status']).where('slug', '=', slug).executeTakeFirst();
+	return row ? { id: Number(row.id), status: row.status } : undefined;
+}
+
 export async function findEventById(c: Conn, id: number, opts: { topics?: boolean } = {}): Promise<ThemeDay | undefined> {
 	const { rows } = await sql`${EVENT_SELECT} WHERE e.id = ${id}`.execute(c);
 	if (opts.topics === false) return rows[0] ? toEvent(rows[0], []) : undefined;
@@ -179,6 +189,16 @@ export function toRegistration(row: any): Registration {
 
 export async function findRegistrationById(c: Conn, id: number): Promise<Registration | undefined> {
 	const row = await c.selectFrom('event_registration').selectAll().where('id', '=', id).executeTakeFirst();
+	return row ? toRegistration(row) : undefined;
+}
+
+/**
+ * Inserts a registration unless the theme day already has one with its e-mail address (the unique index on
+ * event and lower(email) decides): the new row, or undefined. One statement for the usual case of a new
+ * registration, instead of a lookup and an insert (call inside the seat transaction).
+ */
+export async function insertRegistrationUnlessExists(c: Conn, values: Insertable<EventRegistrationTable>): Promise<Registration | undefined> {
+	const row = await c.insertInto('event_registration').values(values).onConflict((oc) => oc.doNothing()).returningAll().executeTakeFirst();
 	return row ? toRegistration(row) : undefined;
 }
 

@@ -47,10 +47,20 @@ export function hashToken(token: string): string {
 	return createHash('sha256').update(token, 'utf8').digest('hex');
 }
 
+/** A new random link token (not yet stored): made before a seat lock is taken, so the lock is not held for it. */
+export function newToken(): string {
+	return randomBytes(24).toString('base64url');
+}
+
+/** Makes `token` a link to the registration; only its hash is stored. */
+export async function storeToken(c: Conn, registrationId: number, token: string, now: string): Promise<void> {
+	await c.insertInto('event_registration_token').values({ token_hash: hashToken(token), registration_id: registrationId, created_at: now }).execute();
+}
+
 /** A fresh link token for a registration; only its hash is stored. */
 export async function issueToken(c: Conn, registrationId: number, now: string): Promise<string> {
-	const token = randomBytes(24).toString('base64url');
-	await c.insertInto('event_registration_token').values({ token_hash: hashToken(token), registration_id: registrationId, created_at: now }).execute();
+	const token = newToken();
+	await storeToken(c, registrationId, token, now);
 	return token;
 }
 
