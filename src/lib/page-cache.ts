@@ -76,6 +76,8 @@ interface Entry {
 const entries = new Map<string, Entry>();
 let bytes = 0;
 const inFlight = new Map<string, Promise<{ key: string; entry: Entry } | undefined>>();
+/** Readers' keys whose page turned out to be each reader's own (no sameForReaders): no use waiting on another reader. */
+const readersOwn = new Set<string>();
 
 /** Forms and personal pages that the patterns above would also match: always rendered. */
 const NEVER = /^\/(?:organisationer\/[^/]+\/rediger|temadage\/(?:mine|admin)|supervision\/(?:mine-timer|ny))$/;
@@ -176,7 +178,7 @@ export async function cachedPage(keys: CacheKeys | string, request: Request, ren
 			return toResponse(hit, ifNoneMatch);
 		}
 	}
-	const first = k.readers ?? k.own;
+	const first = k.readers && !readersOwn.has(k.readers) ? k.readers : k.own;
 	const pending = inFlight.get(first);
 	if (pending) {
 		const stored = await pending;
@@ -206,6 +208,10 @@ async function fill(k: CacheKeys, render: () => Promise<Rendered | Response>, pa
 	const headers = [...response.headers].filter(([name]) => !PER_RESPONSE.has(name.toLowerCase()));
 	const entry: Entry = { status: response.status, headers, body, etag: `"${createHash('sha1').update(body).digest('base64url').slice(0, 22)}"`, setCookies: rendered.setCookies ?? [] };
 	const key = rendered.sameForReaders && k.readers ? k.readers : k.own;
+	if (k.readers && key !== k.readers) {
+		if (readersOwn.size >= 10_000) readersOwn.clear();
+		readersOwn.add(k.readers);
+	}
 	remember(key, entry);
 	return { response: new Response(body, { status: response.status, headers: response.headers }), stored: { key, entry } };
 }
@@ -276,6 +282,7 @@ export async function serveStoredPage(
 /** For tests: forget everything. */
 export function clearPageCache(): void {
 	entries.clear();
+	readersOwn.clear();
 	inFlight.clear();
 	bytes = 0;
 }
