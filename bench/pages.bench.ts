@@ -8,8 +8,8 @@ import { sql } from 'kysely';
  * Env: BENCH_PAGES_PORT (default 4473), BENCH_PAGES_SECONDS (default 3), BENCH_PAGES_ROUNDS (default 1),
  * BENCH_SKIP_BUILD=1 (reuse .e2e/bench-pages), BENCH_PAGES_OUT (serve another build, e.g. an older one for a
  * before/after comparison), BENCH_PAGES_ONLY (comma-separated page names), BENCH_PAGES_NODE_ARGS (e.g.
- * `--cpu-prof`), BENCH_PAGES_MEMBERS=n (a third row per page: n members taking turns, so most requests are a
- * member's first look this minute — the case the shared, viewer-independent parts serve).
+ * `--cpu-prof`), BENCH_PAGES_MEMBERS=n (default 3000; 0 leaves it out): a third row per page, n members taking
+ * turns, so most requests are a member's first look this minute — the case readers' shared copies serve.
  * Runs alone too: `npx tsx bench/pages.bench.ts`.
  */
 import { execSync, spawn } from 'node:child_process';
@@ -144,8 +144,8 @@ export async function run(): Promise<void> {
 	const dbPath = join(dir, 'bench.db');
 	execSync('npx tsx db/cli.ts setup', { stdio: 'ignore', env: { ...process.env, DATABASE_PATH: dbPath } });
 	const pages = (await demoPages(dbPath)).filter(([name]) => !process.env.BENCH_PAGES_ONLY || process.env.BENCH_PAGES_ONLY.split(',').includes(name));
-	// BENCH_PAGES_MEMBERS=n adds a row per page signed in as n different members in turn (default 0: off).
-	const members = Number(process.env.BENCH_PAGES_MEMBERS ?? 0);
+	// A row per page signed in as n different members in turn (BENCH_PAGES_MEMBERS, default 3000; 0: off).
+	const members = Number(process.env.BENCH_PAGES_MEMBERS ?? 3000);
 	const [cookie, ...many] = await signedInCookies(dbPath, 1 + members);
 	const port = Number(process.env.BENCH_PAGES_PORT ?? 4473);
 	const base = `http://127.0.0.1:${port}`;

@@ -14,5 +14,10 @@ declare namespace App {
 		retryAfterSeconds?: number;
 		/** What a write that met a busy database sent, so the 503 page can offer to send it again. */
 		resend?: { action: string; values: Record<string, string | string[]> };
+		/**
+		 * Set by a page (sameForReaders() in src/lib/page-cache.ts) whose HTML depends on the viewer only through
+		 * being signed in and their rights: every reader (auth.permissions.ts isReader) may be given the same copy.
+		 */
+		sameForReaders?: boolean;
 	}
 }

@@ -14,7 +14,8 @@ import { apiKeyGate } from '@/modules/apikeys/apikeys';
 import { clientIp } from '@/modules/auth/auth.web';
 import { startScheduler } from '@/modules/jobs/jobs.scheduler';
 import { latestAuditId } from '@/modules/audit/audit.repository';
-import { cachedPage, isCacheablePath, pageCacheKey, viewerKey } from '@/lib/page-cache';
+import { cachedPage, cacheViewer, isCacheablePath, pageCacheKeys } from '@/lib/page-cache';
+import { isReader } from '@/modules/auth/auth.permissions';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 let addressRemembered: Promise<void> | undefined;
@@ -77,14 +78,19 @@ export const onRequest = defineMiddleware(async (context, next) => {
 		// Public read pages and feeds come from the rendered-output cache (src/lib/page-cache.ts: keyed by the
 		// newest audit id, the minute and the viewer, so it is never stale and never another user's page).
 		if (request.method === 'GET' && isCacheablePath(context.url.pathname)) {
-			const key = pageCacheKey({ auditId: await latestAuditId(getDb()), viewer: viewerKey(context.locals.user), url: context.url });
+			const user = context.locals.user;
+			const viewer = cacheViewer(user, !!user && (await isReader(getDb(), user)));
+			const keys = pageCacheKeys({ auditId: await latestAuditId(getDb()), viewer, url: context.url, cookie: (name) => context.cookies.get(name)?.value });
 			// Stored with the headers every answer gets (the front door serves anonymous hits as they are).
-			response = await cachedPage(key, request, async () => {
+			response = await cachedPage(keys, request, async () => {
+				const before = new Set(context.cookies.headers());
 				const rendered = await next();
 				// Browsers ask again each time, and get 304 while nothing changed.
 				if (!context.locals.user && !rendered.headers.has('Cache-Control')) rendered.headers.set('Cache-Control', 'no-cache');
 				if (!forSearchEngines(context.url.pathname)) rendered.headers.set('X-Robots-Tag', 'noindex, nofollow');
-				return withHeaders(rendered);
+				// The page's own cookies (Astro sends them after us); the session's, set above, are this request's.
+				const setCookies = [...context.cookies.headers()].filter((line) => !before.has(line));
+				return { response: withHeaders(rendered), sameForReaders: context.locals.sameForReaders === true, setCookies };
 			});
 		} else response = await next();
 	} catch (error) {

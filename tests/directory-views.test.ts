@@ -3,7 +3,7 @@ import type { Db } from '@db/client';
 import { systemActor } from '@/modules/audit/audit.repository';
 import { ensureOrganisation, ensureUnit, savePerson, saveUnit, saveUnitContact } from '@/modules/directory/directory.writes';
 import type { PersonInput } from '@/modules/directory/directory.types';
-import { loadMunicipalityPage, loadTopicPage, loadUnitPage, metaText } from '@/modules/directory/directory.views';
+import { loadMunicipalityPage, loadTopicPage, loadUnitPage, metaText, sliceMunicipalityPage, type UnitGroup } from '@/modules/directory/directory.views';
 import { createTestDb } from './helpers/test-db';
 
 const actor = systemActor('test');
@@ -81,6 +81,45 @@ describe('municipality page', () => {
 	it('finds nothing for an unknown slug or a code in place of the slug', async () => {
 		expect(await loadMunicipalityPage(db, 'atlantis', { signedIn: false })).toBeUndefined();
 		expect(await loadMunicipalityPage(db, '219', { signedIn: false })).toBeUndefined();
+	});
+});
+
+describe('municipality page in pages', () => {
+	const group = (id: number, people: number, contacts = 0) =>
+		({ unit: { id }, contacts: Array.from({ length: contacts }, (_, i) => ({ id: i })), people: Array.from({ length: people }, (_, i) => ({ id: id * 1000 + i })) }) as unknown as UnitGroup;
+	const data = { kommune: [group(1, 5, 1), group(2, 0, 1), group(3, 7)], region: [group(4, 3)], other: [group(5, 2)] };
+	const ids = (s: ReturnType<typeof sliceMunicipalityPage>) => [...s.kommune, ...s.region, ...s.other].flatMap((g) => g.people.map((p) => (p as unknown as { id: number }).id));
+
+	it('never puts more than the page size on a page, and every person on exactly one page', () => {
+		const first = sliceMunicipalityPage(data, 1, 4);
+		// 5 + 1 (shared contacts only) + 7 + 3 + 2 = 18 places → 5 pages of 4.
+		expect(first.pages).toBe(5);
+		const seen: number[] = [];
+		for (let page = 1; page <= first.pages; page++) {
+			const slice = sliceMunicipalityPage(data, page, 4);
+			expect(ids(slice).length).toBeLessThanOrEqual(4);
+			seen.push(...ids(slice));
+		}
+		expect(seen.sort((a, b) => a - b)).toEqual(ids(sliceMunicipalityPage(data, 1, 100)).sort((a, b) => a - b));
+		expect(seen).toHaveLength(17);
+		expect(sliceMunicipalityPage(data, 6, 4).kommune).toEqual([]);
+	});
+
+	it('shows a unit cut in two as continued, its shared contacts on its first page only, and where each unit starts', () => {
+		const second = sliceMunicipalityPage(data, 2, 4);
+		expect(second.kommune.map((g) => g.unit.id)).toEqual([1, 2, 3]);
+		expect(second.continued.has(1)).toBe(true);
+		expect(second.kommune[0].contacts).toEqual([]);
+		expect(second.kommune[1].contacts).toHaveLength(1);
+		expect(sliceMunicipalityPage(data, 1, 4).kommune[0].contacts).toHaveLength(1);
+		expect([...second.pageOfUnit]).toEqual([[1, 1], [2, 2], [3, 2], [4, 4], [5, 5]]);
+	});
+
+	it('is one page when everyone fits', () => {
+		const all = sliceMunicipalityPage(data, 1, 200);
+		expect(all.pages).toBe(1);
+		expect(all.continued.size).toBe(0);
+		expect(all.kommune).toEqual(data.kommune);
 	});
 });
 

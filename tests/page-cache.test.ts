@@ -1,6 +1,9 @@
 /** The page cache's rules (src/lib/page-cache.ts); the built server's behaviour is in tests/e2e/page-cache.spec.ts. */
-import { beforeEach, describe, expect, it } from 'vitest';
-import { cachedPage, clearPageCache, isCacheablePath, pageCacheKey, viewerKey } from '@/lib/page-cache';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { cachedPage, cacheViewer, clearPageCache, isCacheablePath, pageCacheKey, pageCacheKeys, viewerKey } from '@/lib/page-cache';
+import { isReader } from '@/modules/auth/auth.permissions';
+import type { SessionUser } from '@/modules/auth/auth.types';
+import { createTestDb } from './helpers/test-db';
 
 const url = new URL('http://localhost/kommuner/gribskov?x=1');
 const req = (headers: Record<string, string> = {}) => new Request(url, { headers });
@@ -63,10 +66,82 @@ describe('page cache', () => {
 		expect((await cachedPage('e', req({ 'if-none-match': '"other"' }), page('body'))).status).toBe(200);
 	});
 
+	it('gives readers one shared copy only of a page that says so, and never to anyone else', async () => {
+		const url = new URL('http://localhost/sog?q=x');
+		const keysOf = (user: object | null, reader: boolean) => pageCacheKeys({ auditId: 1, viewer: cacheViewer(user, reader), url, now: 0 });
+		const readerA = keysOf({ id: 1 }, true);
+		const readerB = keysOf({ id: 2 }, true);
+		const editor = keysOf({ id: 3, role: 'org_editor' }, false);
+		const anonymous = keysOf(null, false);
+		const shared = (body: string) => async () => (renders++, { response: new Response(body), sameForReaders: true });
+		expect(await (await cachedPage(readerA, req(), shared('for læsere'))).text()).toBe('for læsere');
+		expect(await (await cachedPage(readerB, req(), shared('B'))).text()).toBe('for læsere');
+		expect(renders).toBe(1);
+		// Someone with rights, and anonymous visitors, never get the readers' copy.
+		expect(await (await cachedPage(editor, req(), page('redaktør'))).text()).toBe('redaktør');
+		expect(await (await cachedPage(anonymous, req(), page('anonym'))).text()).toBe('anonym');
+		expect(renders).toBe(3);
+		// A page that does not say it (own registration, own name) is the reader's own.
+		const other = pageCacheKeys({ auditId: 1, viewer: cacheViewer({ id: 1 }, true), url: new URL('http://localhost/temadage/x'), now: 0 });
+		const otherB = pageCacheKeys({ auditId: 1, viewer: cacheViewer({ id: 2 }, true), url: new URL('http://localhost/temadage/x'), now: 0 });
+		expect(await (await cachedPage(other, req(), page('A tilmeldt'))).text()).toBe('A tilmeldt');
+		expect(await (await cachedPage(otherB, req(), page('B ikke tilmeldt'))).text()).toBe('B ikke tilmeldt');
+		expect(await (await cachedPage(other, req(), page('igen'))).text()).toBe('A tilmeldt');
+		expect(renders).toBe(5);
+	});
+
+	it('keys the pathway page on the chosen municipality and sends the choice cookie with the stored copy', async () => {
+		const pathway = new URL('http://localhost/viden/forloeb/efter-selvmordsforsoeg');
+		const key = (kommune?: string) => pageCacheKey({ auditId: 1, viewer: '-', url: pathway, cookie: (n) => (n === 'vejviser_kommune' ? kommune : undefined), now: 0 });
+		expect(key('gribskov')).not.toBe(key('hilleroed'));
+		expect(key('gribskov')).not.toBe(key(undefined));
+		// Elsewhere the cookie is no part of the key.
+		const other = (kommune?: string) => pageCacheKey({ auditId: 1, viewer: '-', url, cookie: () => kommune, now: 0 });
+		expect(other('gribskov')).toBe(other(undefined));
+
+		const set = 'vejviser_kommune=gribskov; Path=/; HttpOnly';
+		const pathReq = () => new Request(new URL('?kommune=gribskov', pathway));
+		const chose = async () => (renders++, { response: new Response('gribskov'), setCookies: [set] });
+		const first = await cachedPage(key(undefined), pathReq(), chose);
+		// The rendering request gets its cookie from Astro, not twice.
+		expect(first.headers.get('set-cookie')).toBeNull();
+		const second = await cachedPage(key(undefined), pathReq(), chose);
+		expect(await second.text()).toBe('gribskov');
+		expect(second.headers.get('set-cookie')).toBe(set);
+		expect(renders).toBe(1);
+		// Any other cookie makes the answer someone's own: not stored.
+		const session = async () => (renders++, { response: new Response('x'), setCookies: ['vejviser_session=abc; Path=/'] });
+		await cachedPage(key('x'), pathReq(), session);
+		await cachedPage(key('x'), pathReq(), session);
+		expect(renders).toBe(3);
+	});
+
 	it('caches only the public read pages and feeds', () => {
-		for (const p of ['/', '/sog', '/personer/D00001', '/personer/D00001.vcf', '/kommuner/gribskov/kontaktark', '/emner/angst', '/temadage', '/temadage.ics', '/temadage/x', '/supervision/x', '/api/hsds/services'])
+		for (const p of ['/', '/sog', '/viden/forloeb/efter-selvmordsforsoeg', '/personer/D00001', '/personer/D00001.vcf', '/kommuner/gribskov/kontaktark', '/emner/angst', '/temadage', '/temadage.ics', '/temadage/x', '/supervision/x', '/api/hsds/services'])
 			expect(isCacheablePath(p), p).toBe(true);
-		for (const p of ['/konto', '/admin', '/log-ind', '/personer/D00001/rediger', '/temadage/x/tilmelding', '/temadage/mine', '/supervision/mine-timer', '/api/search', '/api/people/D00001', '/bekraeft/tok', '/rettelser', '/organisationer/gribskov-kommune/rediger', '/temadage/admin', '/supervision/ny'])
+		for (const p of ['/konto', '/admin', '/log-ind', '/personer/D00001/rediger', '/temadage/x/tilmelding', '/temadage/mine', '/supervision/mine-timer', '/api/search', '/api/people/D00001', '/bekraeft/tok', '/rettelser', '/organisationer/gribskov-kommune/rediger', '/temadage/admin', '/supervision/ny', '/viden/forloeb/efter-selvmordsforsoeg/noter'])
 			expect(isCacheablePath(p), p).toBe(false);
+	});
+});
+
+describe('readers (who may share a stored page)', () => {
+	let t: Awaited<ReturnType<typeof createTestDb>>;
+	beforeEach(async () => {
+		t = await createTestDb();
+	});
+	afterEach(async () => t.cleanup());
+
+	it('are signed-in members with no linked entry, no scope and no other role', async () => {
+		const now = new Date().toISOString();
+		const { id } = await t.db.insertInto('user').values({ email: 'l@x.example', name: 'L', role: 'member', status: 'active', person_id: null, created_at: now }).returning('id').executeTakeFirstOrThrow();
+		const member: SessionUser = { id, email: 'l@x.example', name: 'L', role: 'member', personId: null };
+		expect(await isReader(t.db, member)).toBe(true);
+		expect(await isReader(t.db, { ...member, personId: 5 })).toBe(false);
+		expect(await isReader(t.db, { ...member, role: 'admin' })).toBe(false);
+		// Acting as a member until the passkey is proven: still an editor's account.
+		expect(await isReader(t.db, { ...member, assignedRole: 'org_editor', needsSecondFactor: true })).toBe(false);
+		const org = await t.db.insertInto('organisation').values({ slug: 'o', name: 'O', type: 'kommune', created_at: now, updated_at: now } as never).returning('id').executeTakeFirstOrThrow();
+		await t.db.insertInto('user_scope').values({ user_id: id, organisation_id: org.id, unit_id: null } as never).execute();
+		expect(await isReader(t.db, member)).toBe(false);
 	});
 });

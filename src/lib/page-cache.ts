@@ -12,10 +12,18 @@
  *   so a page is never older than the clock it shows. A page whose text depends on finer time, or that must not
  *   be kept, says so with `Cache-Control: no-store` and is never stored.
  * - who is asking: anonymous visitors share one entry; a signed-in user gets entries of their own, keyed by
- *   everything the session resolves to (id, role, linked person …), never another user's page.
+ *   everything the session resolves to (id, role, linked person …), never another user's page — except that
+ *   *readers* (signed in with no rights at all, auth.permissions.ts isReader) share one entry where the page says
+ *   its HTML depends on the viewer only through being signed in and their rights (`sameForReaders`). Without
+ *   that, every member's first look each minute went through Astro (issue 13 profile, 3,000 members in turn:
+ *   0.04–0.16× health on every page type, the time in Astro's request, middleware and render machinery).
+ * - the reader's choice where a page remembers one in a cookie (VARY_COOKIES: the pathway page's municipality):
+ *   its value, so one reader's municipality is never shown to another.
  * - the whole path and query.
  *
- * Only GET 200 answers without Set-Cookie are stored, only for the paths in CACHEABLE; at most MAX_BYTES in all
+ * Only GET 200 answers are stored, only for the paths in CACHEABLE; an answer that sets a cookie only when the
+ * cookie is the path's VARY_COOKIES choice (sent again with every answer from that entry: they all have the same
+ * cookie value, by the key). At most MAX_BYTES in all
  * (least recently used go first), so random query strings cannot grow it without bound. Every stored answer
  * carries an ETag; a matching If-None-Match gets 304 without a body.
  */
@@ -37,7 +45,19 @@ const CACHEABLE = [
 	/^\/supervision$/,
 	/^\/supervision\/[^/]+$/,
 	/^\/api\/hsds(?:\/.*)?$/,
+	/^\/viden\/forloeb\/[^/]+$/,
 ];
+
+/**
+ * Cookies whose value chooses what a page shows (knowledge.views.ts MUNICIPALITY_COOKIE on the pathway page):
+ * part of the key on those paths, and the only cookie an answer there may set and still be stored.
+ */
+const VARY_COOKIES: Array<[RegExp, string]> = [[/^\/viden\/forloeb\/[^/]+$/, 'vejviser_kommune']];
+
+/** The vary cookie of a path, if any. */
+export function varyCookieOf(pathname: string): string | undefined {
+	return VARY_COOKIES.find(([re]) => re.test(pathname))?.[1];
+}
 
 const MAX_BYTES = 64 * 1024 * 1024;
 const MAX_ENTRY_BYTES = 2 * 1024 * 1024;
@@ -49,11 +69,15 @@ interface Entry {
 	headers: Array<[string, string]>;
 	body: Uint8Array<ArrayBuffer>;
 	etag: string;
+	/** Set-Cookie lines of the path's vary cookie that the page set for requests with this key's cookie value. */
+	setCookies: string[];
 }
 
 const entries = new Map<string, Entry>();
 let bytes = 0;
-const inFlight = new Map<string, Promise<Entry | undefined>>();
+const inFlight = new Map<string, Promise<{ key: string; entry: Entry } | undefined>>();
+/** Readers' keys whose page turned out to be each reader's own (no sameForReaders): no use waiting on another reader. */
+const readersOwn = new Set<string>();
 
 /** Forms and personal pages that the patterns above would also match: always rendered. */
 const NEVER = /^\/(?:organisationer\/[^/]+\/rediger|temadage\/(?:mine|admin)|supervision\/(?:mine-timer|ny))$/;
@@ -67,13 +91,48 @@ export function viewerKey(user: object | null | undefined): string {
 	return user ? `u:${JSON.stringify(user)}` : '-';
 }
 
-export function pageCacheKey(parts: { auditId: number; viewer: string; url: URL; now?: number }): string {
-	const minute = Math.floor((parts.now ?? Date.now()) / 60_000);
-	return `${parts.auditId}|${minute}|${parts.viewer}|${parts.url.pathname}${parts.url.search}`;
+/** The viewer parts of the keys a request may be answered from: its own, and for a reader the readers' shared one. */
+export interface CacheViewer {
+	own: string;
+	readers?: string;
 }
 
-function storable(response: Response): boolean {
+export function cacheViewer(user: object | null | undefined, reader: boolean): CacheViewer {
+	return user && reader ? { own: viewerKey(user), readers: 'læser' } : { own: viewerKey(user) };
+}
+
+export function pageCacheKey(parts: { auditId: number; viewer: string; url: URL; cookie?: (name: string) => string | undefined; now?: number }): string {
+	const minute = Math.floor((parts.now ?? Date.now()) / 60_000);
+	const vary = varyCookieOf(parts.url.pathname);
+	const choice = vary ? `${vary}=${parts.cookie?.(vary) ?? ''}|` : '';
+	return `${parts.auditId}|${minute}|${parts.viewer}|${choice}${parts.url.pathname}${parts.url.search}`;
+}
+
+/** The keys of one request: `own`, and `readers` when the viewer is a reader. */
+export interface CacheKeys {
+	own: string;
+	readers?: string;
+}
+
+export function pageCacheKeys(parts: { auditId: number; viewer: CacheViewer; url: URL; cookie?: (name: string) => string | undefined; now?: number }): CacheKeys {
+	const own = pageCacheKey({ ...parts, viewer: parts.viewer.own });
+	return parts.viewer.readers ? { own, readers: pageCacheKey({ ...parts, viewer: parts.viewer.readers }) } : { own };
+}
+
+/** What the page said about its answer besides the Response itself. */
+export interface Rendered {
+	response: Response;
+	/** The page's HTML depends on the viewer only through being signed in and their rights (readers may share it). */
+	sameForReaders?: boolean;
+	/** Set-Cookie lines the page set (Astro adds them after the middleware, so they are not in the headers yet). */
+	setCookies?: string[];
+}
+
+function storable(rendered: Rendered, pathname: string): boolean {
+	const { response } = rendered;
 	if (response.status !== 200 || response.headers.has('set-cookie')) return false;
+	const vary = varyCookieOf(pathname);
+	if ((rendered.setCookies ?? []).some((line) => !vary || !line.startsWith(`${vary}=`))) return false;
 	return !/no-store/i.test(response.headers.get('cache-control') ?? '');
 }
 
@@ -92,56 +151,76 @@ function matches(entry: Entry, ifNoneMatch: string | null | undefined): boolean 
 	return !!ifNoneMatch && ifNoneMatch.split(',').some((t) => t.trim() === entry.etag || t.trim() === `W/${entry.etag}`);
 }
 
-function toResponse(entry: Entry, ifNoneMatch: string | null): Response {
+function toResponse(entry: Entry, ifNoneMatch: string | null, withCookies = true): Response {
 	const headers = new Headers(entry.headers);
 	headers.set('ETag', entry.etag);
+	if (withCookies) for (const line of entry.setCookies) headers.append('Set-Cookie', line);
 	if (matches(entry, ifNoneMatch)) return new Response(null, { status: 304, headers });
 	return new Response(entry.body, { status: entry.status, headers });
 }
 
 /**
- * The stored answer for `key`, else `render()` stored when it may be. Requests that miss the same key at the
- * same time wait for one render (after an edit, ten visitors cost one render, not ten).
+ * The stored answer for `keys` (the readers' shared entry first, then the viewer's own), else `render()` stored
+ * when it may be: under the readers' key when the viewer is a reader and the page said `sameForReaders`, else
+ * under the viewer's own. Requests that miss the same key at the same time wait for one render (after an edit,
+ * ten visitors cost one render, not ten); a waiter whose page turned out to be another viewer's renders its own.
+ * `render` may return a bare Response (nothing to say besides it).
  */
-export async function cachedPage(key: string, request: Request, render: () => Promise<Response>): Promise<Response> {
+export async function cachedPage(keys: CacheKeys | string, request: Request, render: () => Promise<Rendered | Response>): Promise<Response> {
+	const k: CacheKeys = typeof keys === 'string' ? { own: keys } : keys;
 	const ifNoneMatch = request.headers.get('if-none-match');
-	const hit = entries.get(key);
-	if (hit) {
-		// Most recently used last.
-		entries.delete(key);
-		entries.set(key, hit);
-		return toResponse(hit, ifNoneMatch);
+	for (const key of [k.readers, k.own]) {
+		const hit = key !== undefined ? entries.get(key) : undefined;
+		if (hit) {
+			// Most recently used last.
+			entries.delete(key!);
+			entries.set(key!, hit);
+			return toResponse(hit, ifNoneMatch);
+		}
 	}
-	const pending = inFlight.get(key);
+	const first = k.readers && !readersOwn.has(k.readers) ? k.readers : k.own;
+	const pending = inFlight.get(first);
 	if (pending) {
-		const entry = await pending;
-		if (entry) return toResponse(entry, ifNoneMatch);
-		return render();
+		const stored = await pending;
+		if (stored && (stored.key === k.readers || stored.key === k.own)) return toResponse(stored.entry, ifNoneMatch);
+		return (await fill(k, render, new URL(request.url).pathname)).response;
 	}
-	let response!: Response;
-	const filling = (async () => {
-		response = await render();
-		if (!storable(response)) return undefined;
-		const body = new Uint8Array(await response.arrayBuffer());
-		const headers = [...response.headers].filter(([name]) => !PER_RESPONSE.has(name.toLowerCase()));
-		const entry: Entry = { status: response.status, headers, body, etag: `"${createHash('sha1').update(body).digest('base64url').slice(0, 22)}"` };
-		remember(key, entry);
-		return entry;
-	})();
-	inFlight.set(key, filling);
+	const filling = fill(k, render, new URL(request.url).pathname);
+	inFlight.set(
+		first,
+		filling.then((f) => f.stored),
+	);
 	try {
-		const entry = await filling;
-		return entry ? toResponse(entry, ifNoneMatch) : response;
+		const { response, stored } = await filling;
+		// The rendering request's own cookies reach it through Astro; the stored lines are for the next ones.
+		return stored ? toResponse(stored.entry, ifNoneMatch, false) : response;
 	} finally {
-		inFlight.delete(key);
+		inFlight.delete(first);
 	}
+}
+
+async function fill(k: CacheKeys, render: () => Promise<Rendered | Response>, pathname: string): Promise<{ response: Response; stored?: { key: string; entry: Entry } }> {
+	const out = await render();
+	const rendered: Rendered = out instanceof Response ? { response: out } : out;
+	const { response } = rendered;
+	if (!storable(rendered, pathname)) return { response };
+	const body = new Uint8Array(await response.arrayBuffer());
+	const headers = [...response.headers].filter(([name]) => !PER_RESPONSE.has(name.toLowerCase()));
+	const entry: Entry = { status: response.status, headers, body, etag: `"${createHash('sha1').update(body).digest('base64url').slice(0, 22)}"`, setCookies: rendered.setCookies ?? [] };
+	const key = rendered.sameForReaders && k.readers ? k.readers : k.own;
+	if (k.readers && key !== k.readers) {
+		if (readersOwn.size >= 10_000) readersOwn.clear();
+		readersOwn.add(k.readers);
+	}
+	remember(key, entry);
+	return { response: new Response(body, { status: response.status, headers: response.headers }), stored: { key, entry } };
 }
 
 /** Paths whose anonymous reads are rate-limited in the middleware (auth.ratelimit.ts): always through Astro. */
 const RATE_LIMITED = /^\/(?:personer\/|api\/people\/)/;
 
-/** The session cookie's value in a Cookie header (first one, as the middleware reads it), or undefined. */
-function cookieValue(header: string | undefined, name: string): string | undefined {
+/** A cookie's value in a Cookie header (first one, as the middleware reads it), or undefined. */
+export function cookieValue(header: string | undefined, name: string): string | undefined {
 	if (!header || !header.includes(`${name}=`)) return undefined;
 	for (const part of header.split(';')) {
 		const eq = part.indexOf('=');
@@ -159,35 +238,37 @@ function cookieValue(header: string | undefined, name: string): string | undefin
 /**
  * The front door's shortcut (src/server/entry.ts): a GET whose page is already stored is answered here, before
  * Astro builds a request, a context and a response for it — on a cache hit that machinery was most of the
- * remaining time (issue 13 profile: signed-in hits went through all of it). Same key as the middleware (so the
- * same never-stale guarantee). A session cookie counts only when `sessionUser` resolves it without writing
+ * remaining time (issue 13 profile: signed-in hits went through all of it). Same keys as the middleware (so the
+ * same never-stale guarantee). A session cookie counts only when `sessionViewer` resolves it without writing
  * anything (a session due for its sliding-expiry touch, or expired, gives null and goes to the middleware,
- * which touches or deletes it and sets the cookie); the viewer key is then that user's, exactly as the
- * middleware computes it. The stored headers are the middleware's final ones, plus the signed-in
+ * which touches or deletes it and sets the cookie); the viewer keys are then that user's (and the readers'
+ * when they are one), exactly as the middleware computes them. The stored headers are the middleware's final ones, plus the signed-in
  * `Cache-Control: private, no-store` it adds after the cache. Anything else → false, on to Astro as before.
  */
 export async function serveStoredPage(
 	req: IncomingMessage,
 	res: ServerResponse,
-	opts: { sessionCookie: string; latestAuditId: () => Promise<number>; sessionUser?: (token: string) => Promise<object | null> },
+	opts: { sessionCookie: string; latestAuditId: () => Promise<number>; sessionViewer?: (token: string) => Promise<CacheViewer | null> },
 ): Promise<boolean> {
 	// An API key (`Authorization`) has its own limit and rights, counted in the middleware on every request.
 	if (req.method !== 'GET' || entries.size === 0 || req.headers.authorization) return false;
 	const url = new URL(req.url ?? '/', 'http://localhost');
 	if (!isCacheablePath(url.pathname)) return false;
 	const token = cookieValue(req.headers.cookie, opts.sessionCookie);
-	let viewer = '-';
+	let viewer: CacheViewer = { own: '-' };
 	if (token !== undefined) {
-		const user = opts.sessionUser ? await opts.sessionUser(token) : null;
-		if (!user) return false;
-		viewer = viewerKey(user);
+		const known = opts.sessionViewer ? await opts.sessionViewer(token) : null;
+		if (!known) return false;
+		viewer = known;
 	} else if (RATE_LIMITED.test(url.pathname)) return false;
-	const entry = entries.get(pageCacheKey({ auditId: await opts.latestAuditId(), viewer, url }));
+	const keys = pageCacheKeys({ auditId: await opts.latestAuditId(), viewer, url, cookie: (name) => cookieValue(req.headers.cookie, name) });
+	const entry = (keys.readers !== undefined ? entries.get(keys.readers) : undefined) ?? entries.get(keys.own);
 	if (!entry) return false;
 	const notModified = matches(entry, req.headers['if-none-match']);
 	res.statusCode = notModified ? 304 : entry.status;
 	for (const [name, value] of entry.headers) res.setHeader(name, value);
-	if (viewer !== '-' && !res.hasHeader('cache-control')) res.setHeader('Cache-Control', 'private, no-store');
+	if (entry.setCookies.length) res.setHeader('Set-Cookie', entry.setCookies);
+	if (viewer.own !== '-' && !res.hasHeader('cache-control')) res.setHeader('Cache-Control', 'private, no-store');
 	res.setHeader('ETag', entry.etag);
 	res.setHeader('X-Request-Id', randomUUID().slice(0, 8));
 	if (notModified) res.end();
@@ -201,10 +282,20 @@ export async function serveStoredPage(
 /** For tests: forget everything. */
 export function clearPageCache(): void {
 	entries.clear();
+	readersOwn.clear();
 	inFlight.clear();
 	bytes = 0;
 }
 
 export function pageCacheStats(): { entries: number; bytes: number } {
 	return { entries: entries.size, bytes };
+}
+
+/**
+ * A page says: my HTML depends on who is asking only through being signed in and their rights (edit links,
+ * organiser links …) — nothing of theirs like a name, an e-mail, a registration or a linked entry. Readers
+ * then share one stored copy (see the key rules above). Say it only when true for every branch of the page.
+ */
+export function sameForReaders(astro: { locals: App.Locals }): void {
+	astro.locals.sameForReaders = true;
 }

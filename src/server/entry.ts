@@ -7,10 +7,11 @@ import { createServer } from 'node:http';
 import type { SSRManifest } from 'astro';
 import { createExports as createNodeExports } from '@astrojs/node/server.js';
 import { allowedDomainsFromEnv, frontDoor, frontDoorConfigFromEnv } from './front-door';
-import { serveStoredPage } from '@/lib/page-cache';
+import { cacheViewer, serveStoredPage } from '@/lib/page-cache';
 import { getDb } from '@/lib/db';
 import { latestAuditId } from '@/modules/audit/audit.repository';
 import { SESSION_COOKIE, validateSessionToken } from '@/modules/auth/auth.sessions';
+import { isReader } from '@/modules/auth/auth.permissions';
 
 type Options = Parameters<typeof createNodeExports>[1];
 
@@ -23,7 +24,10 @@ export function createExports(manifest: SSRManifest, options: Options) {
 		serveStoredPage(req, res, {
 			sessionCookie: SESSION_COOKIE,
 			latestAuditId: () => latestAuditId(getDb()),
-			sessionUser: async (token) => (await validateSessionToken(getDb(), token, new Date(), { readOnly: true }))?.user ?? null,
+			sessionViewer: async (token) => {
+				const user = (await validateSessionToken(getDb(), token, new Date(), { readOnly: true }))?.user;
+				return user ? cacheViewer(user, await isReader(getDb(), user)) : null;
+			},
 		});
 	return { ...exports, handler: frontDoor(exports.handler as never, frontDoorConfigFromEnv(process.env), shortcut) };
 }

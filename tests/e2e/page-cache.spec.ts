@@ -3,6 +3,8 @@
  * left or a number that changed (the edit's audit entry changes the key, so the next request renders afresh),
  * a signed-in user never gets another viewer's page, and ETags give 304 until something changes. The browse
  * pages' bodies shared between the viewers of one audience (src/lib/shared-render.ts) follow the same key.
+ * Readers (signed in, no rights, no linked entry) share stored copies; everyone else keeps their own. The pathway
+ * page is stored per chosen municipality. The municipality page is paged (`?side=N`).
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { systemActor } from '@/modules/audit/audit.repository';
@@ -145,5 +147,64 @@ describe.skipIf(skipBrowser)('The page cache', () => {
 		} finally {
 			await patchPerson(db, systemActor('test'), person.id, { status: 'active', left_at: null, phone_visibility: 'public' });
 		}
+	});
+
+	it('gives readers one copy, but a member with a linked entry or rights their own, on the very next request', async () => {
+		const person = await someoneOnGribskov();
+		const path = `/personer/${person.ref}`;
+		const reader = await createUserWithSession(db, { role: 'member' });
+		const otherReader = await createUserWithSession(db, { role: 'member' });
+		const self = await createUserWithSession(db, { role: 'member', personId: person.id });
+		const text = async (who: { cookie: { header: string } }) => (await get(path, { cookie: who.cookie.header })).text();
+		const confirm = 'Mine oplysninger er stadig korrekte';
+		const editLink = `${path}/traeffetid`;
+		// Readers first (their shared copy is stored), then the person themself: their own box, not the readers' page.
+		expect(await text(reader)).not.toContain(confirm);
+		expect(await text(otherReader)).not.toContain(confirm);
+		expect(await text(self)).toContain(confirm);
+		expect(await text(otherReader)).not.toContain(confirm);
+		// A reader given a scope a moment ago is no longer a reader: their edit link on the very next request.
+		const unitId = (await db.selectFrom('person').select('unit_id').where('id', '=', person.id).executeTakeFirstOrThrow()).unit_id;
+		const promoted = await createUserWithSession(db, { role: 'member' });
+		expect(await text(promoted)).not.toContain(editLink);
+		await db.updateTable('user').set({ role: 'unit_editor' }).where('id', '=', promoted.user.id).execute();
+		await db.insertInto('user_scope').values({ user_id: promoted.user.id, unit_id: unitId, organisation_id: null } as never).execute();
+		expect(await text(promoted)).toContain(editLink);
+		const editor = await createUserWithSession(db, { role: 'unit_editor', unitIds: [unitId], secondFactor: true });
+		expect(await text(editor)).toContain(editLink);
+		expect(await text(reader)).not.toContain(editLink);
+		// The readers' copy follows edits like any other.
+		const phone = `+45${String(20_000_000 + Math.floor(Math.random() * 9_000_000))}`;
+		await patchPerson(db, systemActor('test'), person.id, { phone });
+		expect(await text(otherReader)).toContain(formatPhone(phone));
+	});
+
+	it('stores the pathway page per chosen municipality, never showing one reader’s choice to another', async () => {
+		const path = '/viden/forloeb/efter-selvmordsforsoeg';
+		const shows = (html: string) => [...html.matchAll(/<h4[^>]*>[^<]* — ([^<]+)<\/h4>/g)].map((m) => m[1]);
+		// Chosen by link, without a cookie yet: the choice is remembered by a cookie, also from the stored copy.
+		for (let i = 0; i < 2; i++) {
+			const chosen = await get(`${path}?kommune=gribskov`);
+			expect(chosen.headers.get('set-cookie') ?? '', `answer ${i + 1}`).toContain('vejviser_kommune=gribskov');
+			expect(new Set(shows(await chosen.text()))).toEqual(new Set(['Gribskov']));
+		}
+		// Already remembered: nothing to set.
+		const same = await get(`${path}?kommune=gribskov`, { cookie: 'vejviser_kommune=gribskov' });
+		expect(same.headers.get('set-cookie')).toBeNull();
+		await same.text();
+		// Each reader's remembered municipality, twice each (the second from the store), and none without a cookie.
+		for (let i = 0; i < 2; i++) {
+			expect(new Set(shows(await (await get(path, { cookie: 'vejviser_kommune=gribskov' })).text()))).toEqual(new Set(['Gribskov']));
+			expect(new Set(shows(await (await get(path, { cookie: 'vejviser_kommune=hilleroed' })).text()))).toEqual(new Set(['Hillerød']));
+			expect(shows(await (await get(path)).text())).toEqual([]);
+		}
+	});
+
+	it('keeps the municipality page to one page at the demo network’s size; a page past the last is not found', async () => {
+		const first = await (await get('/kommuner/gribskov')).text();
+		expect(first).not.toContain('?side=2');
+		expect((await get('/kommuner/gribskov?side=1')).status).toBe(200);
+		expect((await get('/kommuner/gribskov?side=2')).status).toBe(404);
+		expect((await get('/kommuner/gribskov?side=0')).status).toBe(404);
 	});
 });

@@ -121,3 +121,15 @@ export function requireAdmin(astro: AstroLike, db: Db): Promise<{ user: SessionU
 export function isEditor(perms: Permissions): boolean {
 	return perms.isAdmin || perms.editableUnitIds.length > 0 || perms.editableOrganisationIds.length > 0;
 }
+
+/**
+ * A reader: signed in, and nothing more — role member (also the one the account holds), no linked directory
+ * entry, no scopes. Every right in auth.rules.ts is false for a reader, so every reader sees the same page
+ * wherever a page depends on the viewer only through rights (the page cache shares such pages between
+ * readers, src/lib/page-cache.ts). Read fresh on each request (one indexed lookup): a scope given a moment ago counts.
+ */
+export async function isReader(db: Db, user: SessionUser): Promise<boolean> {
+	if (user.role !== 'member' || (user.assignedRole ?? user.role) !== 'member' || user.needsSecondFactor || user.personId !== null) return false;
+	const scope = await db.selectFrom('user_scope').select('user_id').where('user_id', '=', user.id).limit(1).executeTakeFirst();
+	return scope === undefined;
+}

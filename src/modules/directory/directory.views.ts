@@ -124,8 +124,11 @@ export async function loadMunicipalityPage(db: Db, slug: string, viewer: Viewer,
 	const unitIds = units.map((u) => u.id);
 	const [people, contacts, labels] = await Promise.all([listPeople(db, { unitIds, status: 'active' }), listUnitContacts(db, unitIds), referenceLabels(db)]);
 	const shown = opts.keyPersonsOnly ? people.filter((p) => p.keyPerson) : people;
+	// Grouped in one pass (filtering the whole list per unit was units × people: 10,000 × dozens at 100,000 people).
+	const byUnit = groupBy(shown, (p) => p.unitId);
+	const contactsByUnit = groupBy(contacts, (c) => c.unitId);
 	const groups: UnitGroup[] = units
-		.map((unit) => ({ unit, contacts: contacts.filter((c) => c.unitId === unit.id), people: shown.filter((p) => p.unitId === unit.id) }))
+		.map((unit) => ({ unit, contacts: contactsByUnit.get(unit.id) ?? [], people: byUnit.get(unit.id) ?? [] }))
 		.filter((g) => g.people.length > 0 || g.contacts.length > 0);
 	return {
 		municipality,
@@ -135,6 +138,60 @@ export async function loadMunicipalityPage(db: Db, slug: string, viewer: Viewer,
 		labels,
 		numbersHeldBack: shown.some((p) => visibleContact(p, viewer).hiddenForAnonymous),
 	};
+}
+
+/** Map.groupBy (Node 21+) for Node 20; order within each group kept. */
+function groupBy<T, K>(items: T[], key: (item: T) => K): Map<K, T[]> {
+	const out = new Map<K, T[]>();
+	for (const item of items) {
+		const k = key(item);
+		const list = out.get(k);
+		if (list) list.push(item);
+		else out.set(k, [item]);
+	}
+	return out;
+}
+
+/** Person cards on one municipality page: at 100,000 people a municipality lists ~10,000 (a >2 MB page). */
+export const MUNICIPALITY_PAGE_SIZE = 200;
+
+export interface MunicipalitySlice {
+	kommune: UnitGroup[];
+	region: UnitGroup[];
+	other: UnitGroup[];
+	/** 1-based; `page > pages` means the page does not exist. */
+	page: number;
+	pages: number;
+	/** The page each unit starts on (for the jump links to units on other pages). */
+	pageOfUnit: Map<number, number>;
+	/** Units whose first people are on an earlier page. */
+	continued: Set<number>;
+}
+
+/**
+ * One page of a municipality page: the units in their order (kommune, region, others), cut after every `size`
+ * people (a unit with only shared contacts takes one place), so a page never holds more than `size` person
+ * cards at any size of network. A unit cut in two shows its shared contacts on its first page only.
+ */
+export function sliceMunicipalityPage(data: Pick<MunicipalityPage, 'kommune' | 'region' | 'other'>, page: number, size = MUNICIPALITY_PAGE_SIZE): MunicipalitySlice {
+	const out: MunicipalitySlice = { kommune: [], region: [], other: [], page, pages: 1, pageOfUnit: new Map(), continued: new Set() };
+	const start = (page - 1) * size;
+	const end = page * size;
+	let used = 0;
+	for (const column of ['kommune', 'region', 'other'] as const)
+		for (const group of data[column]) {
+			const places = Math.max(1, group.people.length);
+			out.pageOfUnit.set(group.unit.id, Math.floor(used / size) + 1);
+			const from = Math.max(used, start) - used;
+			const to = Math.min(used + places, end) - used;
+			if (from < to) {
+				out[column].push(from === 0 ? { ...group, people: group.people.slice(0, to) } : { ...group, contacts: [], people: group.people.slice(from, to) });
+				if (from > 0) out.continued.add(group.unit.id);
+			}
+			used += places;
+		}
+	out.pages = Math.max(1, Math.ceil(used / size));
+	return out;
 }
 
 export async function loadMunicipalitiesIndex(db: Db) {
