@@ -4,7 +4,8 @@
  * /api/health under autocannon. Targets: p95 ≤ 5 ms at 1,400, ≤ 25 ms at 100,000.
  * Runs on SQLite and, beside it in the same run, on PostgreSQL when a server answers (scratch databases on
  * BENCH_DATABASE_URL, else TEST_DATABASE_URL, else the local server; created and dropped again).
- * Env: BENCH_PORT (default 4431), BENCH_SKIP_HTTP=1, BENCH_SKIP_BUILD=1 (reuse .e2e/bench), BENCH_SKIP_POSTGRES=1.
+ * Env: BENCH_PORT (default 4431), BENCH_SKIP_HTTP=1, BENCH_SKIP_BUILD=1 (reuse .e2e/bench), BENCH_SKIP_POSTGRES=1,
+ * BENCH_DB_PREFIX (scratch database names, default vejviser_bench).
  */
 import { execSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -202,12 +203,15 @@ async function enginesToMeasure(dir: string): Promise<Engine[]> {
 	engines.push({
 		name: 'PostgreSQL',
 		fresh: async () => {
-			const target = await createScratchDatabase(server, 'vejviser_bench');
-			return { target, remove: () => dropScratchDatabase(server, target, 'vejviser_bench') };
+			const target = await createScratchDatabase(server, SCRATCH_PREFIX);
+			return { target, remove: () => dropScratchDatabase(server, target, SCRATCH_PREFIX) };
 		},
 	});
 	return engines;
 }
+
+/** Scratch database names on the server (BENCH_DB_PREFIX: parallel runs on one server keep apart). */
+const SCRATCH_PREFIX = process.env.BENCH_DB_PREFIX?.trim() || 'vejviser_bench';
 
 type Cannon = { requests: { average: number }; latency: { p50: number; p90: number; p97_5: number; p99: number }; non2xx: number; errors: number };
 

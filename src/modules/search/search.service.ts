@@ -101,7 +101,7 @@ async function build(db: Db): Promise<State> {
 	const fingerprint = await thesaurusFingerprint(db);
 	const rows = await loadThesaurusRows(db);
 	const thesaurus = buildThesaurus(rows);
-	const index = new SearchIndex(thesaurus);
+	const index = new SearchIndex(thesaurus, states.get(db)?.index.extent);
 	for (const source of listSearchSources()) {
 		try {
 			let emitted = 0;
@@ -122,7 +122,7 @@ async function build(db: Db): Promise<State> {
 			console.error(`search: source "${source.type}" failed to load`, error);
 		}
 	}
-	index.finishBuild();
+	await index.seal(pace);
 	const now = Date.now();
 	return { index, thesaurus, rows, auditId, fingerprint, fingerprintCheckedAt: now, sourcesVersion: searchSourcesVersion(), builtAt: now, buildMs: performance.now() - started };
 }
