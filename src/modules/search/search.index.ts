@@ -1,6 +1,21 @@
 /**
  * The one in-memory search index: an inverted index over normalised words and concept tags, a deletion
  * neighbourhood for typos, term-at-a-time scoring into typed arrays. No I/O; search.service.ts feeds it.
+ *
+ * What it stores per person, and why (issue 13; at 100,000 synthetic people ~680 bytes a person in all, against
+ * ~4 kB as a graph of JS objects, printed by `npm run bench -- search` with the parts below):
+ * - postings, ~22 a person (first and last name, title, unit, organisation and municipality words, phone digits,
+ *   ref; municipality, topic, role, age-group, sector, organisation and unit tags): a document number (4 bytes)
+ *   and a 16-bit weight code in flat arrays sorted by term (CSR), so a query part reads one contiguous slice and
+ *   the garbage collector sees three arrays instead of millions of numbers: ~135 bytes;
+ * - the fields the candidate loop ranks by (alive, type, left, successor, key-person boost, confirmed, stale-from,
+ *   share of children's age groups, entity ids) in typed arrays: ~60 bytes;
+ * - what a hit shows (title, subtitle, URL, tags, a person's card with contact fields and hours) as one compact
+ *   string (search.records.ts), decoded only for the ~20 hits shown — kept here rather than read from the
+ *   database per search so a result never waits for a query and matches the index it was ranked by: ~210 bytes;
+ * - the ref and entity id in maps (replace a document in place, follow successors and deputies): ~100 bytes;
+ * - the term dictionary: each phone number and ref is a term of its own (exact search by number): ~150 bytes.
+ * Typo and prefix structures (vocabulary, deletion neighbourhood) grow with distinct words, not with people.
  */
 import { allowedEdits, editDistance, indexTerms, tokenize } from './search.normalise';
 import { RecordStore } from './search.records';
