@@ -187,9 +187,12 @@ export class SearchIndex {
 		return this.aliveCount;
 	}
 
-	/** Work the next rebuild would compact: dead slots, and documents added since sealing (kept in `delta`). */
+	/**
+	 * Work the next rebuild would compact: dead slots, or the documents added since sealing (kept in `delta`) when
+	 * there are more of those (new documents rather than replaced ones; a replaced one counts once).
+	 */
 	get garbage(): number {
-		return this.count - this.aliveCount + (this.building ? 0 : this.count - this.sealedDocs);
+		return Math.max(this.count - this.aliveCount, this.building ? 0 : this.count - this.sealedDocs);
 	}
 
 	/** Drops build-time caches (after an in-place update). */
