@@ -2,8 +2,8 @@
  * The one in-memory search index: an inverted index over normalised words and concept tags, a deletion
  * neighbourhood for typos, term-at-a-time scoring into typed arrays. No I/O; search.service.ts feeds it.
  *
- * What it stores per person, and why (issue 13; at 100,000 synthetic people ~680 bytes a person in all, against
- * ~4 kB as a graph of JS objects, printed by `npm run bench -- search` with the parts below):
+ * What it stores per person, and why (issue 13; at 100,000 synthetic people ~620–720 bytes a person in all, heap
+ * and typed arrays, against ~4 kB as a graph of JS objects; `npm run bench -- search` prints it with the parts):
  * - postings, ~22 a person (first and last name, title, unit, organisation and municipality words, phone digits,
  *   ref; municipality, topic, role, age-group, sector, organisation and unit tags): a document number (4 bytes)
  *   and a 16-bit weight code in flat arrays sorted by term (CSR), so a query part reads one contiguous slice and
