@@ -9,9 +9,10 @@
  * a few milliseconds, yielding to waiting requests in between (setImmediate). Meanwhile searches are answered
  * from the previous index (after a short wait, so a small directory still shows an edit in the very next
  * search); the finished index is swapped in. Only the very first build is awaited — it is sliced too.
- * Why not a worker thread: the finished index (Maps, 100,000 result cards) would have to be copied back and
- * deserialised on the main thread in one blocking piece, add-on sources registered in the app's module graph
- * would not exist in the worker, and a worker entry must survive Vite's bundling, Vitest and tsx alike.
+ * Why not a worker thread: the postings are typed arrays now and would transfer for free, but the term
+ * dictionary and the result records would still be rebuilt on the main thread, add-on sources registered in the
+ * app's module graph would not exist in the worker, and a worker entry must survive Vite's bundling, Vitest and
+ * tsx alike. A rebuild's last step (sorting the postings by term) is sliced too (SearchIndex.seal).
  */
 import type { Db } from '@db/client';
 import { SearchIndex } from './search.index';
