@@ -296,14 +296,15 @@ export async function run(): Promise<void> {
 			const cpu = process.cpuUsage(cpuBefore);
 			gc();
 			const after = process.memoryUsage();
-			// The index keeps its postings and ranking fields in typed arrays, outside the JS heap: counted too.
+			// The index keeps its postings and ranking fields in typed arrays, outside the JS heap: counted too, as
+			// the index reports them (process-wide arrayBuffers also holds freed build buffers until they are swept).
+			const state = await searchService.getSearchState(big);
 			const heap = after.heapUsed - before.heapUsed;
-			const buffers = after.arrayBuffers - before.arrayBuffers;
+			const buffers = state.index.stats().typedArrayBytes;
 			console.log(
 				`  index build ${built.ms.toFixed(0)} ms wall, ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms CPU (${built.docs} documents; load average ${loadavg()[0].toFixed(1)}), ` +
 					`memory +${((heap + buffers) / 1048576).toFixed(0)} MB = heap ${(heap / 1048576).toFixed(0)} + typed arrays ${(buffers / 1048576).toFixed(0)} (${Math.round((heap + buffers) / built.docs)} bytes a document; rss ${(after.rss / 1048576).toFixed(0)} MB)`,
 			);
-			const state = await searchService.getSearchState(big);
 			console.log(`  index parts: ${JSON.stringify(state.index.stats())}`);
 			await timeQueries(big, 1);
 			const b = await timeQueries(big, 5);
