@@ -4,11 +4,12 @@
  * /api/health under autocannon. Targets: p95 ≤ 5 ms at 1,400, ≤ 25 ms at 100,000.
  * Runs on SQLite and, beside it in the same run, on PostgreSQL when a server answers (scratch databases on
  * BENCH_DATABASE_URL, else TEST_DATABASE_URL, else the local server; created and dropped again).
- * Env: BENCH_PORT (default 4431), BENCH_SKIP_HTTP=1, BENCH_SKIP_BUILD=1 (reuse .e2e/bench), BENCH_SKIP_POSTGRES=1.
+ * Env: BENCH_PORT (default 4431), BENCH_SKIP_HTTP=1, BENCH_SKIP_BUILD=1 (reuse .e2e/bench), BENCH_SKIP_POSTGRES=1,
+ * BENCH_DB_PREFIX (scratch database names, default vejviser_bench).
  */
 import { execSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 // @ts-ignore autocannon ships no types
 import autocannon from 'autocannon';
@@ -202,12 +203,15 @@ async function enginesToMeasure(dir: string): Promise<Engine[]> {
 	engines.push({
 		name: 'PostgreSQL',
 		fresh: async () => {
-			const target = await createScratchDatabase(server, 'vejviser_bench');
-			return { target, remove: () => dropScratchDatabase(server, target, 'vejviser_bench') };
+			const target = await createScratchDatabase(server, SCRATCH_PREFIX);
+			return { target, remove: () => dropScratchDatabase(server, target, SCRATCH_PREFIX) };
 		},
 	});
 	return engines;
 }
+
+/** Scratch database names on the server (BENCH_DB_PREFIX: parallel runs on one server keep apart). */
+const SCRATCH_PREFIX = process.env.BENCH_DB_PREFIX?.trim() || 'vejviser_bench';
 
 type Cannon = { requests: { average: number }; latency: { p50: number; p90: number; p97_5: number; p99: number }; non2xx: number; errors: number };
 
@@ -286,11 +290,22 @@ export async function run(): Promise<void> {
 			console.log(`${engine.name} — 100,000 synthetic people written in ${((performance.now() - t) / 1000).toFixed(1)} s`);
 			// A real GC before and after, so the heap figure is the index, not garbage.
 			gc();
-			const heapBefore = process.memoryUsage().heapUsed;
+			const before = process.memoryUsage();
+			const cpuBefore = process.cpuUsage();
 			const built = await rebuildSearchIndex(big);
+			const cpu = process.cpuUsage(cpuBefore);
 			gc();
-			const heapAfter = process.memoryUsage().heapUsed;
-			console.log(`  index build ${built.ms.toFixed(0)} ms (${built.docs} documents), heap +${((heapAfter - heapBefore) / 1048576).toFixed(0)} MB (rss ${(process.memoryUsage().rss / 1048576).toFixed(0)} MB)`);
+			const after = process.memoryUsage();
+			// The index keeps its postings and ranking fields in typed arrays, outside the JS heap: counted too, as
+			// the index reports them (process-wide arrayBuffers also holds freed build buffers until they are swept).
+			const state = await searchService.getSearchState(big);
+			const heap = after.heapUsed - before.heapUsed;
+			const buffers = state.index.stats().typedArrayBytes;
+			console.log(
+				`  index build ${built.ms.toFixed(0)} ms wall, ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms CPU (${built.docs} documents; load average ${loadavg()[0].toFixed(1)}), ` +
+					`memory +${((heap + buffers) / 1048576).toFixed(0)} MB = heap ${(heap / 1048576).toFixed(0)} + typed arrays ${(buffers / 1048576).toFixed(0)} (${Math.round((heap + buffers) / built.docs)} bytes a document; rss ${(after.rss / 1048576).toFixed(0)} MB)`,
+			);
+			console.log(`  index parts: ${JSON.stringify(state.index.stats())}`);
 			await timeQueries(big, 1);
 			const b = await timeQueries(big, 5);
 			console.log(`  search p50 ${b.p50.toFixed(2)} ms, p95 ${b.p95.toFixed(2)} ms, max ${b.max.toFixed(2)} ms over ${b.n} searches (target p95 ≤ 10 ms, issue 13)`);

@@ -1,8 +1,24 @@
 /**
  * The one in-memory search index: an inverted index over normalised words and concept tags, a deletion
  * neighbourhood for typos, term-at-a-time scoring into typed arrays. No I/O; search.service.ts feeds it.
+ *
+ * What it stores per person, and why (issue 13; at 100,000 synthetic people ~620–720 bytes a person in all, heap
+ * and typed arrays, against ~4 kB as a graph of JS objects; `npm run bench -- search` prints it with the parts):
+ * - postings, ~22 a person (first and last name, title, unit, organisation and municipality words, phone digits,
+ *   ref; municipality, topic, role, age-group, sector, organisation and unit tags): a document number (4 bytes)
+ *   and a 16-bit weight code in flat arrays sorted by term (CSR), so a query part reads one contiguous slice and
+ *   the garbage collector sees three arrays instead of millions of numbers: ~135 bytes;
+ * - the fields the candidate loop ranks by (alive, type, left, successor, key-person boost, confirmed, stale-from,
+ *   share of children's age groups, entity ids) in typed arrays: ~60 bytes;
+ * - what a hit shows (title, subtitle, URL, tags, a person's card with contact fields and hours) as one compact
+ *   string (search.records.ts), decoded only for the ~20 hits shown — kept here rather than read from the
+ *   database per search so a result never waits for a query and matches the index it was ranked by: ~210 bytes;
+ * - the ref and entity id in maps (replace a document in place, follow successors and deputies): ~100 bytes;
+ * - the term dictionary: each phone number and ref is a term of its own (exact search by number): ~150 bytes.
+ * Typo and prefix structures (vocabulary, deletion neighbourhood) grow with distinct words, not with people.
  */
 import { allowedEdits, editDistance, indexTerms, tokenize } from './search.normalise';
+import { RecordStore } from './search.records';
 import type { ConceptKind, ParsedQuery, QueryPart, SearchDocument, SearchFilters, SearchHit, Thesaurus, WordForms } from './search.types';
 
 const TAG_PREFIX: Record<ConceptKind, string> = { municipality: '§m:', topic: '§t:', age_group: '§a:', role: '§r:', sector: '§s:', organisation: '§o:', unit: '§u:' };
@@ -23,19 +39,12 @@ const WEAK_TAG = 0.2;
 /** Confirmed within this long: a small ranking bonus (staleness itself is the freshness policy's, per document). */
 const FRESH_MS = 182 * 86_400_000;
 
-interface Posting {
-	ids: number[];
-	w: number[];
-}
-
-/** Tags are kept (small shared arrays) so a result can say what it matched (`matched`/`unmatched`). */
-interface IndexedDoc extends Omit<SearchDocument, 'text'> {
-	idx: number;
-	verifiedMs: number | null;
-}
-
 /** Posting weights of words from a name field are stored + NAME_FLAG, so no per-document set is needed. */
 const NAME_FLAG = 2;
+/** Weights are stored as 16-bit codes into a table of the distinct weights (a few dozen are used). */
+const MAX_WEIGHTS = 65_536;
+/** Postings sorted per slice of a sealing build, between yields. */
+const SEAL_CHUNK = 1 << 18;
 
 export interface IndexSearchOptions {
 	filters?: SearchFilters;
@@ -44,34 +53,112 @@ export interface IndexSearchOptions {
 	now?: number;
 }
 
-export class SearchIndex {
-	private docs: Array<IndexedDoc | null> = [];
-	private postings = new Map<string, Posting>();
-	/** Exact text keys → their folded spelling (for typo distance). */
-	private vocab = new Map<string, string>();
-	/** Deletion neighbourhood: a key with one (or, for long words, two) letters deleted → keys. */
-	private deletes = new Map<string, string[]>();
-	private byRef = new Map<string, number>();
-	private byEntity = new Map<string, number>();
-	private names = new Set<string>();
-	private aliveCount = 0;
-	// Hot per-document fields as flat arrays: the candidate loop reads these, never the document objects.
-	private alive: number[] = [];
-	private isPerson: number[] = [];
-	private isLeft: number[] = [];
-	private hasSuccessor: number[] = [];
-	private boostOf: number[] = [];
-	private verifiedOf: number[] = [];
-	/** Epoch ms from which a document is stale (freshness policy); Infinity for never. */
-	private staleFromOf: number[] = [];
-	private typeOf: string[] = [];
-	private servesChildren: number[] = [];
-	private typeCount = new Map<string, number>();
-	/** Per-text cache of index terms and alias additions (unit, organisation and title texts repeat a lot). */
-	private termCache = new Map<string, { terms: Array<{ term: string; exact: boolean }>; extra: string[] }>();
-	private buffers = { score: new Float64Array(0), count: new Uint8Array(0), part: new Float32Array(0), nameHit: new Uint8Array(0), mark: new Uint8Array(0), steer: new Uint8Array(0), place: new Uint8Array(0) };
+/** What a document shows as a result, in its record (search.records.ts); the ref is kept apart. */
+type DocRecord = [title: string, subtitle: string, url: string, status: string | undefined, verifiedAt: string | null | undefined, tags: SearchDocument['tags'], weakTags: SearchDocument['weakTags'], data: unknown];
 
-	constructor(private thesaurus: Thesaurus) {}
+/** Index terms of one text, as term numbers, and the alias words it adds (cached per text while building). */
+interface Analysis {
+	terms: string[];
+	ids: number[];
+	exact: boolean[];
+	extra: number[];
+}
+
+function grown<T extends Int32Array | Uint16Array | Uint8Array | Float64Array>(a: T, need: number): T {
+	if (need <= a.length) return a;
+	const b = new (a.constructor as new (n: number) => T)(Math.max(need, a.length * 2, 1024));
+	b.set(a);
+	return b;
+}
+
+export class SearchIndex {
+	// Documents are numbered in the order they are added (slots); a replaced or removed one leaves a dead slot.
+	private count = 0;
+	private aliveCount = 0;
+	/** Slots added before the postings were sealed; later ones are in `delta` (compacted by the next rebuild). */
+	private sealedDocs = 0;
+	// Hot per-document fields as typed arrays: the candidate loop reads these, never a record.
+	private alive = new Uint8Array(0);
+	private isPerson = new Uint8Array(0);
+	private isLeft = new Uint8Array(0);
+	private hasSuccessor = new Uint8Array(0);
+	private typeOf = new Uint8Array(0);
+	private boostOf = new Float64Array(0);
+	private verifiedOf = new Float64Array(0);
+	/** Epoch ms from which a document is stale (freshness policy); Infinity for never. */
+	private staleFromOf = new Float64Array(0);
+	private servesChildren = new Float64Array(0);
+	/** Entity id and successor's entity id; NaN for none. */
+	private entityOf = new Float64Array(0);
+	private successorOf = new Float64Array(0);
+	private refOf: string[] = [];
+	/** What a hit shows, encoded (search.records.ts); '' for a dead slot. */
+	private records: string[] = [];
+	private store = new RecordStore();
+	private types: string[] = [];
+	private typeCodes = new Map<string, number>();
+	private typeCount = new Map<string, number>();
+	private byRef = new Map<string, Map<string, number>>();
+	private byEntity = new Map<string, Map<number, number>>();
+
+	// Postings: term → numbered term; per term the documents (ascending) and their weight codes. While building
+	// they are appended as (term, document, weight) triples; sealing sorts them into one flat array per field
+	// (CSR: term t's postings are offsets[t] … offsets[t + 1]). Documents added after that go to `delta`.
+	private termIds = new Map<string, number>();
+	private tagIds = new Map<string, Map<string, number>>();
+	private building = true;
+	private bTerm = new Int32Array(0);
+	private bDoc = new Int32Array(0);
+	private bCode = new Uint16Array(0);
+	private bLength = 0;
+	private sealedTerms = 0;
+	private offsets = new Int32Array(1);
+	private postDoc = new Int32Array(0);
+	private postCode = new Uint16Array(0);
+	/** Postings added after sealing: term → [document, weight code, document, weight code, …]. */
+	private delta = new Map<number, number[]>();
+	private weights: number[] = [];
+	private weightCodes = new Map<number, number>();
+	// The terms of the document being added, in first-seen order, with their best weight (scratch, reused).
+	private docTermList = new Int32Array(64);
+	private docTermCount = 0;
+	private docTermStamp = new Int32Array(0);
+	private docTermWeight = new Float64Array(0);
+
+	/** Exact word keys (no digits), for prefixes and typos; insertion order. */
+	private vocab = new Set<string>();
+	/** Deletion neighbourhood: a key with one (or, for long words, two) letters deleted → the key(s) it came from. */
+	private deletes = new Map<string, string | string[]>();
+	private names = new Set<string>();
+	private childAges: Set<string>;
+	/** The first word keys of every alias, both ways (a text without one needs no alias scan). */
+	private aliasHeads: Set<string>;
+	/** Per-text cache of analyses (unit, organisation and title texts repeat a lot); dropped after a build. */
+	private termCache = new Map<string, Analysis>();
+	private buffers = { score: new Float64Array(0), count: new Uint8Array(0), part: new Float32Array(0), nameHit: new Uint8Array(0), mark: new Uint8Array(0), steer: new Uint8Array(0), place: new Uint8Array(0), allow: new Uint8Array(0), touched: new Int32Array(0), partTouched: new Int32Array(0) };
+
+	/** `expected`: the size of the index this one replaces, so the arrays are allocated once instead of grown. */
+	constructor(
+		private thesaurus: Thesaurus,
+		expected?: { docs: number; postings: number },
+	) {
+		this.childAges = childAgesOf(thesaurus);
+		this.aliasHeads = aliasHeadsOf(thesaurus);
+		if (expected) {
+			this.ensureDocCapacity(Math.ceil(expected.docs * 1.05));
+			const postings = Math.ceil(expected.postings * 1.05);
+			this.bTerm = new Int32Array(postings);
+			this.bDoc = new Int32Array(postings);
+			this.bCode = new Uint16Array(postings);
+		}
+	}
+
+	/** The size to expect of the next build (see the constructor). */
+	get extent(): { docs: number; postings: number } {
+		let delta = 0;
+		for (const list of this.delta.values()) delta += list.length / 2;
+		return { docs: this.count, postings: (this.building ? this.bLength : this.postDoc.length) + delta };
+	}
 
 	/**
 	 * Swaps the thesaurus (an admin taught a word). Documents indexed before keep their alias words: the
@@ -79,18 +166,20 @@ export class SearchIndex {
 	 */
 	setThesaurus(thesaurus: Thesaurus): void {
 		this.thesaurus = thesaurus;
+		this.childAges = childAgesOf(thesaurus);
+		this.aliasHeads = aliasHeadsOf(thesaurus);
 		this.termCache.clear();
 	}
 
 	/** Entity ids of the live documents of a type whose text has this exact word key. */
 	entitiesWithWord(type: string, key: string): number[] {
-		const posting = this.postings.get(key);
-		if (!posting) return [];
+		const term = this.termIds.get(key);
+		const code = this.typeCodes.get(type);
+		if (term === undefined || code === undefined) return [];
 		const out: number[] = [];
-		for (const i of posting.ids) {
-			const doc = this.docs[i];
-			if (doc && doc.type === type && doc.entityId !== undefined) out.push(doc.entityId);
-		}
+		this.forEachPosting(term, (i) => {
+			if (this.alive[i] === 1 && this.typeOf[i] === code && !Number.isNaN(this.entityOf[i])) out.push(this.entityOf[i]);
+		});
 		return out;
 	}
 
@@ -98,14 +187,67 @@ export class SearchIndex {
 		return this.aliveCount;
 	}
 
-	/** Dead slots left by updates; the service rebuilds when there are many. */
+	/**
+	 * Work the next rebuild would compact: dead slots, or the documents added since sealing (kept in `delta`) when
+	 * there are more of those (new documents rather than replaced ones; a replaced one counts once).
+	 */
 	get garbage(): number {
-		return this.docs.length - this.aliveCount;
+		return Math.max(this.count - this.aliveCount, this.building ? 0 : this.count - this.sealedDocs);
 	}
 
-	/** Drops build-time caches once every source is loaded. */
+	/** Drops build-time caches (after an in-place update). */
 	finishBuild(): void {
 		this.termCache.clear();
+	}
+
+	/**
+	 * Ends a build: sorts the postings into their flat arrays in slices (awaiting `pace` between them) and drops
+	 * build-time caches. Searching an unsealed index seals it first, in one piece.
+	 */
+	async seal(pace?: () => Promise<void>): Promise<void> {
+		for (const _ of this.sealing()) await pace?.();
+		this.termCache.clear();
+	}
+
+	private *sealing(): Generator<void> {
+		if (!this.building) return;
+		const n = this.bLength;
+		const terms = this.termIds.size;
+		const { bTerm, bDoc, bCode } = this;
+		const offsets = new Int32Array(terms + 1);
+		for (let s = 0; s < n; s += SEAL_CHUNK) {
+			const e = Math.min(n, s + SEAL_CHUNK);
+			for (let j = s; j < e; j++) offsets[bTerm[j] + 1]++;
+			yield;
+		}
+		for (let t = 0; t < terms; t++) offsets[t + 1] += offsets[t];
+		const cursor = offsets.slice(0, terms);
+		const docs = new Int32Array(n);
+		const codes = new Uint16Array(n);
+		// Triples were appended in document order, so each term's postings come out ascending.
+		for (let s = 0; s < n; s += SEAL_CHUNK) {
+			const e = Math.min(n, s + SEAL_CHUNK);
+			for (let j = s; j < e; j++) {
+				const k = cursor[bTerm[j]]++;
+				docs[k] = bDoc[j];
+				codes[k] = bCode[j];
+			}
+			yield;
+		}
+		this.offsets = offsets;
+		this.postDoc = docs;
+		this.postCode = codes;
+		this.sealedTerms = terms;
+		this.sealedDocs = this.count;
+		this.bTerm = new Int32Array(0);
+		this.bDoc = new Int32Array(0);
+		this.bCode = new Uint16Array(0);
+		this.bLength = 0;
+		this.building = false;
+	}
+
+	private sealNow(): void {
+		for (const _ of this.sealing());
 	}
 
 	/** The result types that have at least one document (the results page hides the others' filter). */
@@ -117,75 +259,184 @@ export class SearchIndex {
 		return this.names.has(key);
 	}
 
-	find(type: string, ref: string): IndexedDoc | undefined {
-		const i = this.byRef.get(`${type}:${ref}`);
-		return i === undefined ? undefined : this.docs[i] ?? undefined;
+	private termId(term: string): number {
+		let id = this.termIds.get(term);
+		if (id === undefined) this.termIds.set(term, (id = this.termIds.size));
+		return id;
+	}
+
+	private tagId(kind: ConceptKind, value: string): number {
+		let byValue = this.tagIds.get(kind);
+		if (!byValue) this.tagIds.set(kind, (byValue = new Map()));
+		let id = byValue.get(value);
+		if (id === undefined) byValue.set(value, (id = this.termId(TAG_PREFIX[kind] + value)));
+		return id;
+	}
+
+	private weightCode(weight: number): number {
+		let code = this.weightCodes.get(weight);
+		if (code === undefined) {
+			// Never reached in practice (a few dozen weights): the nearest known weight rather than a failed build.
+			if (this.weights.length >= MAX_WEIGHTS) return this.weights.reduce((best, w, c) => (Math.abs(w - weight) < Math.abs(this.weights[best] - weight) ? c : best), 0);
+			code = this.weights.length;
+			this.weights.push(weight);
+			this.weightCodes.set(weight, code);
+		}
+		return code;
+	}
+
+	/** Notes a term of the document being added with a weight; the better weight wins (a name flag aside). */
+	private put(idx: number, term: number, weight: number): void {
+		if (term >= this.docTermStamp.length) {
+			this.docTermStamp = grown(this.docTermStamp, term + 1);
+			this.docTermWeight = grown(this.docTermWeight, term + 1);
+		}
+		if (this.docTermStamp[term] !== idx + 1) {
+			this.docTermStamp[term] = idx + 1;
+			this.docTermWeight[term] = weight;
+			if (this.docTermCount === this.docTermList.length) this.docTermList = grown(this.docTermList, this.docTermCount + 1);
+			this.docTermList[this.docTermCount++] = term;
+			return;
+		}
+		const had = this.docTermWeight[term];
+		if ((had >= NAME_FLAG ? had - NAME_FLAG : had) < (weight >= NAME_FLAG ? weight - NAME_FLAG : weight)) this.docTermWeight[term] = weight;
+	}
+
+	private post(term: number, doc: number, weight: number): void {
+		const code = this.weightCode(weight);
+		if (this.building) {
+			const n = this.bLength;
+			if (n === this.bTerm.length) {
+				this.bTerm = grown(this.bTerm, n + 1);
+				this.bDoc = grown(this.bDoc, n + 1);
+				this.bCode = grown(this.bCode, n + 1);
+			}
+			this.bTerm[n] = term;
+			this.bDoc[n] = doc;
+			this.bCode[n] = code;
+			this.bLength = n + 1;
+		} else {
+			const list = this.delta.get(term);
+			if (list) list.push(doc, code);
+			else this.delta.set(term, [doc, code]);
+		}
+	}
+
+	/** Calls fn for each posting of a term in document order (the sealed ones, then those added since). */
+	private forEachPosting(term: number, fn: (doc: number, weight: number) => void): void {
+		if (this.building) this.sealNow();
+		const { weights } = this;
+		if (term < this.sealedTerms) {
+			const { postDoc, postCode } = this;
+			for (let j = this.offsets[term], end = this.offsets[term + 1]; j < end; j++) fn(postDoc[j], weights[postCode[j]]);
+		}
+		const extra = this.delta.get(term);
+		if (extra) for (let j = 0; j < extra.length; j += 2) fn(extra[j], weights[extra[j + 1]]);
+	}
+
+	private ensureDocCapacity(n: number): void {
+		if (n <= this.alive.length) return;
+		this.alive = grown(this.alive, n);
+		this.isPerson = grown(this.isPerson, n);
+		this.isLeft = grown(this.isLeft, n);
+		this.hasSuccessor = grown(this.hasSuccessor, n);
+		this.typeOf = grown(this.typeOf, n);
+		this.boostOf = grown(this.boostOf, n);
+		this.verifiedOf = grown(this.verifiedOf, n);
+		this.staleFromOf = grown(this.staleFromOf, n);
+		this.servesChildren = grown(this.servesChildren, n);
+		this.entityOf = grown(this.entityOf, n);
+		this.successorOf = grown(this.successorOf, n);
 	}
 
 	/** Adds a document, replacing one with the same type and ref. */
 	add(doc: SearchDocument): void {
 		this.remove(doc.type, doc.ref);
-		const idx = this.docs.length;
-		const terms = new Map<string, number>();
-		const put = (term: string, weight: number) => {
-			const had = terms.get(term);
-			if (had === undefined || (had >= NAME_FLAG ? had - NAME_FLAG : had) < (weight >= NAME_FLAG ? weight - NAME_FLAG : weight)) terms.set(term, weight);
-		};
+		const idx = this.count;
+		this.ensureDocCapacity(idx + 1);
+		this.docTermCount = 0;
 		for (const field of doc.text) {
 			if (!field.text) continue;
 			const analysed = this.analyse(field.text);
-			for (const { term, exact } of analysed.terms) {
+			for (let k = 0; k < analysed.ids.length; k++) {
+				const exact = analysed.exact[k];
 				const w = exact ? field.weight : field.weight * 0.85;
-				put(term, field.name && exact ? w + NAME_FLAG : w);
-				if (exact && field.name) this.names.add(term);
+				this.put(idx, analysed.ids[k], field.name && exact ? w + NAME_FLAG : w);
+				if (exact && field.name) this.names.add(analysed.terms[k]);
 			}
-			for (const term of analysed.extra) put(term, 0.45 * field.weight);
+			for (const term of analysed.extra) this.put(idx, term, 0.45 * field.weight);
 		}
-		for (const [kind, values] of Object.entries(doc.weakTags ?? {})) for (const v of values ?? []) put(TAG_PREFIX[kind as ConceptKind] + v, WEAK_TAG);
-		for (const [kind, values] of Object.entries(doc.tags ?? {})) for (const v of values ?? []) put(TAG_PREFIX[kind as ConceptKind] + v, 1);
-		for (const [term, weight] of terms) {
-			let p = this.postings.get(term);
-			if (!p) this.postings.set(term, (p = { ids: [], w: [] }));
-			p.ids.push(idx);
-			p.w.push(weight);
+		const { weakTags, tags } = doc;
+		if (weakTags) for (const kind of Object.keys(weakTags) as ConceptKind[]) for (const v of weakTags[kind] ?? []) this.put(idx, this.tagId(kind, v), WEAK_TAG);
+		if (tags) for (const kind of Object.keys(tags) as ConceptKind[]) for (const v of tags[kind] ?? []) this.put(idx, this.tagId(kind, v), 1);
+		for (let k = 0; k < this.docTermCount; k++) {
+			const term = this.docTermList[k];
+			this.post(term, idx, this.docTermWeight[term]);
+		}
+
+		let code = this.typeCodes.get(doc.type);
+		if (code === undefined) {
+			code = this.types.length;
+			this.types.push(doc.type);
+			this.typeCodes.set(doc.type, code);
 		}
 		const verifiedMs = doc.verifiedAt ? Date.parse(doc.verifiedAt) : NaN;
-		const { text: _text, ...rest } = doc;
-		this.docs.push({ ...rest, idx, verifiedMs: Number.isNaN(verifiedMs) ? null : verifiedMs });
-		this.alive.push(1);
-		this.isPerson.push(doc.type === 'person' ? 1 : 0);
-		this.isLeft.push(doc.status === 'left' ? 1 : 0);
-		this.hasSuccessor.push(doc.successorEntityId != null ? 1 : 0);
-		this.boostOf.push(doc.boost ?? 0);
-		this.verifiedOf.push(Number.isNaN(verifiedMs) ? -1 : verifiedMs);
-		this.staleFromOf.push(doc.staleFromMs ?? Infinity);
-		this.typeOf.push(doc.type);
+		this.alive[idx] = 1;
+		this.isPerson[idx] = doc.type === 'person' ? 1 : 0;
+		this.isLeft[idx] = doc.status === 'left' ? 1 : 0;
+		this.hasSuccessor[idx] = doc.successorEntityId != null ? 1 : 0;
+		this.typeOf[idx] = code;
+		this.boostOf[idx] = doc.boost ?? 0;
+		this.verifiedOf[idx] = Number.isNaN(verifiedMs) ? -1 : verifiedMs;
+		this.staleFromOf[idx] = doc.staleFromMs ?? Infinity;
 		// The share of the person's age groups that are under 18 (1 for a children's worker, ½ for 13–25).
 		const ages = doc.tags?.age_group ?? [];
-		const childAges = this.thesaurus.ageRanges.filter((r) => r.max < 18).map((r) => r.slug);
-		this.servesChildren.push(ages.length ? ages.filter((a) => childAges.includes(a)).length / ages.length : 0);
+		let child = 0;
+		for (const a of ages) if (this.childAges.has(a)) child++;
+		this.servesChildren[idx] = ages.length ? child / ages.length : 0;
+		this.entityOf[idx] = doc.entityId ?? NaN;
+		this.successorOf[idx] = doc.successorEntityId ?? NaN;
+		this.refOf[idx] = doc.ref;
+		const record: DocRecord = [doc.title, doc.subtitle, doc.url, doc.status, doc.verifiedAt, doc.tags, doc.weakTags, doc.data];
+		this.records[idx] = this.store.encode(record);
+		this.count = idx + 1;
 		this.typeCount.set(doc.type, (this.typeCount.get(doc.type) ?? 0) + 1);
-		this.byRef.set(`${doc.type}:${doc.ref}`, idx);
-		if (doc.entityId !== undefined) this.byEntity.set(`${doc.type}:${doc.entityId}`, idx);
+		let refs = this.byRef.get(doc.type);
+		if (!refs) this.byRef.set(doc.type, (refs = new Map()));
+		refs.set(doc.ref, idx);
+		if (doc.entityId !== undefined) {
+			let entities = this.byEntity.get(doc.type);
+			if (!entities) this.byEntity.set(doc.type, (entities = new Map()));
+			entities.set(doc.entityId, idx);
+		}
 		this.aliveCount++;
 	}
 
 	/** Index terms of a text plus the words its aliases add (both ways: "PPR" ↔ "pædagogisk psykologisk rådgivning"). */
-	private analyse(text: string): { terms: Array<{ term: string; exact: boolean }>; extra: string[] } {
+	private analyse(text: string): Analysis {
 		const cached = this.termCache.get(text);
 		if (cached) return cached;
 		const terms = indexTerms(text);
 		const keys = terms.filter((t) => t.exact).map((t) => t.term);
-		const keySet = new Set(keys);
-		const extra: string[] = [];
-		for (const alias of this.thesaurus.aliases) {
-			if (containsSequence(keys, keySet, alias.from)) for (const w of alias.to) extra.push(w.key);
-			if (containsSequence(keys, keySet, alias.to)) for (const w of alias.from) extra.push(w.key);
+		const extra: number[] = [];
+		// Most texts hold no alias's first word (always true of phone numbers and refs): no scan then.
+		if (keys.some((k) => this.aliasHeads.has(k))) {
+			const keySet = new Set(keys);
+			for (const alias of this.thesaurus.aliases) {
+				if (containsSequence(keys, keySet, alias.from)) for (const w of alias.to) extra.push(this.termId(w.key));
+				if (containsSequence(keys, keySet, alias.to)) for (const w of alias.from) extra.push(this.termId(w.key));
+			}
 		}
-		for (const t of terms) if (t.exact && !this.vocab.has(t.term)) this.addVocab(t.term);
-		const result = { terms, extra };
+		const result: Analysis = { terms: [], ids: [], exact: [], extra };
+		for (const t of terms) {
+			const known = this.termIds.get(t.term);
+			result.terms.push(t.term);
+			result.ids.push(known ?? this.termId(t.term));
+			result.exact.push(t.exact);
+			if (t.exact && !this.vocab.has(t.term)) this.addVocab(t.term);
+		}
 		// Texts with digits (phones, refs) are unique per person: caching them only costs memory.
-		if (!/\d/.test(text)) {
+		if (!hasDigit(text)) {
 			if (this.termCache.size > 50_000) this.termCache.clear();
 			this.termCache.set(text, result);
 		}
@@ -194,39 +445,41 @@ export class SearchIndex {
 
 	/** Removes a document; its postings stay until the next rebuild but are skipped. */
 	remove(type: string, ref: string): void {
-		const key = `${type}:${ref}`;
-		const i = this.byRef.get(key);
+		const refs = this.byRef.get(type);
+		const i = refs?.get(ref);
 		if (i === undefined) return;
-		const doc = this.docs[i];
-		if (doc?.entityId !== undefined && this.byEntity.get(`${type}:${doc.entityId}`) === i) this.byEntity.delete(`${type}:${doc.entityId}`);
-		if (doc) this.typeCount.set(doc.type, (this.typeCount.get(doc.type) ?? 1) - 1);
-		this.docs[i] = null;
+		const entity = this.entityOf[i];
+		const entities = this.byEntity.get(type);
+		if (!Number.isNaN(entity) && entities?.get(entity) === i) entities.delete(entity);
+		this.typeCount.set(type, (this.typeCount.get(type) ?? 1) - 1);
 		this.alive[i] = 0;
-		this.byRef.delete(key);
+		this.records[i] = '';
+		this.refOf[i] = '';
+		refs!.delete(ref);
 		this.aliveCount--;
 	}
 
 	/** Removes the document of an entity (a deleted unit or organisation). */
 	removeEntity(type: string, entityId: number): void {
-		const i = this.byEntity.get(`${type}:${entityId}`);
-		const doc = i === undefined ? null : this.docs[i];
-		if (doc) this.remove(type, doc.ref);
+		const i = this.byEntity.get(type)?.get(entityId);
+		if (i !== undefined && this.alive[i] === 1) this.remove(type, this.refOf[i]);
 	}
 
 	/** Removes every document of a type (an add-on source reloaded whole). */
 	removeType(type: string): void {
-		for (const doc of this.docs) if (doc && doc.type === type) this.remove(type, doc.ref);
+		for (const ref of [...(this.byRef.get(type)?.keys() ?? [])]) this.remove(type, ref);
 	}
 
 	private addVocab(key: string): void {
 		// Numbers (phones, refs) match exactly only: scanning 100,000 of them for prefixes would cost every search.
-		if (/\d/.test(key)) return;
-		this.vocab.set(key, key);
+		if (hasDigit(key)) return;
+		this.vocab.add(key);
 		if (key.length <= 4) return;
 		for (const d of deletions(key, key.length >= 9 ? 2 : 1)) {
-			const list = this.deletes.get(d);
-			if (list) list.push(key);
-			else this.deletes.set(d, [key]);
+			const had = this.deletes.get(d);
+			if (had === undefined) this.deletes.set(d, key);
+			else if (typeof had === 'string') this.deletes.set(d, [had, key]);
+			else had.push(key);
 		}
 	}
 
@@ -236,12 +489,12 @@ export class SearchIndex {
 		const put = (k: string, q: number) => {
 			if ((out.get(k) ?? 0) < q) out.set(k, q);
 		};
-		if (this.postings.has(w.key)) put(w.key, 1);
-		if (w.stem !== w.key && this.postings.has(w.stem)) put(w.stem, 0.9);
+		if (this.termIds.has(w.key)) put(w.key, 1);
+		if (w.stem !== w.key && this.termIds.has(w.stem)) put(w.stem, 0.9);
 		const len = w.key.length;
 		if (len >= 2 && (open || len >= 4)) {
 			// Prefixes (still typing, or the head of a compound) and, from 5 letters, compound tails.
-			for (const k of this.vocab.keys()) {
+			for (const k of this.vocab) {
 				if (k.length <= len) continue;
 				if (k.startsWith(w.key)) put(k, open ? 0.85 : 0.6);
 				else if (len >= 5 && k.includes(w.key)) put(k, 0.5);
@@ -250,13 +503,16 @@ export class SearchIndex {
 		const max = allowedEdits(w.fold.length);
 		if (max > 0) {
 			const seen = new Set<string>();
+			const near = (k: string) => {
+				if (seen.has(k) || out.has(k)) return;
+				seen.add(k);
+				const dist = Math.min(editDistance(w.key, k, max), editDistance(w.fold, k, max));
+				if (dist <= max) put(k, 0.75 - 0.1 * dist);
+			};
 			for (const d of [w.key, ...deletions(w.key, max)]) {
-				for (const k of this.deletes.get(d) ?? []) {
-					if (seen.has(k) || out.has(k)) continue;
-					seen.add(k);
-					const dist = Math.min(editDistance(w.key, k, max), editDistance(w.fold, k, max));
-					if (dist <= max) put(k, 0.75 - 0.1 * dist);
-				}
+				const keys = this.deletes.get(d);
+				if (typeof keys === 'string') near(keys);
+				else if (keys) for (const k of keys) near(k);
 				if (this.vocab.has(d) && d.length > 4 && !out.has(d)) {
 					const dist = editDistance(w.key, d, max);
 					if (dist <= max) put(d, 0.75 - 0.1 * dist);
@@ -267,29 +523,46 @@ export class SearchIndex {
 	}
 
 	private ensureBuffers(): void {
-		const n = this.docs.length;
+		const n = this.count;
 		if (this.buffers.score.length >= n) return;
 		const size = Math.max(1024, Math.ceil(n * 1.25));
-		this.buffers = { score: new Float64Array(size), count: new Uint8Array(size), part: new Float32Array(size), nameHit: new Uint8Array(size), mark: new Uint8Array(size), steer: new Uint8Array(size), place: new Uint8Array(size) };
+		this.buffers = {
+			score: new Float64Array(size),
+			count: new Uint8Array(size),
+			part: new Float32Array(size),
+			nameHit: new Uint8Array(size),
+			mark: new Uint8Array(size),
+			steer: new Uint8Array(size),
+			place: new Uint8Array(size),
+			allow: new Uint8Array(size),
+			touched: new Int32Array(size),
+			partTouched: new Int32Array(size),
+		};
+	}
+
+	private entityIndex(type: string, entityId: number): number | undefined {
+		return this.byEntity.get(type)?.get(entityId);
 	}
 
 	/** Resolves the successor chain of someone who left to the active holder of the job (or -1). */
 	private currentSuccessor(idx: number): number {
-		const seen = new Set<number>();
-		let doc = this.docs[idx];
-		while (doc && doc.status === 'left' && doc.successorEntityId != null && !seen.has(doc.idx)) {
-			seen.add(doc.idx);
-			const next = this.byEntity.get(`${doc.type}:${doc.successorEntityId}`);
-			doc = next === undefined ? null : this.docs[next];
+		const seen: number[] = [];
+		let i = idx;
+		while (i >= 0 && this.isLeft[i] === 1 && this.hasSuccessor[i] === 1 && !seen.includes(i)) {
+			seen.push(i);
+			i = this.entityIndex(this.types[this.typeOf[i]], this.successorOf[i]) ?? -1;
 		}
-		return doc && doc.status !== 'left' && doc.idx !== idx ? doc.idx : -1;
+		return i >= 0 && this.isLeft[i] === 0 && i !== idx ? i : -1;
 	}
 
 	search(parsed: ParsedQuery, opts: IndexSearchOptions = {}): { hits: SearchHit[]; total: number; liveParts: number; deadParts: QueryPart[] } {
+		if (this.building) this.sealNow();
 		this.ensureBuffers();
-		const { score, count, part, nameHit, mark, steer, place } = this.buffers;
+		const { score, count, part, nameHit, mark, steer, place, allow } = this.buffers;
+		const { offsets, postDoc, postCode, weights, delta, sealedTerms } = this;
 		const now = opts.now ?? Date.now();
-		const touched: number[] = [];
+		const touched = this.buffers.touched;
+		let touchedCount = 0;
 		let liveParts = 0;
 		const deadParts: QueryPart[] = [];
 
@@ -307,42 +580,47 @@ export class SearchIndex {
 		let steered = false;
 
 		for (const p of ordered) {
-			const partTouched: number[] = [];
-			const addPosting = (posting: Posting, q: number, markNames: boolean, steeredOnly = false) => {
-				const ids = posting.ids;
-				const ws = posting.w;
-				for (let j = 0; j < ids.length; j++) {
-					const i = ids[j];
-					if (steeredOnly && steer[i] === 0) continue;
-					let w = ws[j];
-					if (w >= NAME_FLAG) {
-						w -= NAME_FLAG;
-						if (markNames) nameHit[i] = 1;
-					}
-					if (steeredOnly) w = 1;
-					const v = q * w;
-					if (part[i] === 0) partTouched.push(i);
-					if (v > part[i]) part[i] = v;
+			let partTouched = this.buffers.partTouched;
+			let partCount = 0;
+			const visit = (i: number, weight: number, q: number, markNames: boolean, steeredOnly: boolean) => {
+				if (steeredOnly && steer[i] === 0) return;
+				let w = weight;
+				if (w >= NAME_FLAG) {
+					w -= NAME_FLAG;
+					if (markNames) nameHit[i] = 1;
 				}
+				if (steeredOnly) w = 1;
+				const v = q * w;
+				if (part[i] === 0) {
+					// A document is listed again only when an earlier posting scored it 0 (weight 0): rare.
+					if (partCount === partTouched.length) partTouched = this.buffers.partTouched = grown(partTouched, partCount + 1);
+					partTouched[partCount++] = i;
+				}
+				if (v > part[i]) part[i] = v;
+			};
+			const addPosting = (term: number, q: number, markNames: boolean, steeredOnly = false) => {
+				if (term < sealedTerms) for (let j = offsets[term], end = offsets[term + 1]; j < end; j++) visit(postDoc[j], weights[postCode[j]], q, markNames, steeredOnly);
+				const extra = delta.get(term);
+				if (extra) for (let j = 0; j < extra.length; j += 2) visit(extra[j], weights[extra[j + 1]], q, markNames, steeredOnly);
 			};
 			if (p.kind !== 'text') {
 				for (const slug of p.slugs) {
-					const posting = this.postings.get(TAG_PREFIX[p.kind] + slug);
-					if (!posting) continue;
-					addPosting(posting, p.confidence, false);
-					if (p.kind === 'municipality' && steered) addPosting(posting, p.confidence * 0.8, false, true);
+					const term = this.termIds.get(TAG_PREFIX[p.kind] + slug);
+					if (term === undefined) continue;
+					addPosting(term, p.confidence, false);
+					if (p.kind === 'municipality' && steered) addPosting(term, p.confidence * 0.8, false, true);
 				}
 				if (p.kind === 'municipality' && steered)
 					for (const t of tokenize(p.source)) {
-						const posting = this.postings.get(t.key);
-						if (posting) addPosting(posting, p.confidence, false, true);
+						const term = this.termIds.get(t.key);
+						if (term !== undefined) addPosting(term, p.confidence, false, true);
 					}
 			}
-			for (const w of p.words) for (const [term, q] of this.matchWord(w, !!p.open)) addPosting(this.postings.get(term)!, q, q >= 0.6);
+			for (const w of p.words) for (const [key, q] of this.matchWord(w, !!p.open)) addPosting(this.termIds.get(key)!, q, q >= 0.6);
 			let any = false;
 			const weight = PART_WEIGHT[p.kind];
 			const steers = isSteering(p);
-			for (let k = 0; k < partTouched.length; k++) {
+			for (let k = 0; k < partCount; k++) {
 				const i = partTouched[k];
 				const q = part[i];
 				part[i] = 0;
@@ -358,7 +636,7 @@ export class SearchIndex {
 				score[i] += weight * q;
 				if (mark[i] === 0) {
 					mark[i] = 1;
-					touched.push(i);
+					touched[touchedCount++] = i;
 				}
 			}
 			if (any) liveParts++;
@@ -367,14 +645,19 @@ export class SearchIndex {
 		for (const p of context) {
 			const bonus = new Set<number>();
 			for (const slug of p.slugs) {
-				const posting = this.postings.get(TAG_PREFIX.sector + slug);
-				if (posting) for (let j = 0; j < posting.ids.length; j++) if (posting.w[j] >= 1 && mark[posting.ids[j]] === 1) bonus.add(posting.ids[j]);
+				const term = this.termIds.get(TAG_PREFIX.sector + slug);
+				if (term !== undefined)
+					this.forEachPosting(term, (i, w) => {
+						if (w >= 1 && mark[i] === 1) bonus.add(i);
+					});
 			}
 			for (const i of bonus) score[i] += CONTEXT_BONUS * p.confidence;
 		}
 		const childPrior = kinds.has('age_group') ? 0 : CHILD_PRIOR;
 
-		// Hard filters: a mask over the documents that carry every chosen tag.
+		// Hard filters: documents that carry every chosen tag. `allow` counts the tags a document has passed, in
+		// order (a document reaches k + 1 only from k), so "allowed" is allow[i] === the number of filters; the
+		// first filter's postings hold every document marked, so they are what is cleared afterwards.
 		const f = opts.filters ?? {};
 		const required: string[] = [];
 		if (f.municipality) required.push(TAG_PREFIX.municipality + f.municipality);
@@ -382,21 +665,27 @@ export class SearchIndex {
 		if (f.ageGroup) required.push(TAG_PREFIX.age_group + f.ageGroup);
 		if (f.role) required.push(TAG_PREFIX.role + f.role);
 		if (f.sector) required.push(TAG_PREFIX.sector + f.sector);
-		let allowed: Set<number> | null = null;
-		for (const term of required) {
-			const posting = this.postings.get(term);
-			const set = new Set<number>();
-			if (posting) for (let j = 0; j < posting.ids.length; j++) if (posting.w[j] >= 1 && (!allowed || allowed.has(posting.ids[j]))) set.add(posting.ids[j]);
-			allowed = set;
-		}
-		if (parsed.parts.length === 0 && allowed)
-			for (const i of allowed)
-				if (mark[i] === 0) {
+		const filtered = required.length > 0;
+		const passes = required.length;
+		const requiredTerms = required.map((t) => this.termIds.get(t));
+		// A filter whose tag no document has allows nothing.
+		const firstTerm = requiredTerms.every((t) => t !== undefined) ? requiredTerms[0] : undefined;
+		if (firstTerm !== undefined)
+			for (let r = 0; r < passes; r++)
+				this.forEachPosting(requiredTerms[r]!, (i, w) => {
+					if (w >= 1 && allow[i] === r) allow[i] = r + 1;
+				});
+		const allowed = (i: number) => allow[i] === passes;
+		if (parsed.parts.length === 0 && firstTerm !== undefined)
+			this.forEachPosting(firstTerm, (i, w) => {
+				if (w >= 1 && allow[i] === passes && mark[i] === 0) {
 					mark[i] = 1;
-					touched.push(i);
+					touched[touchedCount++] = i;
 				}
+			});
 		const { alive, isPerson, isLeft, hasSuccessor, boostOf, verifiedOf, staleFromOf, typeOf, servesChildren } = this;
 		const type = opts.type;
+		const typeCode = type ? (this.typeCodes.get(type) ?? -1) : -1;
 
 		const prior = (i: number): number => {
 			let b = boostOf[i] + servesChildren[i] * childPrior;
@@ -423,9 +712,9 @@ export class SearchIndex {
 		const span = parsed.parts.length + 2;
 		const levelOf = (c: number, inPlace: boolean) => (c >= liveParts ? 2 * span : hasPlace && !inPlace ? c : span + c);
 		const histogram = new Array<number>(2 * span + 1).fill(0);
-		for (let k = 0; k < touched.length; k++) {
+		for (let k = 0; k < touchedCount; k++) {
 			const i = touched[k];
-			if (alive[i] === 1 && (!type || typeOf[i] === type) && (!allowed || allowed.has(i))) histogram[levelOf(count[i], place[i] === 1)]++;
+			if (alive[i] === 1 && (!type || typeOf[i] === typeCode) && (!filtered || allowed(i))) histogram[levelOf(count[i], place[i] === 1)]++;
 		}
 		let floor = 0;
 		for (let c = histogram.length - 1, seen = 0; c >= 0; c--) {
@@ -436,7 +725,7 @@ export class SearchIndex {
 			}
 		}
 		let total = 0;
-		for (let k = 0; k < touched.length; k++) {
+		for (let k = 0; k < touchedCount; k++) {
 			const i = touched[k];
 			const s = score[i];
 			const c = count[i];
@@ -449,11 +738,11 @@ export class SearchIndex {
 			mark[i] = 0;
 			steer[i] = 0;
 			if (alive[i] === 0) continue;
-			if (type && typeOf[i] !== type) continue;
+			if (type && typeOf[i] !== typeCode) continue;
 			const left = isLeft[i] === 1;
 			if (left && !named && hasSuccessor[i] === 1) continue;
 			if (levelOf(c, inPlace) < floor) {
-				if (!allowed || allowed.has(i)) total++;
+				if (!filtered || allowed(i)) total++;
 				continue;
 			}
 			const complete = c >= liveParts;
@@ -462,23 +751,27 @@ export class SearchIndex {
 			if (left) {
 				const successor = this.currentSuccessor(i);
 				if (successor >= 0) {
-					if (!named || (allowed && !allowed.has(successor))) continue;
+					if (!named || (filtered && !allowed(successor))) continue;
 					idx = successor;
 					key += prior(successor) + 0.5;
 					const had = transfers.get(successor);
 					if (!had || key > had.key) transfers.set(successor, { key, complete, from: i });
 				} else {
-					if (allowed && !allowed.has(i)) continue;
+					if (filtered && !allowed(i)) continue;
 					key -= 2;
 				}
 			} else {
-				if (allowed && !allowed.has(i)) continue;
+				if (filtered && !allowed(i)) continue;
 				key += prior(i);
 			}
 			total++;
 			const heap = !complete ? partial : isPerson[idx] === 1 ? people : others;
 			heap.offer(idx, key);
 		}
+		if (firstTerm !== undefined)
+			this.forEachPosting(firstTerm, (i) => {
+				allow[i] = 0;
+			});
 
 		const byKey = (list: Array<{ idx: number; key: number }>) => {
 			// A person can arrive on their own and in place of a predecessor: keep the better one.
@@ -504,46 +797,80 @@ export class SearchIndex {
 		return { hits, total, liveParts, deadParts };
 	}
 
+	private record(idx: number): DocRecord {
+		return this.store.decode(this.records[idx]) as DocRecord;
+	}
+
 	private toHit(idx: number, key: number, complete: boolean, from: number | undefined, now: number): SearchHit {
-		const doc = this.docs[idx]!;
-		const successor = doc.status === 'left' ? this.currentSuccessor(idx) : -1;
-		const predecessor = from !== undefined ? this.docs[from] : undefined;
+		const [title, subtitle, url, status, verifiedAt, tags, weakTags, data] = this.record(idx);
+		const successor = status === 'left' ? this.currentSuccessor(idx) : -1;
+		const predecessor = from !== undefined ? { ref: this.refOf[from], name: this.record(from)[0] } : undefined;
 		return {
-			type: doc.type,
-			ref: doc.ref,
-			title: doc.title,
-			subtitle: predecessor ? `${doc.subtitle} · overtaget fra ${predecessor.title}` : doc.subtitle,
-			url: doc.url,
-			status: doc.status ?? null,
-			successorRef: successor >= 0 ? this.docs[successor]!.ref : doc.status === 'left' && doc.successorEntityId != null ? this.refOfEntity(doc.type, doc.successorEntityId) : null,
-			verifiedAt: doc.verifiedAt ?? null,
+			type: this.types[this.typeOf[idx]],
+			ref: this.refOf[idx],
+			title,
+			subtitle: predecessor ? `${subtitle} · overtaget fra ${predecessor.name}` : subtitle,
+			url,
+			status: status ?? null,
+			successorRef: successor >= 0 ? this.refOf[successor] : status === 'left' && this.hasSuccessor[idx] === 1 ? this.refOfEntity(this.types[this.typeOf[idx]], this.successorOf[idx]) : null,
+			verifiedAt: verifiedAt ?? null,
 			score: Math.round(key * 1000) / 1000,
 			complete,
-			stale: doc.staleFromMs !== undefined && now >= doc.staleFromMs,
-			...(predecessor && { takenOverFrom: { ref: predecessor.ref, name: predecessor.title } }),
-			tags: doc.tags,
-			weakTags: doc.weakTags,
-			data: doc.data,
+			stale: now >= this.staleFromOf[idx],
+			...(predecessor && { takenOverFrom: predecessor }),
+			tags,
+			weakTags,
+			data,
 		};
 	}
 
 	/** A document as a result by its entity id (e.g. a deputy), or undefined when it is not indexed. */
 	hitForEntity(type: string, entityId: number, now: number = Date.now()): SearchHit | undefined {
-		const idx = this.byEntity.get(`${type}:${entityId}`);
+		const idx = this.entityIndex(type, entityId);
 		return idx === undefined ? undefined : this.toHit(idx, 0, false, undefined, now);
 	}
 
 	private refOfEntity(type: string, id: number): string | null {
-		const i = this.byEntity.get(`${type}:${id}`);
-		return i === undefined ? null : this.docs[i]?.ref ?? null;
+		const i = this.entityIndex(type, id);
+		return i === undefined ? null : this.refOf[i] || null;
 	}
 
-	/** Rough heap estimate of the index structures (bytes), for the bench. */
-	stats(): { docs: number; terms: number; postings: number; vocab: number } {
-		let postings = 0;
-		for (const p of this.postings.values()) postings += p.ids.length;
-		return { docs: this.aliveCount, terms: this.postings.size, postings, vocab: this.vocab.size };
+	/** Sizes of the index's parts (the bench prints them next to the measured heap). */
+	stats(): { docs: number; slots: number; terms: number; postings: number; deltaPostings: number; vocab: number; deletes: number; recordChars: number; internedStrings: number; typedArrayBytes: number } {
+		let deltaPostings = 0;
+		for (const list of this.delta.values()) deltaPostings += list.length / 2;
+		let recordChars = 0;
+		for (let i = 0; i < this.count; i++) recordChars += this.records[i].length;
+		const typed = [this.alive, this.isPerson, this.isLeft, this.hasSuccessor, this.typeOf, this.boostOf, this.verifiedOf, this.staleFromOf, this.servesChildren, this.entityOf, this.successorOf, this.offsets, this.postDoc, this.postCode, this.bTerm, this.bDoc, this.bCode];
+		return {
+			docs: this.aliveCount,
+			slots: this.count,
+			terms: this.termIds.size,
+			postings: this.building ? this.bLength : this.postDoc.length,
+			deltaPostings,
+			vocab: this.vocab.size,
+			deletes: this.deletes.size,
+			recordChars,
+			internedStrings: this.store.internedCount,
+			typedArrayBytes: typed.reduce((sum, a) => sum + a.byteLength, 0),
+		};
 	}
+}
+
+function childAgesOf(thesaurus: Thesaurus): Set<string> {
+	return new Set(thesaurus.ageRanges.filter((r) => r.max < 18).map((r) => r.slug));
+}
+
+function aliasHeadsOf(thesaurus: Thesaurus): Set<string> {
+	return new Set(thesaurus.aliases.flatMap((a) => [a.from[0].key, a.to[0].key]));
+}
+
+function hasDigit(s: string): boolean {
+	for (let i = 0; i < s.length; i++) {
+		const c = s.charCodeAt(i);
+		if (c >= 48 && c <= 57) return true;
+	}
+	return false;
 }
 
 /** The k largest keys seen (a min-heap), for picking the best results without sorting every candidate. */

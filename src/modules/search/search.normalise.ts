@@ -9,8 +9,19 @@
  * - `stem`: `key` with a light Danish inflection suffix removed (`udskrivningen` → `udskriv`).
  */
 
+const ASCII = /^[\x00-\x7f]*$/;
+const DIGITS = /^[\d ]*$/;
+
 /** Folds Danish letters and their transliterations to one spelling: Hørsholm = Hoersholm = Horsholm → horsholm. */
 export function fold(text: string): string {
+	// Plain ASCII (phone digits, refs, most words as typed) has no Danish letters, accents or composed forms:
+	// both normalize() calls are the identity there and cost most of a fold (a rebuild folds every phone and ref).
+	if (ASCII.test(text))
+		return text
+			.toLowerCase()
+			.replace(/aa/g, 'a')
+			.replace(/ae/g, 'a')
+			.replace(/oe/g, 'o');
 	return text
 		.normalize('NFC')
 		.toLowerCase()
@@ -87,6 +98,8 @@ export function tokenize(text: string, opts: { keepStopwords?: boolean } = {}): 
 
 /** The keys (and stems) of a text, for indexing: hyphenated words are also indexed joined (`sspkonsulent`). */
 export function indexTerms(text: string): Array<{ term: string; exact: boolean }> {
+	// Phone numbers: every digit run is its own exact term (no folding, collapsing or stem touches digits).
+	if (DIGITS.test(text)) return text.match(/\d+/g)?.map((term) => ({ term, exact: true })) ?? [];
 	const out: Array<{ term: string; exact: boolean }> = [];
 	const tokens = tokenize(text, { keepStopwords: false });
 	for (const t of tokens) {

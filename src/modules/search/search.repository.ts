@@ -64,26 +64,11 @@ export interface PersonRecord {
 const PERSON_SQL = sql`
 	SELECT p.id, p.ref, p.first_name, p.last_name, p.title, p.unit_id, p.municipality_code, p.phone, p.mobile, p.email,
 		p.phone_visibility, p.mobile_visibility, p.email_visibility, p.hours, p.hours_schedule, p.note, p.key_person, p.status, p.successor_id,
-		p.deputy_id, p.away_from, p.away_until,
-		p.verified_at, p.created_at, u.name AS unit_name, u.slug AS unit_slug, u.aliases AS unit_aliases, o.name AS organisation_name,
-		o.slug AS organisation_slug, o.type AS organisation_type, o.municipality_code AS organisation_municipality_code,
-		m.name AS municipality_name
-	FROM person p
-	JOIN unit u ON u.id = p.unit_id
-	JOIN organisation o ON o.id = u.organisation_id
-	LEFT JOIN municipality m ON m.code = p.municipality_code`;
+		p.deputy_id, p.away_from, p.away_until, p.verified_at, p.created_at
+	FROM person p`;
 
-/** A row of PERSON_SQL: the person's own columns and what the index needs of unit, organisation and municipality. */
-type PersonSqlRow = Omit<PersonRow, 'left_at' | 'needs_attention' | 'updated_at'> & {
-	unit_name: string;
-	unit_slug: string;
-	unit_aliases: string;
-	organisation_name: string;
-	organisation_slug: string;
-	organisation_type: OrganisationType;
-	organisation_municipality_code: string | null;
-	municipality_name: string | null;
-};
+/** A row of PERSON_SQL: the person's own columns (unit, organisation and municipality come from PeopleContext). */
+type PersonSqlRow = Omit<PersonRow, 'left_at' | 'needs_attention' | 'updated_at'>;
 
 type KeyValue = { k: number; v: string };
 
@@ -99,12 +84,62 @@ function groupBy(rows: KeyValue[]): Map<number, string[]> {
 
 const inList = (ids: readonly number[]) => sql`(${sql.join(ids)})`;
 
+/** What a person's record takes from their unit and organisation. */
+interface UnitContext {
+	name: string;
+	slug: string;
+	aliases: string[];
+	organisationName: string;
+	organisationSlug: string;
+	organisationType: OrganisationType;
+	organisationMunicipalityCode: string | null;
+	served: string[];
+}
+
+/**
+ * The units (with their organisation and the municipalities they serve) and municipality names every person record
+ * refers to, read once per rebuild or update: a few hundred rows instead of a join repeated per person, and one
+ * string per unit name shared by all its people (issue 13: a rebuild at 100,000 people spent a third of its time
+ * reading rows).
+ */
+export interface PeopleContext {
+	units: Map<number, UnitContext>;
+	municipalities: Map<string, string>;
+}
+
+export async function loadPeopleContext(db: Db): Promise<PeopleContext> {
+	type UnitSqlRow = { id: number; name: string; slug: string; aliases: string; organisation_name: string; organisation_slug: string; organisation_type: OrganisationType; organisation_municipality_code: string | null };
+	const [unitRows, served, municipalityRows] = await Promise.all([
+		all<UnitSqlRow>(
+			db,
+			sql`SELECT u.id, u.name, u.slug, u.aliases, o.name AS organisation_name, o.slug AS organisation_slug, o.type AS organisation_type,
+					o.municipality_code AS organisation_municipality_code
+				FROM unit u JOIN organisation o ON o.id = u.organisation_id`,
+		),
+		loadServed(db),
+		all<{ code: string; name: string }>(db, sql`SELECT code, name FROM municipality`),
+	]);
+	const units = new Map<number, UnitContext>();
+	for (const u of unitRows)
+		units.set(u.id, {
+			name: u.name,
+			slug: u.slug,
+			aliases: jsonArray(u.aliases),
+			organisationName: u.organisation_name,
+			organisationSlug: u.organisation_slug,
+			organisationType: u.organisation_type,
+			organisationMunicipalityCode: u.organisation_municipality_code,
+			served: served.get(u.id) ?? [],
+		});
+	return { units, municipalities: new Map(municipalityRows.map((m) => [m.code, m.name])) };
+}
+
 /** People with their tags; all of them, or only the given ids. */
 export async function loadPeople(db: Db, ids?: number[]): Promise<PersonRecord[]> {
 	if (ids && ids.length === 0) return [];
 	const rows = await all<PersonSqlRow>(db, ids ? sql`${PERSON_SQL} WHERE p.id IN ${inList(ids)}` : PERSON_SQL);
 	const tagWhere = (col: string) => (ids ? sql` WHERE ${sql.ref(col)} IN ${inList(ids)}` : sql``);
-	return toRecords(db, rows, tagWhere, await loadServed(db));
+	return toRecords(db, rows, tagWhere, await loadPeopleContext(db));
 }
 
 /** The ids of the people of some units (an edited unit or organisation is re-indexed with its people). */
@@ -113,7 +148,7 @@ export async function personIdsOfUnits(db: Db, unitIds: number[]): Promise<numbe
 	return (await all<{ id: number }>(db, sql`SELECT id FROM person WHERE unit_id IN ${inList(unitIds)}`)).map((r) => r.id);
 }
 
-/** Municipalities each unit serves (read once per rebuild, shared by every page of people). */
+/** Municipalities each unit serves. */
 export async function loadServed(db: Db): Promise<Map<number, string[]>> {
 	return groupBy(await all<KeyValue>(db, sql`SELECT unit_id AS k, municipality_code AS v FROM unit_municipality ORDER BY unit_id, municipality_code`));
 }
@@ -122,58 +157,65 @@ export async function loadServed(db: Db): Promise<Map<number, string[]>> {
  * One page of people in id order, after `afterId` (keyset paging): a rebuild reads the table in short
  * statements so it can yield to requests between pages, and never holds a statement open across a yield.
  */
-export async function loadPeoplePage(db: Db, afterId: number, limit: number, served: Map<number, string[]>): Promise<PersonRecord[]> {
+export async function loadPeoplePage(db: Db, afterId: number, limit: number, context: PeopleContext): Promise<PersonRecord[]> {
 	const rows = await all<PersonSqlRow>(db, sql`${PERSON_SQL} WHERE p.id > ${afterId} ORDER BY p.id LIMIT ${limit}`);
 	if (rows.length === 0) return [];
 	const first = rows[0].id;
 	const last = rows[rows.length - 1].id;
-	return toRecords(db, rows, (col) => sql` WHERE ${sql.ref(col)} BETWEEN ${first} AND ${last}`, served);
+	return toRecords(db, rows, (col) => sql` WHERE ${sql.ref(col)} BETWEEN ${first} AND ${last}`, context);
 }
 
-async function toRecords(db: Db, rows: PersonSqlRow[], tagWhere: (col: string) => RawBuilder<unknown>, served: Map<number, string[]>): Promise<PersonRecord[]> {
+async function toRecords(db: Db, rows: PersonSqlRow[], tagWhere: (col: string) => RawBuilder<unknown>, context: PeopleContext): Promise<PersonRecord[]> {
 	const [topics, roles, ages] = await Promise.all([
 		all<KeyValue>(db, sql`SELECT person_id AS k, topic_slug AS v FROM person_topic${tagWhere('person_id')}`),
 		all<KeyValue>(db, sql`SELECT person_id AS k, role_slug AS v FROM person_role${tagWhere('person_id')}`),
 		all<KeyValue>(db, sql`SELECT person_id AS k, age_group_slug AS v FROM person_age_group${tagWhere('person_id')}`),
 	]).then((lists) => lists.map(groupBy));
-	return rows.map((r) => ({
-		id: r.id,
-		ref: r.ref,
-		firstName: r.first_name,
-		lastName: r.last_name,
-		title: r.title,
-		unitId: r.unit_id,
-		unitName: r.unit_name,
-		unitSlug: r.unit_slug,
-		unitAliases: jsonArray(r.unit_aliases),
-		organisationName: r.organisation_name,
-		organisationSlug: r.organisation_slug,
-		organisationType: r.organisation_type,
-		organisationMunicipalityCode: r.organisation_municipality_code,
-		municipalityCode: r.municipality_code,
-		municipalityName: r.municipality_name,
-		phone: r.phone,
-		mobile: r.mobile,
-		email: r.email,
-		phoneVisibility: r.phone_visibility,
-		mobileVisibility: r.mobile_visibility,
-		emailVisibility: r.email_visibility,
-		hours: r.hours,
-		hoursSchedule: r.hours_schedule ?? null,
-		note: r.note,
-		keyPerson: Number(r.key_person) === 1,
-		status: r.status,
-		successorId: r.successor_id,
-		deputyId: r.deputy_id,
-		awayFrom: r.away_from,
-		awayUntil: r.away_until,
-		verifiedAt: r.verified_at,
-		createdAt: r.created_at,
-		topics: (topics.get(r.id) ?? []).sort(),
-		roles: (roles.get(r.id) ?? []).sort(),
-		ageGroups: (ages.get(r.id) ?? []).sort(),
-		servedMunicipalities: served.get(r.unit_id) ?? [],
-	}));
+	const out: PersonRecord[] = [];
+	for (const r of rows) {
+		// Every person has a unit (a foreign key); one created after the context was read waits for the next read.
+		const u = context.units.get(r.unit_id);
+		if (!u) continue;
+		out.push({
+			id: r.id,
+			ref: r.ref,
+			firstName: r.first_name,
+			lastName: r.last_name,
+			title: r.title,
+			unitId: r.unit_id,
+			unitName: u.name,
+			unitSlug: u.slug,
+			unitAliases: u.aliases,
+			organisationName: u.organisationName,
+			organisationSlug: u.organisationSlug,
+			organisationType: u.organisationType,
+			organisationMunicipalityCode: u.organisationMunicipalityCode,
+			municipalityCode: r.municipality_code,
+			municipalityName: r.municipality_code === null ? null : (context.municipalities.get(r.municipality_code) ?? null),
+			phone: r.phone,
+			mobile: r.mobile,
+			email: r.email,
+			phoneVisibility: r.phone_visibility,
+			mobileVisibility: r.mobile_visibility,
+			emailVisibility: r.email_visibility,
+			hours: r.hours,
+			hoursSchedule: r.hours_schedule ?? null,
+			note: r.note,
+			keyPerson: Number(r.key_person) === 1,
+			status: r.status,
+			successorId: r.successor_id,
+			deputyId: r.deputy_id,
+			awayFrom: r.away_from,
+			awayUntil: r.away_until,
+			verifiedAt: r.verified_at,
+			createdAt: r.created_at,
+			topics: (topics.get(r.id) ?? []).sort(),
+			roles: (roles.get(r.id) ?? []).sort(),
+			ageGroups: (ages.get(r.id) ?? []).sort(),
+			servedMunicipalities: u.served,
+		});
+	}
+	return out;
 }
 
 export interface UnitRecord {

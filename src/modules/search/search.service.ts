@@ -9,9 +9,10 @@
  * a few milliseconds, yielding to waiting requests in between (setImmediate). Meanwhile searches are answered
  * from the previous index (after a short wait, so a small directory still shows an edit in the very next
  * search); the finished index is swapped in. Only the very first build is awaited — it is sliced too.
- * Why not a worker thread: the finished index (Maps, 100,000 result cards) would have to be copied back and
- * deserialised on the main thread in one blocking piece, add-on sources registered in the app's module graph
- * would not exist in the worker, and a worker entry must survive Vite's bundling, Vitest and tsx alike.
+ * Why not a worker thread: the postings are typed arrays now and would transfer for free, but the term
+ * dictionary and the result records would still be rebuilt on the main thread, add-on sources registered in the
+ * app's module graph would not exist in the worker, and a worker entry must survive Vite's bundling, Vitest and
+ * tsx alike. A rebuild's last step (sorting the postings by term) is sliced too (SearchIndex.seal).
  */
 import type { Db } from '@db/client';
 import { SearchIndex } from './search.index';
@@ -101,7 +102,7 @@ async function build(db: Db): Promise<State> {
 	const fingerprint = await thesaurusFingerprint(db);
 	const rows = await loadThesaurusRows(db);
 	const thesaurus = buildThesaurus(rows);
-	const index = new SearchIndex(thesaurus);
+	const index = new SearchIndex(thesaurus, states.get(db)?.index.extent);
 	for (const source of listSearchSources()) {
 		try {
 			let emitted = 0;
@@ -122,7 +123,7 @@ async function build(db: Db): Promise<State> {
 			console.error(`search: source "${source.type}" failed to load`, error);
 		}
 	}
-	index.finishBuild();
+	await index.seal(pace);
 	const now = Date.now();
 	return { index, thesaurus, rows, auditId, fingerprint, fingerprintCheckedAt: now, sourcesVersion: searchSourcesVersion(), builtAt: now, buildMs: performance.now() - started };
 }
