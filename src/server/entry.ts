@@ -8,7 +8,8 @@ import type { SSRManifest } from 'astro';
 import { createExports as createNodeExports } from '@astrojs/node/server.js';
 import { allowedDomainsFromEnv, frontDoor, frontDoorConfigFromEnv } from './front-door';
 import { cacheViewer, serveStoredPage } from '@/lib/page-cache';
-import { getDb } from '@/lib/db';
+import { ensureDbReady, getDb } from '@/lib/db';
+import { getSearchState } from '@/modules/search/search.service';
 import { latestAuditId } from '@/modules/audit/audit.repository';
 import { SESSION_COOKIE, validateSessionToken } from '@/modules/auth/auth.sessions';
 import { isReader } from '@/modules/auth/auth.permissions';
@@ -38,5 +39,12 @@ export function start(manifest: SSRManifest, options: Options) {
 	const port = Number(process.env.PORT ?? options.port ?? 4321);
 	const host = process.env.HOST ?? (typeof options.host === 'string' ? options.host : options.host ? '0.0.0.0' : 'localhost');
 	const server = createServer(handler);
-	server.listen(port, host, () => console.log(`Vejviser lytter på http://${host.includes(':') ? `[${host}]` : host}:${port}`));
+	server.listen(port, host, () => {
+		console.log(`Vejviser lytter på http://${host.includes(':') ? `[${host}]` : host}:${port}`);
+		// The search index is built now, in slices between requests, rather than by the first search (which would
+		// wait for the whole build: seconds at 100,000 people). A failure here is retried by that first search.
+		ensureDbReady()
+			.then(() => getSearchState(getDb()))
+			.catch((error) => console.error('Søgeindekset kunne ikke bygges ved start; det prøves igen ved første søgning:', error));
+	});
 }
