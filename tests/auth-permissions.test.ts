@@ -103,6 +103,12 @@ describe('role rules against a real database', () => {
 		expect([both.subject?.userId, both.subject?.personId, both.user?.id, both.isAdmin]).toEqual([created.id, null, created.id, false]);
 	});
 
+	it('asks the account rule for account changes', async () => {
+		const adminPerms = await permsFor('admin');
+		expect([adminPerms.canChangeAccount(ids.self + 1000, { role: 'member' }), adminPerms.canChangeAccount(adminPerms.user!.id, { role: 'member' })]).toEqual([true, false]);
+		expect((await permsFor('org_editor')).canChangeAccount(ids.self + 1000, { role: 'member' })).toBe(false);
+	});
+
 	it('counts admins and every kind of editor as editors, members not', async () => {
 		const got = [];
 		for (const role of ['member', 'unit_editor', 'org_editor', 'admin'] as UserRole[]) got.push(isEditor(await permsFor(role)));

@@ -102,6 +102,11 @@ describe('guardEventAdmin, the preamble of /temadage/<slug>/admin pages', () => 
 		const unknown = page(editorB, 'findes-ikke');
 		expect(await guardEventAdmin(unknown.astro, t.db)).toBeInstanceOf(Response);
 		expect(unknown.rewrites).toEqual(['/404']);
+		// A route without the slug parameter is an unknown day too, never the first day found.
+		const { params: _ignored, ...withoutSlug } = page(editorB, slugs.dayA).astro;
+		const noSlug = { ...withoutSlug, params: {} as Record<string, string | undefined>, rewrite: unknown.astro.rewrite };
+		expect(await guardEventAdmin(noSlug, t.db)).toBeInstanceOf(Response);
+		expect(unknown.rewrites).toEqual(['/404', '/404']);
 
 		const other = page(editorB, slugs.dayA);
 		expect(await guardEventAdmin(other.astro, t.db)).toBeInstanceOf(Response);
