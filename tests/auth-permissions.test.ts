@@ -4,7 +4,7 @@ import { createTestDb } from './helpers/test-db';
 import { createTestUser } from './helpers/auth';
 import { systemActor } from '@/modules/audit/audit.repository';
 import { ensureOrganisation, ensureUnit, savePerson } from '@/modules/directory/directory.writes';
-import { canChangeAccount, effectiveRole, safeNextPath, type Subject } from '@/modules/auth/auth.rules';
+import { canChangeAccount, effectiveRole, safeNextPath, sessionExpiresAt, sessionPolicy, type Subject } from '@/modules/auth/auth.rules';
 import { isEditor, loadPermissions, requireAdmin, requirePermission } from '@/modules/auth/auth.permissions';
 import type { SessionUser } from '@/modules/auth/auth.types';
 
@@ -125,6 +125,11 @@ describe('account changes', () => {
 		expect(canChangeAccount(subject('admin'), 2, { role: 'org_editor', scopes: true })).toBe(true);
 	});
 
+	it('lets an admin change their own account in ways that do not touch rights', () => {
+		expect([canChangeAccount(subject('admin', 7), 7, {}), canChangeAccount(subject('admin', 7), 7, { scopes: false })]).toEqual([true, true]);
+		expect(canChangeAccount(null, 7, {})).toBe(false);
+	});
+
 	it('never lets anyone raise or change their own rights', () => {
 		for (const role of ['member', 'unit_editor', 'org_editor', 'admin'] as UserRole[]) {
 			expect(canChangeAccount(subject(role, 7), 7, { role: 'admin' })).toBe(false);
@@ -145,9 +150,21 @@ describe('second factor gating', () => {
 	});
 });
 
+describe('session lifetimes', () => {
+	it('gives unit editors the long member session, and ends a session at the earlier of idle timeout and cap', () => {
+		expect(sessionPolicy('unit_editor')).toEqual(sessionPolicy('member'));
+		const policy = { inactivityMs: 10, absoluteMs: 100 };
+		const at = (ms: number) => new Date(Date.UTC(2026, 0, 1) + ms);
+		expect(sessionExpiresAt(policy, at(0), at(50)).getTime()).toBe(at(60).getTime());
+		expect(sessionExpiresAt(policy, at(0), at(95)).getTime()).toBe(at(100).getTime());
+	});
+});
+
 describe('next redirects', () => {
 	it('keeps same-site paths and refuses everything else', () => {
 		expect(safeNextPath('/personer/D00001/rediger?x=1')).toBe('/personer/D00001/rediger?x=1');
+		// A long path is refused as a whole (500 characters at most), never cut.
+		expect([safeNextPath(`/${'a'.repeat(499)}`), safeNextPath(`/${'a'.repeat(500)}`)]).toEqual([`/${'a'.repeat(499)}`, '/konto']);
 		expect(safeNextPath('/%0d%0aSet-Cookie')).toBe('/%0d%0aSet-Cookie');
 		for (const bad of ['https://evil.example/', '//evil.example', '/\\evil.example', 'javascript:alert(1)', '/log-ud', '', null, ' /konto', '/a\nb'])
 			expect([bad, safeNextPath(bad, '/konto')]).toEqual([bad, '/konto']);
