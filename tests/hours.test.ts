@@ -154,7 +154,12 @@ describe('availability from hand-made schedules', () => {
 		const office = of([{ days: [1, 2, 3, 4, 5], from: h(8), to: h(15) }], [
 			{ date: '2026-12-08', intervals: [] },
 			{ date: '2026-12-09', intervals: [{ from: h(22), to: h(2) }] },
+			{ date: '2026-12-10', intervals: [{ from: h(10), to: h(11) }] },
+			{ date: '2026-12-11', intervals: [{ from: h(9), to: h(9) }] },
 		]);
+		expect(availabilityAt(office, cet('2026-12-10T10:30:00'))).toEqual({ openNow: true, until: '2026-12-10T10:00:00.000Z', nextOpen: null });
+		// An exception whose end equals its start is open a full day from then.
+		expect(availabilityAt(office, cet('2026-12-11T20:00:00'))).toEqual({ openNow: true, until: '2026-12-12T08:00:00.000Z', nextOpen: null });
 		expect(isOpenAt(office, cet('2026-12-07T10:00:00'))).toBe(true);
 		expect(availabilityAt(office, cet('2026-12-08T10:00:00'))).toEqual({ openNow: false, until: null, nextOpen: '2026-12-09T21:00:00.000Z' });
 		expect(availabilityAt(office, cet('2026-12-09T23:00:00'))).toEqual({ openNow: true, until: '2026-12-10T01:00:00.000Z', nextOpen: null });
@@ -175,6 +180,10 @@ describe('availability from hand-made schedules', () => {
 		// Moments may be given as epoch milliseconds too.
 		expect(availabilityAt(allDay, cet('2026-12-07T07:00:00').getTime())).toEqual({ openNow: true, until: null, nextOpen: null });
 		expect(availabilityAt(of([]), cet('2026-12-07T07:00:00').getTime())).toEqual({ openNow: false, until: null, nextOpen: null });
+		// Open for the next two weeks: no end shown; an end within them is shown.
+		const whole = [{ days: [1, 2, 3, 4, 5, 6, 7, HOLIDAY], from: 0, to: FULL_DAY }];
+		expect(availabilityAt(of(whole, [{ date: '2026-12-21', intervals: [] }]), cet('2026-12-07T10:00:00')).until).toBeNull();
+		expect(availabilityAt(of(whole, [{ date: '2026-12-19', intervals: [] }]), cet('2026-12-07T10:00:00')).until).toBe('2026-12-18T23:00:00.000Z');
 	});
 
 	it('calls a schedule open around the clock only when every day and holidays are whole days', () => {
@@ -183,7 +192,7 @@ describe('availability from hand-made schedules', () => {
 		expect(isAlwaysOpen(of([whole([1, 2, 3, 4, 5]), whole([6, 7, HOLIDAY], { to: 0 })]))).toBe(true);
 		expect(isAlwaysOpen(of([whole([1, 2, 3, 4, 5, 6, 7])]))).toBe(false);
 		expect(isAlwaysOpen(of([whole([1, 2, 3, 4, 5, 6, 7, HOLIDAY], { weeks: 'even' })]))).toBe(false);
-		expect(isAlwaysOpen(of([whole([1, 2, 3, 4, 5, 6, 7, HOLIDAY], { from: h(8), to: h(8) })]))).toBe(false);
+		expect(isAlwaysOpen(of([whole([1, 2, 3, 4, 5, 6, 7, HOLIDAY], { from: h(8) })]))).toBe(false);
 		expect(isAlwaysOpen(of([whole([1, 2, 3, 4, 5, 6, 7, HOLIDAY], { to: h(23) })]))).toBe(false);
 	});
 

@@ -119,10 +119,13 @@ describe('Which people a contact block shows (the pure rule)', () => {
 		expect(names(selectContacts(spec(), input(people), NOW))).toEqual(['holder:Nøgle', 'holder:A', 'holder:Voksen']);
 		expect(names(selectContacts(spec({ age_groups: ['13-17'] }), input(people), NOW))).toEqual(['holder:Nøgle', 'holder:A']);
 		expect(names(selectContacts(spec({ age_groups: ['13-17'], key_persons_only: true }), input(people), NOW))).toEqual(['holder:Nøgle']);
+		// One matching age group is enough.
+		expect(names(selectContacts(spec({ age_groups: ['18+'] }), input([p('Bred', { ageGroups: ['13-17', '18+'] })]), NOW))).toEqual(['holder:Bred']);
 	});
 
 	it('ranks key persons first, then matching topics, then by Danish name, and stops at max', () => {
-		const people = [p('Åse'), p('Bo', { topics: ['angst', 'selvskade', 'andet'] }), p('Anne'), p('Æble', { topics: ['angst'] }), p('Nøgle', { keyPerson: true })];
+		const people = [p('Åse'), p('Bo', { topics: ['angst', 'selvskade', 'andet'] }), p('Anne', { topics: ['x', 'y', 'z'] }), p('Æble', { topics: ['angst'] }), p('Nøgle', { keyPerson: true })];
+		// Only the block's topics count: Anne's three others do not put her ahead.
 		expect(names(selectContacts(spec({ topics: ['angst', 'selvskade'] }), input(people), NOW))).toEqual(['holder:Nøgle', 'holder:Bo', 'holder:Æble', 'holder:Anne']);
 		expect(names(selectContacts(spec({ topics: ['angst', 'selvskade'], max: 6 }), input(people), NOW)).at(-1)).toBe('holder:Åse');
 	});
@@ -132,8 +135,11 @@ describe('Which people a contact block shows (the pure rule)', () => {
 		const away = p('Fraværende', { deputyId: deputy.id, awayFrom: '2026-11-20', awayUntil: '2026-11-30' });
 		const back = p('Tilbage', { deputyId: deputy.id, awayFrom: '2026-10-01', awayUntil: '2026-10-30' });
 		const leaver = p('Gammel', { status: 'left', successorId: back.id });
+		const other = p('Ingen');
 		const deputies = new Map([[deputy.id, deputy]]);
-		expect(names(selectContacts(spec({ max: 6 }), input([away, back, leaver], { deputies, leavers: [leaver], successors: new Map([[leaver.id, back]]) }), NOW))).toEqual(['deputy:Stedfortræder<Fraværende', 'away:Fraværende', 'holder:Tilbage<Gammel']);
+		const entries = selectContacts(spec({ max: 6 }), input([away, back, leaver, other], { deputies, leavers: [leaver], successors: new Map([[leaver.id, back]]) }), NOW);
+		expect(names(entries)).toEqual(['deputy:Stedfortræder<Fraværende', 'away:Fraværende', 'holder:Ingen', 'holder:Tilbage<Gammel']);
+		expect(entries.map((e) => e.kind)).toEqual(['person', 'person', 'person', 'person']);
 		// Without a deputy id nobody stands in, even if a deputy is known.
 		expect(names(selectContacts(spec(), input([p('Alene', { awayFrom: '2026-11-20' })], { deputies }), NOW))).toEqual(['holder:Alene']);
 	});
@@ -148,6 +154,11 @@ describe('Which people a contact block shows (the pure rule)', () => {
 		const contacts: UnitContact[] = [{ id: 1, unitId: 2, label: 'Sekretariat', phone: '1', email: null, hours: null, hoursSchedule: null, note: '' }, { id: 2, unitId: 1, label: 'Andet', phone: '2', email: null, hours: null, hoursSchedule: null, note: '' }];
 		const result = selectContacts(spec({ max: 6 }), input([holder, left, vacant, alsoVacant, covered], { successors: new Map([[left.id, successor], [covered.id, holder]]), contacts }), NOW);
 		expect(names(result)).toEqual(['holder:Holder', 'successor:Ny<Gik', 'vakant:2:Sekretariat']);
+		expect(result.map((e) => e.kind)).toEqual(['person', 'person', 'vacant']);
+		// A successor already listed takes no second place, and a leaver in a unit that still has a holder is no vacancy.
+		const retired = p('Pensioneret', { status: 'left' });
+		const zeta = p('Zeta');
+		expect(names(selectContacts(spec({ max: 2 }), input([holder, covered, retired, zeta], { successors: new Map([[covered.id, holder]]) }), NOW))).toEqual(['holder:Holder', 'holder:Zeta']);
 	});
 
 	it('lists the people whose entries are stale by the freshness policy', () => {
