@@ -166,6 +166,8 @@ describe('next redirects', () => {
 		// A long path is refused as a whole (500 characters at most), never cut.
 		expect([safeNextPath(`/${'a'.repeat(499)}`), safeNextPath(`/${'a'.repeat(500)}`)]).toEqual([`/${'a'.repeat(499)}`, '/konto']);
 		expect(safeNextPath('/%0d%0aSet-Cookie')).toBe('/%0d%0aSet-Cookie');
+		// Nothing under /log-ud: signing in must not sign out again.
+		expect(safeNextPath('/log-ud/alle', '/konto')).toBe('/konto');
 		for (const bad of ['https://evil.example/', '//evil.example', '/\\evil.example', 'javascript:alert(1)', '/log-ud', '', null, ' /konto', '/a\nb'])
 			expect([bad, safeNextPath(bad, '/konto')]).toEqual([bad, '/konto']);
 	});
