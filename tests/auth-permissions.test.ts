@@ -168,6 +168,8 @@ describe('next redirects', () => {
 		expect(safeNextPath('/%0d%0aSet-Cookie')).toBe('/%0d%0aSet-Cookie');
 		// Nothing under /log-ud: signing in must not sign out again.
 		expect(safeNextPath('/log-ud/alle', '/konto')).toBe('/konto');
+		// A relative value is not a path of ours, though the URL parser would make one of it.
+		expect(safeNextPath('konto', '/start')).toBe('/start');
 		for (const bad of ['https://evil.example/', '//evil.example', '/\\evil.example', 'javascript:alert(1)', '/log-ud', '', null, ' /konto', '/a\nb'])
 			expect([bad, safeNextPath(bad, '/konto')]).toEqual([bad, '/konto']);
 	});
