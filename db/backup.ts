@@ -3,7 +3,7 @@
  * writing), checked with `PRAGMA integrity_check` before it counts. A restore checks the copy the same way, then
  * swaps it in with a rename, so the database is never half-restored.
  */
-import { existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { openSqlite, rawSqlite, type Db } from './client';
 
@@ -32,9 +32,39 @@ export async function backupDatabase(db: Db, file: string): Promise<void> {
 		rmSync(file, { force: true });
 		// A full disk is the likely operator problem: say it plainly (the site itself keeps running).
 		const code = (error as { code?: string }).code ?? '';
-		if (code === 'SQLITE_FULL' || code === 'ENOSPC' || code === 'EFBIG' || /disk is full|file too large/i.test(String(error)))
-			throw new Error(`Sikkerhedskopien kunne ikke skrives til ${file}: der er ikke plads på disken (${(error as Error).message}). Intet er ændret i databasen.`, { cause: error });
+		const full = code === 'SQLITE_FULL' || code === 'ENOSPC' || code === 'EFBIG' || /disk is full|file too large/i.test(String(error));
+		const overLimit = !full && code.startsWith('SQLITE_IOERR') && cannotWriteSize(file, databaseSize(db));
+		if (full || overLimit) {
+			const detail = overLimit ? `filen må ikke blive så stor: grænsen for filstørrelse (ulimit -f) er nået; ${(error as Error).message}` : (error as Error).message;
+			throw new Error(`Sikkerhedskopien kunne ikke skrives til ${file}: der er ikke plads på disken (${detail}). Intet er ændret i databasen.`, { cause: error });
+		}
 		throw error;
+	}
+}
+
+function databaseSize(db: Db): number {
+	const sqlite = rawSqlite(db);
+	return Number(sqlite.pragma('page_count', { simple: true })) * Number(sqlite.pragma('page_size', { simple: true }));
+}
+
+/**
+ * Whether a file of `size` bytes cannot be written beside `file`. A file-size limit (`ulimit -f`) makes a write
+ * fail with EFBIG (Node ignores SIGXFSZ), which SQLite reports only as a generic I/O error: one byte written at
+ * that offset of a scratch file (sparse, so it costs no space) tells the two apart.
+ */
+function cannotWriteSize(file: string, size: number): boolean {
+	const probe = `${file}.plads-${process.pid}`;
+	let fd: number | undefined;
+	try {
+		fd = openSync(probe, 'w');
+		writeSync(fd, Buffer.alloc(1), 0, 1, Math.max(0, size - 1));
+		return false;
+	} catch (error) {
+		const code = (error as { code?: string }).code;
+		return code === 'EFBIG' || code === 'ENOSPC';
+	} finally {
+		if (fd !== undefined) closeSync(fd);
+		rmSync(probe, { force: true });
 	}
 }
 

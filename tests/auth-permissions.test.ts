@@ -4,8 +4,8 @@ import { createTestDb } from './helpers/test-db';
 import { createTestUser } from './helpers/auth';
 import { systemActor } from '@/modules/audit/audit.repository';
 import { ensureOrganisation, ensureUnit, savePerson } from '@/modules/directory/directory.writes';
-import { canChangeAccount, effectiveRole, safeNextPath, type Subject } from '@/modules/auth/auth.rules';
-import { loadPermissions } from '@/modules/auth/auth.permissions';
+import { canChangeAccount, effectiveRole, safeNextPath, sessionExpiresAt, sessionPolicy, type Subject } from '@/modules/auth/auth.rules';
+import { isEditor, loadPermissions, requireAdmin, requirePermission } from '@/modules/auth/auth.permissions';
 import type { SessionUser } from '@/modules/auth/auth.types';
 
 /**
@@ -93,7 +93,27 @@ describe('role rules against a real database', () => {
 
 	it('lists the scopes an editor holds', async () => {
 		const perms = await permsFor('org_editor');
-		expect(perms.editableOrganisationIds).toEqual([ids.orgA]);
+		expect([perms.editableOrganisationIds, perms.editableUnitIds]).toEqual([[ids.orgA], []]);
+		const unitEditor = await permsFor('unit_editor');
+		expect([unitEditor.editableOrganisationIds, unitEditor.editableUnitIds]).toEqual([[], [ids.unitA1]]);
+		// An editor of both kinds of scope: each row counts once, in its own list.
+		const created = await createTestUser(t.db, { role: 'org_editor', unitIds: [ids.unitB1], organisationIds: [ids.orgA] });
+		const both = await loadPermissions(t.db, { id: created.id, email: created.email, name: '', role: 'org_editor', personId: null });
+		expect([both.editableOrganisationIds, both.editableUnitIds]).toEqual([[ids.orgA], [ids.unitB1]]);
+		expect([both.subject?.userId, both.subject?.personId, both.user?.id, both.isAdmin]).toEqual([created.id, null, created.id, false]);
+	});
+
+	it('asks the account rule for account changes', async () => {
+		const adminPerms = await permsFor('admin');
+		expect([adminPerms.canChangeAccount(ids.self + 1000, { role: 'member' }), adminPerms.canChangeAccount(adminPerms.user!.id, { role: 'member' })]).toEqual([true, false]);
+		expect((await permsFor('org_editor')).canChangeAccount(ids.self + 1000, { role: 'member' })).toBe(false);
+	});
+
+	it('counts admins and every kind of editor as editors, members not', async () => {
+		const got = [];
+		for (const role of ['member', 'unit_editor', 'org_editor', 'admin'] as UserRole[]) got.push(isEditor(await permsFor(role)));
+		expect(got).toEqual([false, true, true, true]);
+		expect(isEditor(await loadPermissions(t.db, null))).toBe(false);
 	});
 });
 
@@ -103,6 +123,11 @@ describe('account changes', () => {
 	it('lets only admins change other accounts', () => {
 		for (const role of ['member', 'unit_editor', 'org_editor'] as UserRole[]) expect(canChangeAccount(subject(role), 2, { role: 'member' })).toBe(false);
 		expect(canChangeAccount(subject('admin'), 2, { role: 'org_editor', scopes: true })).toBe(true);
+	});
+
+	it('lets an admin change their own account in ways that do not touch rights', () => {
+		expect([canChangeAccount(subject('admin', 7), 7, {}), canChangeAccount(subject('admin', 7), 7, { scopes: false })]).toEqual([true, true]);
+		expect(canChangeAccount(null, 7, {})).toBe(false);
 	});
 
 	it('never lets anyone raise or change their own rights', () => {
@@ -125,10 +150,26 @@ describe('second factor gating', () => {
 	});
 });
 
+describe('session lifetimes', () => {
+	it('gives unit editors the long member session, and ends a session at the earlier of idle timeout and cap', () => {
+		expect(sessionPolicy('unit_editor')).toEqual(sessionPolicy('member'));
+		const policy = { inactivityMs: 10, absoluteMs: 100 };
+		const at = (ms: number) => new Date(Date.UTC(2026, 0, 1) + ms);
+		expect(sessionExpiresAt(policy, at(0), at(50)).getTime()).toBe(at(60).getTime());
+		expect(sessionExpiresAt(policy, at(0), at(95)).getTime()).toBe(at(100).getTime());
+	});
+});
+
 describe('next redirects', () => {
 	it('keeps same-site paths and refuses everything else', () => {
 		expect(safeNextPath('/personer/D00001/rediger?x=1')).toBe('/personer/D00001/rediger?x=1');
+		// A long path is refused as a whole (500 characters at most), never cut.
+		expect([safeNextPath(`/${'a'.repeat(499)}`), safeNextPath(`/${'a'.repeat(500)}`)]).toEqual([`/${'a'.repeat(499)}`, '/konto']);
 		expect(safeNextPath('/%0d%0aSet-Cookie')).toBe('/%0d%0aSet-Cookie');
+		// Nothing under /log-ud: signing in must not sign out again.
+		expect(safeNextPath('/log-ud/alle', '/konto')).toBe('/konto');
+		// A relative value is not a path of ours, though the URL parser would make one of it.
+		expect(safeNextPath('konto', '/start')).toBe('/start');
 		for (const bad of ['https://evil.example/', '//evil.example', '/\\evil.example', 'javascript:alert(1)', '/log-ud', '', null, ' /konto', '/a\nb'])
 			expect([bad, safeNextPath(bad, '/konto')]).toEqual([bad, '/konto']);
 	});
@@ -158,5 +199,57 @@ describe('next redirects', () => {
 		expect(safeNextPath('/.//evil.example/phish', '/konto')).toBe('/konto');
 		// Encoded slashes stay encoded: a path on this site, not another host.
 		expect(safeNextPath('/%2F%2Fevil.example', '/konto')).toBe('/%2F%2Fevil.example');
+	});
+});
+
+describe('page guards', () => {
+	/** The part of Astro's page context the guards use; `rewrites` records what was rendered in place of the page. */
+	function page(user: SessionUser | null) {
+		const rewrites: string[] = [];
+		const url = new URL('http://vejviser.test/admin/konti?side=2&q=a b');
+		return {
+			rewrites,
+			astro: {
+				locals: { user },
+				url,
+				request: new Request(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': '3', cookie: 'a=b' }, body: 'x=1' }),
+				redirect: (path: string, status?: number) => new Response(null, { status: status ?? 302, headers: { location: path } }),
+				rewrite: async (payload: string | Request) => {
+					if (typeof payload === 'string') rewrites.push(payload);
+					else rewrites.push(`${payload.method} ${payload.url} cookie=${payload.headers.get('cookie')} type=${payload.headers.get('content-type')} length=${payload.headers.get('content-length')}`);
+					return new Response('omskrevet');
+				},
+			},
+		};
+	}
+	const userOf = async (role: UserRole): Promise<SessionUser> => {
+		const created = await createTestUser(t.db, { role });
+		return { id: created.id, email: created.email, name: 'Test', role, personId: null };
+	};
+
+	it('sends an anonymous visitor to sign in, with the way back', async () => {
+		const { astro, rewrites } = page(null);
+		const res = (await requireAdmin(astro, t.db)) as Response;
+		expect([res.status, res.headers.get('location')]).toEqual([303, `/log-ind?next=${encodeURIComponent('/admin/konti?side=2&q=a%20b')}`]);
+		expect(rewrites).toEqual([]);
+	});
+
+	it('renders the Danish 403 page for a signed-in user without the right: a fresh GET without the form body', async () => {
+		const { astro, rewrites } = page(await userOf('org_editor'));
+		expect(await requireAdmin(astro, t.db)).toBeInstanceOf(Response);
+		expect(rewrites).toEqual([`GET http://vejviser.test/403?fra=${encodeURIComponent('/admin/konti?side=2&q=a%20b')} cookie=a=b type=null length=null`]);
+	});
+
+	it('gives the user and their permissions when the right holds', async () => {
+		const user = await userOf('admin');
+		const { astro, rewrites } = page(user);
+		const guard = await requireAdmin(astro, t.db);
+		if (guard instanceof Response) throw new Error(`expected the user, got ${guard.status}`);
+		expect([guard.user.id, guard.perms.isAdmin, guard.perms.user?.id]).toEqual([user.id, true, user.id]);
+		// The rule passed in is what decides.
+		const editor = page(await userOf('unit_editor'));
+		expect(await requirePermission(editor.astro, t.db, () => true)).not.toBeInstanceOf(Response);
+		expect(await requirePermission(editor.astro, t.db, () => false)).toBeInstanceOf(Response);
+		expect(rewrites).toEqual([]);
 	});
 });

@@ -1,5 +1,6 @@
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { backupDatabase, integrityCheck, restoreDatabase, rotateBackup } from '@db/backup';
 import { createDb } from '@db/client';
@@ -60,4 +61,21 @@ describe('Backup and restore', () => {
 		expect(files).toEqual(['vejviser-2026-11-22T03-00-00.db', 'vejviser-2026-11-23T03-00-00.db']);
 		expect(existsSync(join(dir, files[1]))).toBe(true);
 	});
+
+	it('says in Danish that there is no room when a file-size limit stops the copy, and leaves no half-written file', async () => {
+		// Without permission to mount a small tmpfs the fault bench limits the backup's shell with `ulimit -f`.
+		// Node ignores SIGXFSZ, so the write fails with EFBIG, which SQLite reports only as "disk I/O error".
+		for (let i = 0; i < 400; i++) await t.db.insertInto('rate_limit').values({ key: `fyld-${i}-${'x'.repeat(1000)}`, window_start: '2026-01-01', count: 1 }).execute();
+		await t.db.destroy();
+		expect(statSync(t.path).size).toBeGreaterThan(256 * 1024);
+		const dir = join(t.dir, 'kopier');
+		mkdirSync(dir);
+		const target = join(dir, 'kopi.db');
+		const run = spawnSync('bash', ['-c', `ulimit -f 256; exec ${resolve('node_modules/.bin/tsx')} db/cli.ts backup ${target}`], { env: { ...process.env, DATABASE_PATH: t.path }, encoding: 'utf8' });
+		expect(run.status).toBe(1);
+		expect(run.stderr).toMatch(/Sikkerhedskopien kunne ikke skrives til .*kopi\.db: der er ikke plads på disken .*Intet er ændret i databasen\./);
+		expect(readdirSync(dir)).toEqual([]);
+		t.db = createDb(t.path);
+		expect(integrityCheck(t.path)).toBe('ok');
+	}, 30_000);
 });

@@ -9,7 +9,7 @@ import { findPersonById, resolveCurrentSuccessor } from '@/modules/directory/dir
 import { listAuditFor } from '@/modules/audit/audit.repository';
 import { patchPerson } from '@/modules/directory/directory.writes';
 import { systemActor } from '@/modules/audit/audit.repository';
-import { planHandover, nextPersonRef } from '@/modules/directory/editing.rules';
+import { deputyProblem, planHandover, nextPersonRef, showDeputyFirst, successorProblem } from '@/modules/directory/editing.rules';
 import { fieldErrors } from '@/lib/forms';
 
 describe('Handover rules', () => {
@@ -25,8 +25,30 @@ describe('Handover rules', () => {
 	});
 
 	it('moves nothing for a vacancy or when the box is not ticked', () => {
-		expect(planHandover(leaver, null, true).successor).toBeNull();
+		expect(planHandover(leaver, null, true)).toEqual({ successor: null, leaver: { roles: ['akut', 'udskrivning'], topics: ['selvmord'], keyPerson: true }, moved: { roles: [], topics: [], keyPerson: false } });
+		// A successor who is already a key person gains nothing there; what moved is listed sorted.
+		const unsorted = { ...leaver, roles: ['udskrivning', 'akut'], topics: ['selvmord', 'angst'] };
+		expect(planHandover(unsorted, { ...successor, keyPerson: true }, true).moved).toEqual({ roles: ['akut', 'udskrivning'], topics: ['angst', 'selvmord'], keyPerson: false });
+		expect(planHandover({ ...leaver, keyPerson: false }, successor, true).successor?.keyPerson).toBe(false);
 		expect(planHandover(leaver, successor, false).leaver.roles).toEqual(['akut', 'udskrivning']);
+	});
+
+	it('names what is wrong with a successor or a deputy, in Danish', () => {
+		expect(successorProblem(leaver, undefined)).toMatch(/^Efterfølgeren findes ikke i Vejviser/);
+		expect(successorProblem(leaver, successor)).toBeNull();
+		expect(deputyProblem({ id: 1 }, undefined)).toBe('Stedfortræderen findes ikke i Vejviser.');
+		expect(deputyProblem({ id: 1 }, { id: 1, name: 'A', status: 'active' })).toMatch(/sin egen stedfortræder/);
+		expect(deputyProblem({ id: 1 }, { id: 2, name: 'B', status: 'left' })).toBe('B er fratrådt og kan ikke være stedfortræder.');
+		expect(deputyProblem({ id: 1 }, { id: 2, name: 'B', status: 'active' })).toBeNull();
+	});
+
+	it('puts the deputy first only for an absent person with an active deputy', () => {
+		const now = new Date('2026-07-10T12:00:00Z');
+		const away = { deputyId: 2, awayFrom: '2026-07-01', awayUntil: '2026-07-21' };
+		expect(showDeputyFirst(away, { status: 'active' }, now)).toBe(true);
+		expect([showDeputyFirst(away, { status: 'left' }, now), showDeputyFirst(away, null, now), showDeputyFirst(away, undefined, now)]).toEqual([false, false, false]);
+		expect(showDeputyFirst({ ...away, deputyId: null }, { status: 'active' }, now)).toBe(false);
+		expect(showDeputyFirst({ ...away, awayFrom: null, awayUntil: null }, { status: 'active' }, now)).toBe(false);
 	});
 
 	it('numbers new references after the highest V-reference', () => {

@@ -5,7 +5,21 @@ import { createTestDb } from './helpers/test-db';
 import { BASE, makeEvent, person } from './events-helpers';
 import { cancelRegistration, freedPlace, registerForEvent } from '@/modules/events/events.registrations';
 import { findEventById } from '@/modules/events/events.repository';
-import { defaultRegistrationDeadline, registrationOpen } from '@/modules/events/events.rules';
+import {
+	decideSeat,
+	defaultRegistrationDeadline,
+	formatEventWhen,
+	formatLongDate,
+	formatMonth,
+	localToUtc,
+	mapLink,
+	monthBounds,
+	promotionAllowed,
+	registrationOpen,
+	seatsLeft,
+	shiftMonth,
+	utcToLocal,
+} from '@/modules/events/events.rules';
 
 const NOW = new Date('2030-05-01T10:00:00Z');
 const opts = { now: NOW, baseUrl: BASE };
@@ -103,5 +117,45 @@ describe('The default registration deadline', () => {
 	it('gives way to a deadline the organiser set', async () => {
 		const event = await makeEvent(db, { deadlineDate: '2030-06-12', deadlineTime: '20:00' });
 		expect((await findEventById(db, event.id))!.registrationDeadline).toBe('2030-06-12T18:00:00.000Z');
+	});
+});
+
+describe('Seat, registration and calendar rules', () => {
+	const day = { status: 'published', startsAt: '2030-06-13T07:00:00.000Z', registrationDeadline: '2030-06-11T10:00:00.000Z', promotionCutoffHours: 48 };
+
+	it('gives a free seat only when nobody is waiting', () => {
+		expect([decideSeat(2, 1, 0), decideSeat(2, 2, 0), decideSeat(2, 1, 1), decideSeat(2, 3, 0)]).toEqual(['confirmed', 'waitlisted', 'waitlisted', 'waitlisted']);
+		expect([seatsLeft({ capacity: 5, seatsTaken: 3 }), seatsLeft({ capacity: 5, seatsTaken: 5 }), seatsLeft({ capacity: 5, seatsTaken: 7 })]).toEqual([2, 0, 0]);
+	});
+
+	it('closes registration for cancelled, unpublished and started days, and after the deadline (inclusive of its minute)', () => {
+		expect(registrationOpen({ ...day, status: 'cancelled' }, new Date('2030-06-01T00:00:00Z'))).toEqual({ open: false, reason: 'cancelled' });
+		expect(registrationOpen({ ...day, status: 'draft' }, new Date('2030-06-01T00:00:00Z'))).toEqual({ open: false, reason: 'not_open' });
+		expect(registrationOpen(day, new Date(day.registrationDeadline))).toEqual({ open: true });
+		expect(registrationOpen(day, new Date(Date.parse(day.registrationDeadline) + 1))).toEqual({ open: false, reason: 'deadline' });
+		// A deadline after the start: the start closes it.
+		const late = { ...day, registrationDeadline: '2030-06-14T00:00:00.000Z' };
+		expect(registrationOpen(late, new Date(Date.parse(day.startsAt) - 1))).toEqual({ open: true });
+		expect(registrationOpen(late, new Date(day.startsAt))).toEqual({ open: false, reason: 'started' });
+	});
+
+	it('stops promotion from the waitlist the cut-off hours before the start', () => {
+		const cutoff = Date.parse(day.startsAt) - 48 * 3_600_000;
+		expect([promotionAllowed(day, new Date(cutoff - 1)), promotionAllowed(day, new Date(cutoff)), promotionAllowed({ ...day, promotionCutoffHours: 0 }, new Date(cutoff))]).toEqual([true, false, true]);
+	});
+
+	it('converts Copenhagen wall-clock times across daylight saving, and formats them in Danish', () => {
+		expect([localToUtc('2030-03-31', '01:30'), localToUtc('2030-03-31', '03:30'), localToUtc('2030-10-27', '12:00')]).toEqual(['2030-03-31T00:30:00.000Z', '2030-03-31T01:30:00.000Z', '2030-10-27T11:00:00.000Z']);
+		expect(utcToLocal('2030-12-31T23:30:00.000Z')).toEqual({ date: '2031-01-01', time: '00:30' });
+		expect(formatLongDate('2026-12-03T08:00:00.000Z')).toBe('torsdag den 3. december 2026');
+		expect(formatEventWhen('2026-12-03T08:00:00.000Z', '2026-12-03T14:30:00.000Z')).toBe('torsdag den 3. december 2026 kl. 09.00–15.30');
+		expect(formatEventWhen('2026-12-03T08:00:00.000Z', '2026-12-04T14:30:00.000Z')).toBe('torsdag den 3. december 2026 kl. 09.00 til fredag den 4. december 2026 kl. 15.30');
+	});
+
+	it('steps and bounds calendar months in Copenhagen time', () => {
+		expect([shiftMonth('2026-12', 1), shiftMonth('2026-01', -1), shiftMonth('2026-05', 0)]).toEqual(['2027-01', '2025-12', '2026-05']);
+		expect(formatMonth('2026-12')).toBe('december 2026');
+		expect(monthBounds('2026-03')).toEqual({ from: '2026-02-28T23:00:00.000Z', to: '2026-03-31T22:00:00.000Z' });
+		expect(mapLink('Trollesmindealle 27, 3400 Hillerød')).toBe('https://www.openstreetmap.org/search?query=Trollesmindealle%2027%2C%203400%20Hiller%C3%B8d');
 	});
 });

@@ -3,8 +3,10 @@ import type { Db } from '@db/client';
 import { createTestDb } from './helpers/test-db';
 import { BASE, admin, makeEvent, person } from './events-helpers';
 import { cancelRegistration, confirmRegistration, findByToken, markNoShows, promoteNext, registerForEvent, setAttendance } from '@/modules/events/events.registrations';
-import { findEventById, listRegistrations, waitlistPosition } from '@/modules/events/events.repository';
-import { cancelEvent, updateEvent, eventToInput } from '@/modules/events/events.writes';
+import { findEventById, listEventOrganisers, listProgramme, listRegistrations, waitlistPosition } from '@/modules/events/events.repository';
+import { cancelEvent, copyEvent, mailParticipants, saveProgramme, setCoOrganisers, updateEvent, eventToInput } from '@/modules/events/events.writes';
+import { systemActor } from '@/modules/audit/audit.repository';
+import { ensureOrganisation } from '@/modules/directory/directory.writes';
 import { EventError } from '@/modules/events/events.types';
 import { sendThemeDayReminders } from '@/modules/events/events.job';
 
@@ -200,6 +202,76 @@ describe('Organiser changes', () => {
 		]);
 	});
 });
+
+describe('Programme, co-organisers, copies and messages', () => {
+	const audit = async (action: string) =>
+		(await db.selectFrom('audit_log').select(['entity_id', 'changes']).where('entity_type', '=', 'event').where('action', '=', action).orderBy('id').execute()).map((r) => [Number(r.entity_id), JSON.parse(r.changes)]);
+	const talk = (startTime: string, title: string, speakerName: string) => ({ startTime, endTime: null, title, speakerName, speakerAffiliation: ' Region H ' });
+
+	it('replaces the programme (trimmed, in time order) and audits before and after', async () => {
+		const event = await makeEvent(db);
+		await saveProgramme(db, event.id, [talk('10:00', ' Pause ', ''), talk('09:00', ' Velkomst ', ' Ane ')], admin, opts);
+		expect((await listProgramme(db, event.id)).map((i) => [i.startTime, i.title, i.speakerName, i.speakerAffiliation])).toEqual([['09:00', 'Velkomst', 'Ane', 'Region H'], ['10:00', 'Pause', '', 'Region H']]);
+		await saveProgramme(db, event.id, [talk('09:30', 'Oplæg', 'Bo')], admin, opts);
+		expect((await listProgramme(db, event.id)).map((i) => i.title)).toEqual(['Oplæg']);
+		await saveProgramme(db, event.id, [], admin, opts);
+		expect(await listProgramme(db, event.id)).toEqual([]);
+		expect(await audit('programme')).toEqual([
+			[event.id, { programme: [[], ['10:00 Pause ()', '09:00 Velkomst (Ane)']] }],
+			[event.id, { programme: [['09:00 Velkomst (Ane)', '10:00 Pause ()'], ['09:30 Oplæg (Bo)']] }],
+			[event.id, { programme: [['09:30 Oplæg (Bo)'], []] }],
+		]);
+		await expect(saveProgramme(db, 9999, [], admin, opts)).rejects.toThrow(/findes ikke/);
+	});
+
+	it('sets co-organisers once each, audits only real changes', async () => {
+		const actor = systemActor('test');
+		const a = (await ensureOrganisation(db, actor, { name: 'Alfa Kommune', type: 'kommune', municipalityCode: '219' })).id;
+		const b = (await ensureOrganisation(db, actor, { name: 'Beta Kommune', type: 'kommune', municipalityCode: '217' })).id;
+		const event = await makeEvent(db);
+		await setCoOrganisers(db, event.id, [b, a, b], admin, opts);
+		expect((await listEventOrganisers(db, event.id)).map((o) => o.name)).toEqual(['Alfa Kommune', 'Beta Kommune']);
+		await setCoOrganisers(db, event.id, [a, b], admin, opts);
+		await setCoOrganisers(db, event.id, [], admin, opts);
+		expect(await listEventOrganisers(db, event.id)).toEqual([]);
+		expect(await audit('organisers')).toEqual([[event.id, { organisers: [[], [b, a]] }], [event.id, { organisers: [[a, b], []] }]]);
+	});
+
+	it('copies a theme day to a new date as a draft with its programme and organisers, without registrations or materials', async () => {
+		const actor = systemActor('test');
+		const org = (await ensureOrganisation(db, actor, { name: 'Alfa Kommune', type: 'kommune', municipalityCode: '219' })).id;
+		const source = await makeEvent(db, { materials: 'Slides', deadlineDate: '2030-06-10', deadlineTime: '12:00' });
+		await saveProgramme(db, source.id, [talk('09:00', 'Velkomst', 'Ane')], admin, opts);
+		await setCoOrganisers(db, source.id, [org], admin, opts);
+		await registerForEvent(db, source.id, person(1), { ...opts, emailVerified: true });
+		const copy = await copyEvent(db, source.id, '2031-06-12', admin, opts);
+		expect([copy.status, copy.copiedFromId, copy.title, copy.materials, utc(copy.startsAt)]).toEqual(['draft', source.id, source.title, '', '2031-06-12T07:00:00.000Z']);
+		expect(copy.registrationDeadline).toBe('2031-06-10T10:00:00.000Z');
+		expect((await listProgramme(db, copy.id)).map((i) => [i.startTime, i.title, i.speakerName])).toEqual([['09:00', 'Velkomst', 'Ane']]);
+		expect((await listEventOrganisers(db, copy.id)).map((o) => o.id)).toEqual([org]);
+		expect(await listRegistrations(db, copy.id)).toEqual([]);
+		expect(await audit('copy')).toEqual([[copy.id, { copied_from: [null, source.slug] }]]);
+		await expect(copyEvent(db, 9999, '2031-06-12', admin, opts)).rejects.toThrow(/findes ikke/);
+	});
+
+	it('mails the chosen audience and audits the message', async () => {
+		const event = await makeEvent(db, { capacity: 1 });
+		await registerForEvent(db, event.id, person(1), { ...opts, emailVerified: true });
+		await registerForEvent(db, event.id, person(2), { ...opts, emailVerified: true });
+		const to = async () => (await outbox('event-message')).map((m) => m.to_address);
+		expect(await mailParticipants(db, event.id, 'waitlisted', ' Nyt lokale ', ' Vi flytter. ', admin, opts)).toBe(1);
+		expect(await to()).toEqual(['deltager2@kommune.example']);
+		expect(await mailParticipants(db, event.id, 'confirmed', 'Husk', 'Tag pc med.', admin, opts)).toBe(1);
+		expect(await mailParticipants(db, event.id, 'all', 'Tak', 'Tak for i dag.', admin, opts)).toBe(2);
+		expect(await to()).toEqual(['deltager2@kommune.example', 'deltager1@kommune.example', 'deltager1@kommune.example', 'deltager2@kommune.example']);
+		const [first] = await outbox('event-message');
+		expect(first.subject).toBe(`Nyt lokale · ${event.title}`);
+		expect(first.text_body).toContain('Vi flytter.');
+		expect((await audit('mail'))[0]).toEqual([event.id, { audience: [null, 'waitlisted'], subject: [null, 'Nyt lokale'], recipients: [null, 1] }]);
+	});
+});
+
+const utc = (iso: string) => new Date(iso).toISOString();
 
 describe('The theme-day job', () => {
 	it('sends one reminder per seat two days before, however often it runs', async () => {

@@ -9,7 +9,7 @@ import { BASE, admin, makeEvent, person } from './events-helpers';
 import { cancelRegistration, registerForEvent, setAttendance } from '@/modules/events/events.registrations';
 import { listRegistrations } from '@/modules/events/events.repository';
 import { EventError } from '@/modules/events/events.types';
-import { parseId, resolveInScope } from '@/lib/scope';
+import { parseId, resolveInScope, resolveInScopeAsync } from '@/lib/scope';
 
 const NOW = new Date('2030-05-01T10:00:00Z');
 const opts = { now: NOW, baseUrl: BASE };
@@ -58,6 +58,21 @@ describe('Ids from forms stay inside the theme day the organiser may manage', ()
 		expect(resolveInScope('1', find, (r) => r.scope === 'a')?.id).toBe(1);
 		expect(resolveInScope('2', find, (r) => r.scope === 'a')).toBeUndefined();
 		expect(resolveInScope('3', find, (r) => r.scope === 'a')).toBeUndefined();
+	});
+
+	it('never asks the loader for a value that is not an id, and resolves asynchronous loaders the same way', async () => {
+		const rows = new Map([[1, { id: 1, scope: 'a' }], [2, { id: 2, scope: 'b' }]]);
+		const asked: unknown[] = [];
+		const find = (id: number) => (asked.push(id), rows.get(id));
+		const findAsync = async (id: number) => find(id);
+		const inA = (r: { scope: string }) => r.scope === 'a';
+		expect([resolveInScope('1x', find, inA), await resolveInScopeAsync('', findAsync, inA), await resolveInScopeAsync(['1'], findAsync, inA)]).toEqual([undefined, undefined, undefined]);
+		expect(asked).toEqual([]);
+		expect((await resolveInScopeAsync(' 1 ', findAsync, inA))?.id).toBe(1);
+		expect(await resolveInScopeAsync('2', findAsync, inA)).toBeUndefined();
+		// An unknown id is not handed to the scope check (which may read the row's fields).
+		expect(await resolveInScopeAsync('3', findAsync, inA)).toBeUndefined();
+		expect(asked).toEqual([1, 2, 3]);
 	});
 });
 

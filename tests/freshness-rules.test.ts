@@ -65,6 +65,10 @@ describe('Staggering', () => {
 		expect(Math.max(...perDay)).toBeLessThan((1000 / config.staggerDays) * 2);
 	});
 
+	it('asks everyone on the due date itself when the window is a single day or none', () => {
+		for (const staggerDays of [0, 1]) expect([1, 2, 3].map((id) => staggerOffset(id, { ...config, staggerDays }))).toEqual([0, 0, 0]);
+	});
+
 	it('never asks before the due date', () => {
 		for (let id = 1; id < 50; id++) expect(requestOn(person({ id })) >= dueOn(person({ id }))).toBe(true);
 	});
@@ -98,6 +102,9 @@ describe('The schedule of steps', () => {
 	it('skips the reminder when the person has no address and does nothing once confirmed', () => {
 		expect(nextStep(p, open({ hasEmail: false }), at('2026-09-30'))).toBe('escalate');
 		expect(nextStep(p, open({ closedAt: at(askOn).toISOString() }), at('2026-12-30'))).toBeNull();
+		// A closed request for the previous due date does not stop the request for the next one.
+		const next = { ...p, verifiedAt: at(askOn).toISOString() };
+		expect(nextStep(next, open({ closedAt: at(askOn).toISOString() }), at(requestOn(next)))).toBe('request');
 	});
 
 	it('marks the entry overdue 3 months after the due date and not a day earlier', () => {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
-import { availabilityAt, isOpenAt, type Schedule } from '@/modules/hours/hours.rules';
+import { availabilityAt, FULL_DAY, HOLIDAY, isAlwaysOpen, isOpenAt, scheduleFromJson, type HoursRule, type Schedule } from '@/modules/hours/hours.rules';
 import { formatSchedule, parseHours } from '@/modules/hours/hours.parse';
 import { holidayName, holidaySettings, isHoliday } from '@/modules/hours/hours.holidays';
 
@@ -121,5 +121,85 @@ describe('availability at a moment', () => {
 		// Friday before the change (summer time) it closed at 13:00 CEST = 11:00 UTC.
 		expect(availabilityAt(office, new Date('2026-10-23T10:00:00Z')).until).toBe('2026-10-23T11:00:00.000Z');
 		expect(availabilityAt(line, new Date('2026-10-25T01:30:00Z'))).toMatchObject({ openNow: true, until: '2026-10-26T07:00:00.000Z' });
+	});
+});
+
+describe('availability from hand-made schedules', () => {
+	const h = (hours: number) => hours * 60;
+	const of = (rules: HoursRule[], exceptions: Schedule['exceptions'] = []): Schedule => ({ rules, exceptions });
+	const cet = (local: string) => new Date(`${local}+01:00`);
+
+	it('keeps even- and odd-week rules to their weeks, and looks two weeks ahead', () => {
+		// Mondays 8–15 in even ISO weeks: 7 Dec 2026 is week 50, 14 Dec week 51, 21 Dec week 52.
+		const even = of([{ days: [1], from: h(8), to: h(15), weeks: 'even' }]);
+		const odd = of([{ days: [1], from: h(8), to: h(15), weeks: 'odd' }]);
+		expect(isOpenAt(even, cet('2026-12-07T10:00:00'))).toBe(true);
+		expect(isOpenAt(odd, cet('2026-12-07T10:00:00'))).toBe(false);
+		expect(availabilityAt(odd, cet('2026-12-07T10:00:00')).nextOpen).toBe('2026-12-14T07:00:00.000Z');
+		expect(isOpenAt(even, cet('2026-12-14T10:00:00'))).toBe(false);
+		// After closing on an even Monday the next opening is 14 days later, the last day looked at.
+		expect(availabilityAt(even, cet('2026-12-07T16:00:00'))).toEqual({ openNow: false, until: null, nextOpen: '2026-12-21T07:00:00.000Z' });
+	});
+
+	it('opens on a public holiday only by a holiday rule, or a weekend rule when the holiday falls on a weekend', () => {
+		const weekdays = of([{ days: [1, 2, 3, 4, 5], from: h(8), to: h(15) }]);
+		const saturdays = of([{ days: [6], from: h(10), to: h(12) }]);
+		const holidays = of([{ days: [HOLIDAY], from: h(10), to: h(12) }]);
+		// 2. påskedag 2026 is a Monday; juledag 2027 a Saturday.
+		expect([isOpenAt(weekdays, new Date('2026-04-06T10:00:00+02:00')), isOpenAt(holidays, new Date('2026-04-06T11:00:00+02:00'))]).toEqual([false, true]);
+		expect([isOpenAt(saturdays, cet('2027-12-25T11:00:00')), isOpenAt(holidays, cet('2027-12-25T11:00:00')), isOpenAt(saturdays, cet('2027-12-18T11:00:00'))]).toEqual([true, true, true]);
+	});
+
+	it('uses a date’s exception instead of the weekly rules, past midnight too, and only on that date', () => {
+		const office = of([{ days: [1, 2, 3, 4, 5], from: h(8), to: h(15) }], [
+			{ date: '2026-12-08', intervals: [] },
+			{ date: '2026-12-09', intervals: [{ from: h(22), to: h(2) }] },
+			{ date: '2026-12-10', intervals: [{ from: h(10), to: h(11) }] },
+			{ date: '2026-12-11', intervals: [{ from: h(9), to: h(9) }] },
+		]);
+		expect(availabilityAt(office, cet('2026-12-10T10:30:00'))).toEqual({ openNow: true, until: '2026-12-10T10:00:00.000Z', nextOpen: null });
+		// An exception whose end equals its start is open a full day from then.
+		expect(availabilityAt(office, cet('2026-12-11T20:00:00'))).toEqual({ openNow: true, until: '2026-12-12T08:00:00.000Z', nextOpen: null });
+		expect(isOpenAt(office, cet('2026-12-07T10:00:00'))).toBe(true);
+		expect(availabilityAt(office, cet('2026-12-08T10:00:00'))).toEqual({ openNow: false, until: null, nextOpen: '2026-12-09T21:00:00.000Z' });
+		expect(availabilityAt(office, cet('2026-12-09T23:00:00'))).toEqual({ openNow: true, until: '2026-12-10T01:00:00.000Z', nextOpen: null });
+		expect(isOpenAt(office, cet('2026-12-09T10:00:00'))).toBe(false);
+	});
+
+	it('merges touching openings and finds the earliest, whatever the order of the rules', () => {
+		const split = of([{ days: [1], from: h(12), to: h(15) }, { days: [1], from: h(8), to: h(12) }]);
+		expect(availabilityAt(split, cet('2026-12-07T07:00:00'))).toEqual({ openNow: false, until: null, nextOpen: '2026-12-07T07:00:00.000Z' });
+		expect(availabilityAt(split, cet('2026-12-07T10:00:00'))).toEqual({ openNow: true, until: '2026-12-07T14:00:00.000Z', nextOpen: null });
+		// Closing time itself is closed.
+		expect(availabilityAt(split, cet('2026-12-07T15:00:00'))).toEqual({ openNow: false, until: null, nextOpen: '2026-12-14T07:00:00.000Z' });
+	});
+
+	it('reads a rule whose end is not after its start as running past midnight, and an opening that never ends as open with no end', () => {
+		const allDay = of([{ days: [1, 2, 3, 4, 5, 6, 7, HOLIDAY], from: h(8), to: h(8) }]);
+		expect(availabilityAt(allDay, cet('2026-12-07T07:00:00'))).toEqual({ openNow: true, until: null, nextOpen: null });
+		// Moments may be given as epoch milliseconds too.
+		expect(availabilityAt(allDay, cet('2026-12-07T07:00:00').getTime())).toEqual({ openNow: true, until: null, nextOpen: null });
+		expect(availabilityAt(of([]), cet('2026-12-07T07:00:00').getTime())).toEqual({ openNow: false, until: null, nextOpen: null });
+		// Open for the next two weeks: no end shown; an end within them is shown.
+		const whole = [{ days: [1, 2, 3, 4, 5, 6, 7, HOLIDAY], from: 0, to: FULL_DAY }];
+		expect(availabilityAt(of(whole, [{ date: '2026-12-21', intervals: [] }]), cet('2026-12-07T10:00:00')).until).toBeNull();
+		expect(availabilityAt(of(whole, [{ date: '2026-12-19', intervals: [] }]), cet('2026-12-07T10:00:00')).until).toBe('2026-12-18T23:00:00.000Z');
+	});
+
+	it('calls a schedule open around the clock only when every day and holidays are whole days', () => {
+		const whole = (days: number[], o: Partial<HoursRule> = {}): HoursRule => ({ days, from: 0, to: FULL_DAY, ...o });
+		expect(isAlwaysOpen(of([whole([1, 2, 3, 4, 5, 6, 7, HOLIDAY])]))).toBe(true);
+		expect(isAlwaysOpen(of([whole([1, 2, 3, 4, 5]), whole([6, 7, HOLIDAY], { to: 0 })]))).toBe(true);
+		expect(isAlwaysOpen(of([whole([1, 2, 3, 4, 5, 6, 7])]))).toBe(false);
+		expect(isAlwaysOpen(of([whole([1, 2, 3, 4, 5, 6, 7, HOLIDAY], { weeks: 'even' })]))).toBe(false);
+		expect(isAlwaysOpen(of([whole([1, 2, 3, 4, 5, 6, 7, HOLIDAY], { from: h(8) })]))).toBe(false);
+		expect(isAlwaysOpen(of([whole([1, 2, 3, 4, 5, 6, 7, HOLIDAY], { to: h(23) })]))).toBe(false);
+	});
+
+	it('reads a schedule back from JSON, and nothing else', () => {
+		const schedule = of([{ days: [1], from: h(8), to: h(15) }], [{ date: '2026-12-24', intervals: [] }]);
+		expect(scheduleFromJson(JSON.stringify(schedule))).toEqual(schedule);
+		for (const bad of [null, undefined, '', 'null', '{}', '{"rules":[]}', '{"exceptions":[]}', '{"rules":{},"exceptions":[]}', '{"rules":[],"exceptions":{}}', '{ikke json'])
+			expect([bad, scheduleFromJson(bad)]).toEqual([bad, null]);
 	});
 });

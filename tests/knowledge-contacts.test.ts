@@ -9,7 +9,9 @@ import { listMunicipalities } from '@/modules/directory/directory.repository';
 import { patchPerson } from '@/modules/directory/directory.writes';
 import { pathwayContacts, verifyPathway } from '@/modules/knowledge/knowledge.contacts';
 import { pathwaySchema } from '@/modules/knowledge/knowledge.schema';
-import { reviewSignal, type ContactEntry } from '@/modules/knowledge/knowledge.rules';
+import { reviewSignal, selectContacts, stalePeople, type BlockInput, type ContactEntry } from '@/modules/knowledge/knowledge.rules';
+import { contactSpecSchema } from '@/modules/knowledge/knowledge.schema';
+import type { Person, Unit, UnitContact } from '@/modules/directory/directory.types';
 import type { Article } from '@/modules/knowledge/knowledge.types';
 
 const NOW = new Date('2026-11-24T10:00:00Z');
@@ -96,5 +98,73 @@ describe('Live contacts of a pathway', () => {
 		expect(reviewSignal({ lastReviewed: '2026-06-01', reviewEvery: 6 }, new Date('2026-11-01T12:00:00Z')).state).toBe('due_soon');
 		expect(reviewSignal({ lastReviewed: '2026-06-01', reviewEvery: 6 }, new Date('2026-10-31T12:00:00Z')).state).toBe('ok');
 		expect(reviewSignal({ lastReviewed: '2026-06-01', reviewEvery: 6 }, new Date('2026-11-30T23:30:00Z')).state).toBe('overdue');
+	});
+});
+
+describe('Which people a contact block shows (the pure rule)', () => {
+	const unit = (id: number, organisationType: Unit['organisationType'] = 'kommune'): Unit => ({ id, organisationId: id, organisationSlug: `o${id}`, organisationName: `O${id}`, organisationType, slug: `u${id}`, name: `Enhed ${id}`, aliases: [], description: '', address: null, postcode: null, town: null, municipalityCodes: ['219'] });
+	let nextId = 0;
+	const p = (ref: string, o: Partial<Person> = {}): Person => ({
+		id: ++nextId, ref, firstName: ref, lastName: '', name: ref, title: '', unitId: 1, unitName: '', unitSlug: '', organisationId: 1, organisationName: '', organisationSlug: '', organisationType: 'kommune',
+		municipalityCode: '219', municipalityName: null, phone: null, mobile: null, email: null, hours: '', hoursSchedule: null, note: '', keyPerson: false, status: 'active', successorId: null, deputyId: null,
+		awayFrom: null, awayUntil: null, leftAt: null, phoneVisibility: 'public', mobileVisibility: 'members', emailVisibility: 'public', verifiedAt: '2026-11-01T00:00:00Z', needsAttention: null,
+		createdAt: '2026-01-01T00:00:00Z', updatedAt: '2026-01-01T00:00:00Z', topics: [], roles: ['udskrivning'], ageGroups: ['13-17'], ...o,
+	});
+	const spec = (o: Record<string, unknown> = {}) => contactSpecSchema.parse({ label: 'Kontakt', sector: 'kommune', roles: ['udskrivning'], ...o });
+	const input = (people: Person[], o: Partial<BlockInput> = {}): BlockInput => ({ units: [unit(1), unit(2), unit(3, 'region')], people, leavers: [], deputies: new Map(), successors: new Map(), contacts: [], ...o });
+	const names = (entries: ContactEntry[]) => entries.map((e) => (e.kind === 'vacant' ? `vakant:${e.unit.id}:${e.contacts.map((c) => c.label).join(',')}` : `${e.reason}:${e.person.ref}${e.related ? `<${e.related.ref}` : ''}`));
+
+	it('keeps only people of the sector’s units with the role, age group and key-person flag asked for', () => {
+		const people = [p('A'), p('Regionen', { unitId: 3 }), p('UdenRolle', { roles: ['akut'] }), p('Voksen', { ageGroups: ['18+'] }), p('Nøgle', { keyPerson: true, unitId: 2 })];
+		expect(names(selectContacts(spec(), input(people), NOW))).toEqual(['holder:Nøgle', 'holder:A', 'holder:Voksen']);
+		expect(names(selectContacts(spec({ age_groups: ['13-17'] }), input(people), NOW))).toEqual(['holder:Nøgle', 'holder:A']);
+		expect(names(selectContacts(spec({ age_groups: ['13-17'], key_persons_only: true }), input(people), NOW))).toEqual(['holder:Nøgle']);
+		// One matching age group is enough.
+		expect(names(selectContacts(spec({ age_groups: ['18+'] }), input([p('Bred', { ageGroups: ['13-17', '18+'] })]), NOW))).toEqual(['holder:Bred']);
+	});
+
+	it('ranks key persons first, then matching topics, then by Danish name, and stops at max', () => {
+		const people = [p('Åse'), p('Bo', { topics: ['angst', 'selvskade', 'andet'] }), p('Anne', { topics: ['x', 'y', 'z'] }), p('Æble', { topics: ['angst'] }), p('Nøgle', { keyPerson: true })];
+		// Only the block's topics count: Anne's three others do not put her ahead.
+		expect(names(selectContacts(spec({ topics: ['angst', 'selvskade'] }), input(people), NOW))).toEqual(['holder:Nøgle', 'holder:Bo', 'holder:Æble', 'holder:Anne']);
+		expect(names(selectContacts(spec({ topics: ['angst', 'selvskade'], max: 6 }), input(people), NOW)).at(-1)).toBe('holder:Åse');
+	});
+
+	it('leads with an active deputy only while the holder is away, and names whom a holder took over from', () => {
+		const deputy = p('Stedfortræder', { roles: [] });
+		const away = p('Fraværende', { deputyId: deputy.id, awayFrom: '2026-11-20', awayUntil: '2026-11-30' });
+		const back = p('Tilbage', { deputyId: deputy.id, awayFrom: '2026-10-01', awayUntil: '2026-10-30' });
+		const leaver = p('Gammel', { status: 'left', successorId: back.id });
+		const other = p('Ingen');
+		const deputies = new Map([[deputy.id, deputy]]);
+		const entries = selectContacts(spec({ max: 6 }), input([away, back, leaver, other], { deputies, leavers: [leaver], successors: new Map([[leaver.id, back]]) }), NOW);
+		expect(names(entries)).toEqual(['deputy:Stedfortræder<Fraværende', 'away:Fraværende', 'holder:Ingen', 'holder:Tilbage<Gammel']);
+		expect(entries.map((e) => e.kind)).toEqual(['person', 'person', 'person', 'person']);
+		// Without a deputy id nobody stands in, even if a deputy is known.
+		expect(names(selectContacts(spec(), input([p('Alene', { awayFrom: '2026-11-20' })], { deputies }), NOW))).toEqual(['holder:Alene']);
+	});
+
+	it('shows a successor not already listed, or the unit’s shared contact when the post is vacant', () => {
+		const successor = p('Ny', { roles: [], unitId: 2 });
+		const left = p('Gik', { status: 'left', successorId: successor.id });
+		const vacant = p('Tom', { status: 'left', unitId: 2 });
+		const alsoVacant = p('OgsåTom', { status: 'left', unitId: 2 });
+		const covered = p('Dækket', { status: 'left' });
+		const holder = p('Holder');
+		const contacts: UnitContact[] = [{ id: 1, unitId: 2, label: 'Sekretariat', phone: '1', email: null, hours: null, hoursSchedule: null, note: '' }, { id: 2, unitId: 1, label: 'Andet', phone: '2', email: null, hours: null, hoursSchedule: null, note: '' }];
+		const result = selectContacts(spec({ max: 6 }), input([holder, left, vacant, alsoVacant, covered], { successors: new Map([[left.id, successor], [covered.id, holder]]), contacts }), NOW);
+		expect(names(result)).toEqual(['holder:Holder', 'successor:Ny<Gik', 'vakant:2:Sekretariat']);
+		expect(result.map((e) => e.kind)).toEqual(['person', 'person', 'vacant']);
+		// A successor already listed takes no second place, and a leaver in a unit that still has a holder is no vacancy.
+		const retired = p('Pensioneret', { status: 'left' });
+		const zeta = p('Zeta');
+		expect(names(selectContacts(spec({ max: 2 }), input([holder, covered, retired, zeta], { successors: new Map([[covered.id, holder]]) }), NOW))).toEqual(['holder:Holder', 'holder:Zeta']);
+	});
+
+	it('lists the people whose entries are stale by the freshness policy', () => {
+		const fresh = p('Frisk');
+		const stale = p('Gammel', { verifiedAt: '2024-01-01T00:00:00Z' });
+		const entries = selectContacts(spec(), input([fresh, stale]), NOW);
+		expect(stalePeople([...entries, { kind: 'vacant', unit: unit(1), leaver: stale, contacts: [] }], NOW).map((x) => x.ref)).toEqual(['Gammel']);
 	});
 });
