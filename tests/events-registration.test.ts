@@ -4,7 +4,7 @@ import { createTestDb } from './helpers/test-db';
 import { BASE, admin, makeEvent, person } from './events-helpers';
 import { cancelRegistration, confirmRegistration, findByToken, markNoShows, promoteNext, registerForEvent, setAttendance } from '@/modules/events/events.registrations';
 import { findEventById, listEventOrganisers, listProgramme, listRegistrations, waitlistPosition } from '@/modules/events/events.repository';
-import { cancelEvent, copyEvent, mailParticipants, saveProgramme, setCoOrganisers, updateEvent, eventToInput } from '@/modules/events/events.writes';
+import { cancelEvent, copyEvent, createEvent, mailParticipants, saveProgramme, setCoOrganisers, setEventPublished, updateEvent, eventToInput } from '@/modules/events/events.writes';
 import { systemActor } from '@/modules/audit/audit.repository';
 import { ensureOrganisation } from '@/modules/directory/directory.writes';
 import { EventError } from '@/modules/events/events.types';
@@ -203,6 +203,144 @@ describe('Organiser changes', () => {
 	});
 });
 
+describe('The edit rule: who is told, what is saved (issue 15)', () => {
+	const current = async (id: number) => eventToInput((await findEventById(db, id))!);
+	const auditRows = (action: string) => db.selectFrom('audit_log').select(['at', 'changes']).where('entity_type', '=', 'event').where('action', '=', action).orderBy('id').execute();
+
+	it('mails confirmed and waiting people only when the time, place or title of a published theme day changes', async () => {
+		const event = await makeEvent(db, { capacity: 1 });
+		await registerForEvent(db, event.id, person(1), { ...opts, emailVerified: true });
+		await registerForEvent(db, event.id, person(2), { ...opts, emailVerified: true });
+		// A new summary is in the calendar file (sequence bumped) but is no reason to mail anyone.
+		const summarised = await updateEvent(db, event.id, { ...(await current(event.id)), summary: 'En ny opsummering.' }, admin, opts);
+		expect(summarised.sequence).toBe(event.sequence + 1);
+		// Nor is a field the calendar doesn't show.
+		await updateEvent(db, event.id, { ...(await current(event.id)), targetGroup: 'Lærere' }, admin, opts);
+		expect(await outbox('event-changed')).toEqual([]);
+		// Start and end both moved, and the summary too: one word for the time, none for the summary.
+		await updateEvent(db, event.id, { ...(await current(event.id)), startTime: '10:00', endTime: '16:00', summary: 'Igen ny.' }, admin, opts);
+		const mails = await outbox('event-changed');
+		expect(mails.map((m) => m.to_address).sort()).toEqual(['deltager1@kommune.example', 'deltager2@kommune.example']);
+		expect(mails[0].text_body).toContain('Arrangøren har ændret tidspunktet for temadagen.');
+		expect(mails[0].text_body).toContain(`${BASE}/temadage/${event.slug}`);
+		await updateEvent(db, event.id, { ...(await current(event.id)), title: 'Ny titel', placeName: 'Andet sted' }, admin, opts);
+		expect((await outbox('event-changed')).slice(2).map((m) => /har ændret (.*) for temadagen/.exec(m.text_body)![1])).toEqual(['titlen, stedet', 'titlen, stedet']);
+		expect((await auditRows('update')).map((r) => r.at)).toEqual(Array(4).fill(NOW.toISOString()));
+	});
+
+	it('mails no one about a changed draft', async () => {
+		const event = await makeEvent(db);
+		await registerForEvent(db, event.id, person(1), { ...opts, emailVerified: true });
+		await setEventPublished(db, event.id, false, admin, opts);
+		await updateEvent(db, event.id, { ...(await current(event.id)), startTime: '10:00' }, admin, opts);
+		expect(await outbox('event-changed')).toEqual([]);
+	});
+
+	it('saves nothing, bumps nothing and audits nothing when the form comes back unchanged', async () => {
+		const event = await makeEvent(db, {}, { publish: false });
+		const same = await updateEvent(db, event.id, await current(event.id), admin, { ...opts, now: new Date('2030-05-02T10:00:00Z') });
+		expect([same.sequence, same.updatedAt]).toEqual([event.sequence, event.updatedAt]);
+		expect(await auditRows('update')).toEqual([]);
+	});
+
+	it('stores the topics once each and can clear them', async () => {
+		const event = await makeEvent(db, { topics: ['selvskade', 'angst', 'selvskade'] });
+		expect(event.topics.map((t) => t.slug).sort()).toEqual(['angst', 'selvskade']);
+		const cleared = await updateEvent(db, event.id, { ...(await current(event.id)), topics: [] }, admin, opts);
+		expect(cleared.topics).toEqual([]);
+		expect(JSON.parse((await auditRows('update'))[0].changes).topics[1]).toEqual([]);
+	});
+
+	it('refuses too low a capacity and an unknown theme day with the right codes', async () => {
+		const event = await makeEvent(db, { capacity: 2 });
+		await registerForEvent(db, event.id, person(1), { ...opts, emailVerified: true });
+		await expect(updateEvent(db, event.id, { ...(await current(event.id)), capacity: 0 }, admin, opts)).rejects.toMatchObject({ code: 'invalid', message: expect.stringContaining('(1)') });
+		await expect(updateEvent(db, 9999, await current(event.id), admin, opts)).rejects.toMatchObject({ code: 'not_found' });
+		await expect(copyEvent(db, 9999, '2031-01-01', admin, opts)).rejects.toMatchObject({ code: 'not_found' });
+	});
+});
+
+describe('Publishing and cancelling (issue 15)', () => {
+	const auditRows = async (action: string) => (await db.selectFrom('audit_log').select(['at', 'changes']).where('entity_type', '=', 'event').where('action', '=', action).orderBy('id').execute()).map((r) => [r.at, JSON.parse(r.changes)]);
+	const at = NOW.toISOString();
+
+	it('publishes and unpublishes once each, audited, and never republishes a cancelled theme day', async () => {
+		const event = await makeEvent(db, {}, { publish: false });
+		const published = await setEventPublished(db, event.id, true, admin, opts);
+		expect(published.status).toBe('published');
+		expect((await setEventPublished(db, event.id, true, admin, opts)).sequence).toBe(published.sequence);
+		expect((await setEventPublished(db, event.id, false, admin, opts)).status).toBe('draft');
+		expect(await auditRows('publish')).toEqual([[at, { status: ['draft', 'published'] }]]);
+		expect(await auditRows('unpublish')).toEqual([[at, { status: ['published', 'draft'] }]]);
+		await cancelEvent(db, event.id, '', admin, opts);
+		await expect(setEventPublished(db, event.id, true, admin, opts)).rejects.toMatchObject({ code: 'state', message: expect.stringContaining('aflyst') });
+	});
+
+	it('mails everyone confirmed or waiting the trimmed reason, once, and audits the cancellation', async () => {
+		const event = await makeEvent(db, { capacity: 1 });
+		await registerForEvent(db, event.id, person(1), { ...opts, emailVerified: true });
+		await registerForEvent(db, event.id, person(2), { ...opts, emailVerified: true });
+		expect((await cancelEvent(db, event.id, ' Sygdom ', admin, opts)).mailed).toBe(2);
+		const mails = await outbox('event-cancelled');
+		expect(mails.map((m) => m.to_address)).toEqual(['deltager1@kommune.example', 'deltager2@kommune.example']);
+		expect(mails[0].text_body).toContain('Begrundelse: Sygdom\n');
+		expect(JSON.parse(mails[0].attachments)[0].content).toContain(`${BASE}/temadage/${event.slug}`);
+		const again = await cancelEvent(db, event.id, 'Igen', admin, opts);
+		expect([again.mailed, again.event.sequence]).toEqual([0, event.sequence + 1]);
+		expect(await outbox('event-cancelled')).toHaveLength(2);
+		expect(await auditRows('cancel')).toEqual([[at, { status: ['published', 'cancelled'], reason: [null, ' Sygdom '] }]]);
+	});
+
+	it('mails no one when a draft is cancelled', async () => {
+		const event = await makeEvent(db);
+		await registerForEvent(db, event.id, person(1), { ...opts, emailVerified: true });
+		await setEventPublished(db, event.id, false, admin, opts);
+		const { event: cancelled, mailed } = await cancelEvent(db, event.id, 'Sygdom', admin, opts);
+		expect([cancelled.status, mailed]).toEqual(['cancelled', 0]);
+		expect(await outbox('event-cancelled')).toEqual([]);
+	});
+});
+
+describe('Cleaning the form and choosing the slug (issue 15)', () => {
+	it('trims the text fields, stores an empty online link as none and an empty price as "Gratis"', async () => {
+		const event = await makeEvent(db, { title: ' Temadag ', summary: ' Kort. ', placeName: ' Rådhuset ', placeAddress: ' Vej 1 ', onlineUrl: '  ', organiserEmail: ' Tovholder@Netvaerk.example ', targetGroup: ' Alle ', priceText: '  ' });
+		expect([event.title, event.summary, event.placeName, event.placeAddress, event.onlineUrl, event.organiserEmail, event.targetGroup, event.priceText]).toEqual(['Temadag', 'Kort.', 'Rådhuset', 'Vej 1', null, 'tovholder@netvaerk.example', 'Alle', 'Gratis']);
+		const other = await makeEvent(db, { onlineUrl: ' https://møde.example/x ', organiserEmail: null, priceText: ' 200 kr. ' });
+		expect([other.onlineUrl, other.organiserEmail, other.priceText]).toEqual(['https://møde.example/x', null, '200 kr.']);
+	});
+
+	it('refuses an end at or before the start', async () => {
+		await expect(makeEvent(db, { startTime: '10:00', endTime: '10:00' })).rejects.toMatchObject({ code: 'invalid', message: expect.stringContaining('Sluttidspunktet') });
+		await expect(makeEvent(db, { startTime: '10:00', endTime: '09:00' })).rejects.toThrow(/Sluttidspunktet/);
+	});
+
+	it('makes the slug from the title and year, numbering a taken one', async () => {
+		const slugs = [];
+		for (let i = 0; i < 3; i++) slugs.push((await makeEvent(db)).slug);
+		expect(slugs).toEqual(['temadag-om-selvskade-2030', 'temadag-om-selvskade-2030-2', 'temadag-om-selvskade-2030-3']);
+		expect((await makeEvent(db, { title: '!!!' })).slug).toBe('temadag-2030');
+		// At most 60 characters from the title, without a dash left dangling where it was cut.
+		expect((await makeEvent(db, { title: `${'a'.repeat(59)} bb cc` })).slug).toBe(`${'a'.repeat(59)}-2030`);
+	});
+
+	it('gives the edit form back what was saved, the deadline included', async () => {
+		const event = await makeEvent(db, { deadlineDate: '2030-06-10', deadlineTime: '12:00' });
+		expect([eventToInput(event).deadlineDate, eventToInput(event).deadlineTime]).toEqual(['2030-06-10', '12:00']);
+		const open = eventToInput(await makeEvent(db, { title: 'Uden frist' }));
+		expect([open.deadlineDate, open.deadlineTime]).toEqual([null, null]);
+	});
+
+	it('creates a draft unless told otherwise, stamped with the given time and audited with its values', async () => {
+		const at = new Date('2030-04-01T08:00:00Z');
+		const draft = await createEvent(db, eventToInput(await makeEvent(db)), admin, { now: at });
+		expect([draft.status, draft.createdAt]).toEqual(['draft', at.toISOString()]);
+		expect((await createEvent(db, eventToInput(draft), admin, { now: at, status: 'published' })).status).toBe('published');
+		const created = await db.selectFrom('audit_log').select(['at', 'changes']).where('action', '=', 'create').where('entity_id', '=', draft.id).executeTakeFirstOrThrow();
+		expect(created.at).toBe(at.toISOString());
+		expect(JSON.parse(created.changes)).toMatchObject({ title: [null, draft.title], slug: [null, draft.slug], topics: [null, ['selvskade']] });
+	});
+});
+
 describe('Programme, co-organisers, copies and messages', () => {
 	const audit = async (action: string) =>
 		(await db.selectFrom('audit_log').select(['entity_id', 'changes']).where('entity_type', '=', 'event').where('action', '=', action).orderBy('id').execute()).map((r) => [Number(r.entity_id), JSON.parse(r.changes)]);
@@ -268,6 +406,32 @@ describe('Programme, co-organisers, copies and messages', () => {
 		expect(first.subject).toBe(`Nyt lokale · ${event.title}`);
 		expect(first.text_body).toContain('Vi flytter.');
 		expect((await audit('mail'))[0]).toEqual([event.id, { audience: [null, 'waitlisted'], subject: [null, 'Nyt lokale'], recipients: [null, 1] }]);
+	});
+	it('mails those who came and those who didn\'t after the day, with the trimmed text and links to this site', async () => {
+		const event = await makeEvent(db, { capacity: 2 });
+		const a = (await registerForEvent(db, event.id, person(1), { ...opts, emailVerified: true })).registration;
+		await registerForEvent(db, event.id, person(2), { ...opts, emailVerified: true });
+		await registerForEvent(db, event.id, person(3), { ...opts, emailVerified: true });
+		const after = new Date('2030-06-13T14:00:00Z');
+		await setAttendance(db, event.id, a.id, 'attended', admin, { now: after });
+		await markNoShows(db, event.id, admin, { now: after });
+		expect(await mailParticipants(db, event.id, 'confirmed', 'Slides', ' Her er slides. ', admin, opts)).toBe(2);
+		expect(await mailParticipants(db, event.id, 'all', 'Tak', 'Tak.', admin, opts)).toBe(3);
+		const [first] = await outbox('event-message');
+		expect(first.text_body).toContain('\n\nHer er slides.\n\n');
+		expect(first.text_body).toContain(`${BASE}/temadage/${event.slug}`);
+	});
+
+	it('stamps the audit entries of programme, co-organiser, copy and message writes with the given time', async () => {
+		const event = await makeEvent(db);
+		const at = new Date('2030-04-02T09:00:00Z');
+		const org = (await ensureOrganisation(db, systemActor('test'), { name: 'Alfa Kommune', type: 'kommune', municipalityCode: '219' })).id;
+		await saveProgramme(db, event.id, [talk('09:00', 'Velkomst', 'Ane')], admin, { ...opts, now: at });
+		await setCoOrganisers(db, event.id, [org], admin, { ...opts, now: at });
+		await copyEvent(db, event.id, '2031-06-12', admin, { ...opts, now: at });
+		await mailParticipants(db, event.id, 'all', 'Hej', 'Hej.', admin, { ...opts, now: at });
+		const rows = await db.selectFrom('audit_log').select(['action', 'at']).where('action', 'in', ['programme', 'organisers', 'copy', 'mail']).orderBy('id').execute();
+		expect(rows).toEqual(['programme', 'organisers', 'copy', 'mail'].map((action) => ({ action, at: at.toISOString() })));
 	});
 });
 
