@@ -328,6 +328,8 @@ describe('Cleaning the form and choosing the slug (issue 15)', () => {
 		expect([eventToInput(event).deadlineDate, eventToInput(event).deadlineTime]).toEqual(['2030-06-10', '12:00']);
 		const open = eventToInput(await makeEvent(db, { title: 'Uden frist' }));
 		expect([open.deadlineDate, open.deadlineTime]).toEqual([null, null]);
+		// A deadline date without a time means the end of that day.
+		expect((await makeEvent(db, { title: 'Dagsfrist', deadlineDate: '2030-06-10', deadlineTime: null })).registrationDeadline).toBe('2030-06-10T21:59:00.000Z');
 	});
 
 	it('creates a draft unless told otherwise, stamped with the given time and audited with its values', async () => {
@@ -389,6 +391,8 @@ describe('Programme, co-organisers, copies and messages', () => {
 		expect((await listEventOrganisers(db, copy.id)).map((o) => o.id)).toEqual([org]);
 		expect(await listRegistrations(db, copy.id)).toEqual([]);
 		expect(await audit('copy')).toEqual([[copy.id, { copied_from: [null, source.slug] }]]);
+		expect(await listProgramme(db, (await copyEvent(db, copy.id, '2032-06-10', admin, opts)).id)).toHaveLength(1);
+		expect(await listProgramme(db, (await copyEvent(db, (await makeEvent(db, { title: 'Uden program' })).id, '2031-01-08', admin, opts)).id)).toEqual([]);
 		await expect(copyEvent(db, 9999, '2031-06-12', admin, opts)).rejects.toThrow(/findes ikke/);
 	});
 
