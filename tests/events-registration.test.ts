@@ -228,6 +228,19 @@ describe('The edit rule: who is told, what is saved (issue 15)', () => {
 		expect((await auditRows('update')).map((r) => r.at)).toEqual(Array(4).fill(NOW.toISOString()));
 	});
 
+	it('gives a seat freed while the day was a draft to the waitlist when it is published again', async () => {
+		const event = await makeEvent(db, { capacity: 1 });
+		await registerForEvent(db, event.id, person(1), { ...opts, emailVerified: true });
+		await registerForEvent(db, event.id, person(2), { ...opts, emailVerified: true });
+		await setEventPublished(db, event.id, false, admin, opts);
+		await cancelRegistration(db, { token: await tokenMailedTo('deltager1@kommune.example') }, opts);
+		const republished = await setEventPublished(db, event.id, true, admin, opts);
+		const statuses = Object.fromEntries((await listRegistrations(db, event.id)).map((r) => [r.email, r.status]));
+		expect(statuses).toEqual({ 'deltager1@kommune.example': 'cancelled', 'deltager2@kommune.example': 'confirmed' });
+		expect(republished.waitlistCount).toBe(0);
+		expect((await outbox('event-promotion')).map((m) => m.to_address)).toEqual(['deltager2@kommune.example']);
+	});
+
 	it('mails no one about a changed draft', async () => {
 		const event = await makeEvent(db);
 		await registerForEvent(db, event.id, person(1), { ...opts, emailVerified: true });

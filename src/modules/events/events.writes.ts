@@ -182,9 +182,13 @@ export async function updateEvent(db: Db, eventId: number, input: EventInput, ac
 	});
 }
 
-/** Publish (registration opens) or take back to draft. A cancelled theme day stays cancelled. */
+/**
+ * Publish (registration opens) or take back to draft. A cancelled theme day stays cancelled. Publishing gives seats
+ * freed while it was a draft (a participant cancelled) to the waitlist, as a cancellation on a published day would.
+ */
 export async function setEventPublished(db: Db, eventId: number, published: boolean, actor: Actor, opts: WriteOptions = {}): Promise<ThemeDay> {
-	const nowIso = (opts.now ?? new Date()).toISOString();
+	const now = opts.now ?? new Date();
+	const nowIso = now.toISOString();
 	return seatTransaction(db, eventId, async (trx) => {
 		const event = await mustFind(trx, eventId);
 		if (event.status === 'cancelled') throw new EventError('state', 'En aflyst temadag kan ikke offentliggøres igen. Kopiér den i stedet.');
@@ -192,7 +196,9 @@ export async function setEventPublished(db: Db, eventId: number, published: bool
 		if (event.status === status) return event;
 		await trx.updateTable('event').set({ status, sequence: sql`sequence + 1`, updated_at: nowIso }).where('id', '=', eventId).execute();
 		await auditEvent(trx, actor, event, published ? 'publish' : 'unpublish', { status: [event.status, status] }, nowIso);
-		return (await findEventById(trx, eventId))!;
+		const after = (await findEventById(trx, eventId))!;
+		if (published && (await fillSeats(trx, after, now, opts.baseUrl ?? defaultBaseUrl())).promoted.length) return (await findEventById(trx, eventId))!;
+		return after;
 	});
 }
 
