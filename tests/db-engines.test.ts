@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sql } from 'kysely';
+import { sql, type Transaction } from 'kysely';
+import type { Database } from '@db/schema';
 import { createDb, DatabaseBusyError, databaseTarget, engineOf, runDdl, serialisedWrite, toPostgresDdl, type Db } from '@db/client';
 import { createTestDb } from './helpers/test-db';
 import { insertAuditEntry, latestAuditId } from '@/modules/audit/audit.repository';
@@ -159,20 +160,26 @@ describe('the audit log becomes visible in id order (the change signal every ins
 	});
 });
 
+/** A transaction that has made `write` and stays open (holding its locks) until `release()`; `done` ends with it. */
+async function holdWrite(db: Db, write: (trx: Transaction<Database>) => Promise<unknown>): Promise<{ release: () => void; done: Promise<void> }> {
+	let release!: () => void;
+	const held = new Promise<void>((r) => (release = r));
+	let begun!: () => void;
+	const started = new Promise<void>((r) => (begun = r));
+	const done = db.transaction().execute(async (trx) => {
+		await write(trx);
+		begun();
+		await held;
+	});
+	await started;
+	return { release, done };
+}
+
 describe('a write waits for another no longer than maxWaitMs', () => {
 	it('then gets DatabaseBusyError, and its connection is usable afterwards', async () => {
 		const impatient = createDb(t.path, { maxWaitMs: 200 });
 		try {
-			let release!: () => void;
-			const held = new Promise<void>((r) => (release = r));
-			let begun!: () => void;
-			const started = new Promise<void>((r) => (begun = r));
-			const long = db.transaction().execute(async (trx) => {
-				await insertAuditEntry(trx, { actor: { label: 'test', userId: null }, entityType: 'probe', entityId: 0, entityLabel: 'long', action: 'probe', changes: {} });
-				begun();
-				await held;
-			});
-			await started;
+			const { release, done: long } = await holdWrite(db, (trx) => insertAuditEntry(trx, { actor: { label: 'test', userId: null }, entityType: 'probe', entityId: 0, entityLabel: 'long', action: 'probe', changes: {} }));
 			await expect(impatient.transaction().execute(async () => 1)).rejects.toBeInstanceOf(DatabaseBusyError);
 			release();
 			await long;
@@ -186,16 +193,7 @@ describe('a write waits for another no longer than maxWaitMs', () => {
 		const impatient = createDb(t.path, { maxWaitMs: 200 });
 		await db.insertInto('rate_limit').values({ key: 'probe:lone', window_start: new Date().toISOString(), count: 1 }).execute();
 		try {
-			let release!: () => void;
-			const held = new Promise<void>((r) => (release = r));
-			let begun!: () => void;
-			const started = new Promise<void>((r) => (begun = r));
-			const long = db.transaction().execute(async (trx) => {
-				await trx.updateTable('rate_limit').set({ count: 2 }).where('key', '=', 'probe:lone').execute();
-				begun();
-				await held;
-			});
-			await started;
+			const { release, done: long } = await holdWrite(db, (trx) => trx.updateTable('rate_limit').set({ count: 2 }).where('key', '=', 'probe:lone').execute());
 			const startedAt = Date.now();
 			await expect(impatient.updateTable('rate_limit').set({ count: 3 }).where('key', '=', 'probe:lone').execute()).rejects.toBeInstanceOf(DatabaseBusyError);
 			expect(Date.now() - startedAt).toBeLessThan(2_000);
