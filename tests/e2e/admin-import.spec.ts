@@ -11,15 +11,19 @@ import { createUserWithSession } from '../helpers/auth';
 import { baseURL, expectAccessible, launchBrowser, openServerDb, skipBrowser } from './helpers';
 
 const stamp = Date.now().toString(36).toUpperCase();
+// The imported people are confirmed today and serve only København (101, not a member): other specs check the
+// member municipalities' printed contact sheets and the freshness dashboard, which these rows must not change.
+const COLUMNS = [...DIRECTORY_COLUMNS, 'service_area'];
+const today = new Date().toISOString().slice(0, 10);
 const row = (id: string, over: Record<string, string> = {}) => {
 	const r: Record<string, string> = {
 		id, first_name: 'Ingeborg', last_name: `Importsen ${id}`, title: 'Rådgiver', organisation: `Importforeningen ${stamp}`, organisation_type: 'frivillig',
 		municipality_code: '', unit: 'Rådgivningen', key_person: 'nej', roles: 'radgivning', topics: 'angst', age_groups: '13-17', phone: '70 20 30 40', mobile: '',
-		email: `${id.toLowerCase()}@import.example`, hours: 'Man-tors 9-15', note: '', verified_at: '2026-03-01', status: 'active', successor_id: '', ...over,
+		email: `${id.toLowerCase()}@import.example`, hours: 'Man-tors 9-15', note: '', verified_at: today, status: 'active', successor_id: '', service_area: '101', ...over,
 	};
-	return DIRECTORY_COLUMNS.map((c) => r[c]).join(';');
+	return COLUMNS.map((c) => r[c]).join(';');
 };
-const csv = (...rows: string[]) => Buffer.from(`\uFEFF${[DIRECTORY_COLUMNS.join(';'), ...rows].join('\r\n')}\r\n`, 'utf8');
+const csv = (...rows: string[]) => Buffer.from(`\uFEFF${[COLUMNS.join(';'), ...rows].join('\r\n')}\r\n`, 'utf8');
 
 async function fitsPhone(page: Page) {
 	await page.setViewportSize({ width: 390, height: 800 });
