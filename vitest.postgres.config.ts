@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { getViteConfig } from 'astro/config';
 
 /**
@@ -22,6 +23,9 @@ export default getViteConfig({
 	test: {
 		include: ['tests/**/*.test.ts'],
 		exclude: ['tests/e2e/**', 'node_modules/**', ...Object.keys(SQLITE_ONLY)],
+		// Files spend much of their time waiting on the server (creating their databases, round trips), so twice
+		// the cores keeps both busy; Vitest's default would be one worker on the two-core CI machine.
+		maxWorkers: Math.max(4, 2 * availableParallelism()),
 		testTimeout: 60_000,
 		hookTimeout: 120_000,
 	},

@@ -28,6 +28,8 @@ import { e2e, launchBrowser, skipBrowser, SQLITE_COPY, sqliteOnly } from './help
 
 const PER_PATTERN = Number(process.env.CRAWL_PER_PATTERN ?? 1);
 const MAX_PAGES_PER_ROLE = 250;
+/** Roles crawled at once (each in its own browser context): two keep both cores busy while one waits on the other. */
+const PARALLEL = Math.max(1, Number(process.env.CRAWL_PARALLEL ?? 2));
 /** CRAWL_VERBOSE=1 prints every page with its time and every problem as it is found. */
 const verbose = process.env.CRAWL_VERBOSE === '1';
 
@@ -269,9 +271,22 @@ describe.skipIf(skipBrowser || sqliteOnly(`crawl.spec.ts ${SQLITE_COPY}`))('Ever
 
 	// CRAWL_ROLES=anonymous,admin limits a local run; npm test crawls as every role.
 	const only = process.env.CRAWL_ROLES?.split(',');
-	for (const role of ['anonymous', 'member', 'unit_editor', 'organiser', 'supervisor', 'admin'].filter((r) => !only || only.includes(r))) {
-		it(`${role}: every reachable page answers, is accessible and well-formed`, async () => {
-			const problems = await crawl(role, roles.get(role) ?? null);
+	let running = 0;
+	const waiting: (() => void)[] = [];
+	async function inTurn<T>(work: () => Promise<T>): Promise<T> {
+		if (running >= PARALLEL) await new Promise<void>((resolve) => waiting.push(resolve));
+		running++;
+		try {
+			return await work();
+		} finally {
+			running--;
+			waiting.shift()?.();
+		}
+	}
+	for (const role of ['admin', 'organiser', 'member', 'supervisor', 'anonymous', 'unit_editor'].filter((r) => !only || only.includes(r))) {
+		// Concurrent, PARALLEL at a time (the longest first); the HTML check below runs after all of them.
+		it.concurrent(`${role}: every reachable page answers, is accessible and well-formed`, async () => {
+			const problems = await inTurn(() => crawl(role, roles.get(role) ?? null));
 			expect(problems).toEqual([]);
 		}, 1_800_000);
 	}
