@@ -66,14 +66,40 @@ export const phaseSchema = z.object({
 	contacts: z.array(contactSpecSchema).default([]),
 });
 
+/**
+ * A help line on a resource page. Only a number we can point to a source for: the source (with where it was read
+ * and when) is required, so a line without one fails the build like a missing title.
+ */
+export const helpLineSchema = z.object({
+	name: z.string().min(1, 'Navn mangler.'),
+	/** As it is dialled and shown, e.g. "116 111"; digits and spaces only. */
+	number: z.string().regex(/^[0-9](?:[0-9 ]{1,14}[0-9])$/, 'Nummeret skrives med cifre og mellemrum, fx 116 111.'),
+	/** Who the line is for and what it helps with. */
+	for: z.string().min(1),
+	/** Opening hours as the source gives them. */
+	hours: z.string().optional(),
+	/** Where it answers from: the whole country or one region. */
+	area: z.string().min(1),
+	source: z
+		.object({
+			title: z.string().min(1),
+			publisher: z.string().min(1),
+			url: z.string().url(),
+			/** When we read the number there. */
+			checked: z.coerce.date(),
+		})
+		.strict(),
+});
+
 export const methodSchema = articleBaseSchema;
-export const resourceSchema = articleBaseSchema;
+export const resourceSchema = articleBaseSchema.extend({ lines: z.array(helpLineSchema).default([]) });
 export const pathwaySchema = articleBaseSchema.extend({ phases: z.array(phaseSchema).min(1) });
 
 export type ContactSpec = z.infer<typeof contactSpecSchema>;
 export type Phase = z.infer<typeof phaseSchema>;
 export type Owner = z.infer<typeof ownerSchema>;
 export type Source = z.infer<typeof sourceSchema>;
+export type HelpLine = z.infer<typeof helpLineSchema>;
 
 // ---------- page inputs ----------
 

@@ -1,5 +1,6 @@
 /** What the knowledge pages show, gathered per page (pages stay thin). */
 import type { Db } from '@db/client';
+import type { Permissions } from '@/modules/auth/auth.permissions';
 import { listMunicipalities, listOrganisations, listPeople, listUnitContacts, listUnits, referenceLabels } from '@/modules/directory/directory.repository';
 import { personPath, unitPath } from '@/modules/directory/directory.views';
 import type { Municipality, UnitContact } from '@/modules/directory/directory.types';
@@ -11,6 +12,8 @@ import { resolveOwner } from './knowledge.writes';
 
 /** The cookie that remembers the chosen municipality (a slug; no personal data). */
 export const MUNICIPALITY_COOKIE = 'vejviser_kommune';
+/** How long the choice is remembered (the privacy page says the same, from here). */
+export const MUNICIPALITY_COOKIE_DAYS = 365;
 
 export interface OwnerView {
 	name: string;
@@ -60,6 +63,16 @@ export async function loadArticlePage(db: Db, article: Article, now: Date = new 
 export async function municipalityOrganisationId(db: Db, municipality: Municipality): Promise<number | undefined> {
 	const row = await db.selectFrom('organisation').select('id').where('type', '=', 'kommune').where('municipality_code', '=', municipality.code).executeTakeFirst();
 	return row?.id;
+}
+
+/**
+ * Who may write a municipality's local notes to the pathways (README Decision "Municipal notes, news and section
+ * reports reuse what exists"): admins and the editors of that municipality's kommune organisation — never another
+ * municipality's editors, nor editors of single units. The notes page and the pathway's edit link both ask this.
+ */
+export async function mayEditNotesOf(db: Db, municipality: Municipality): Promise<(perms: Permissions) => boolean> {
+	const orgId = await municipalityOrganisationId(db, municipality);
+	return (perms) => perms.isAdmin || (orgId !== undefined && perms.canEditOrganisation(orgId));
 }
 
 export interface VolunteerView {

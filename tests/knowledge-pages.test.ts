@@ -1,0 +1,55 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Db } from '@db/client';
+import { createTestDb } from './helpers/test-db';
+import { buildNetwork, type Network } from './helpers/editing-network';
+import { systemActor } from '@/modules/audit/audit.repository';
+import { patchPerson, saveOrganisation, saveUnitContact } from '@/modules/directory/directory.writes';
+import { loadNetworkPage, loadVolunteers } from '@/modules/knowledge/knowledge.views';
+
+const actor = systemActor('test');
+
+describe('Resources and the about page, live from the directory', () => {
+	let db: Db;
+	let cleanup: () => Promise<void>;
+	let n: Network;
+	beforeEach(async () => {
+		({ db, cleanup } = await createTestDb());
+		n = await buildNetwork(db);
+	});
+	afterEach(() => cleanup());
+
+	const roles = (personId: number, slugs: string[]) => db.insertInto('person_role').values(slugs.map((role_slug) => ({ person_id: personId, role_slug }))).execute();
+	const topics = (personId: number, slugs: string[]) => db.insertInto('person_topic').values(slugs.map((topic_slug) => ({ person_id: personId, topic_slug }))).execute();
+
+	it('lists the volunteer organisations with what they offer, for whom and how to reach them — and nothing else', async () => {
+		await saveOrganisation(db, actor, { name: 'Frivillig Testforening', type: 'frivillig', municipalityCode: null, description: 'Anonym rådgivning for unge.' }, n.orgB);
+		await saveUnitContact(db, actor, { unitId: n.ungeB, label: 'Rådgivningen', phone: '+4570000000', email: 'raad@forening.example', hours: 'Man-tors 16-20' });
+		await topics(n.outsider, ['selvmord', 'angst']);
+		const volunteers = await loadVolunteers(db);
+		expect(volunteers).toHaveLength(1);
+		const [v] = volunteers;
+		expect(v.organisation).toMatchObject({ name: 'Frivillig Testforening', description: 'Anonym rådgivning for unge.' });
+		expect(v.contacts.map((c) => [c.label, c.phone, c.email])).toEqual([['Rådgivningen', '+4570000000', 'raad@forening.example']]);
+		expect(v.topics.sort()).toEqual(['Angst', 'Selvmord og selvmordsforsøg']);
+		expect(v.ages).toEqual(['13-17']);
+		// Someone who left no longer says what the organisation offers.
+		await patchPerson(db, actor, n.outsider, { status: 'left' });
+		expect((await loadVolunteers(db))[0]).toMatchObject({ topics: [], ages: [] });
+	});
+
+	it('names the coordinator and the steering group from their directory roles, and the members', async () => {
+		await roles(n.leader, ['tovholder']);
+		await roles(n.colleague, ['styregruppe']);
+		await roles(n.other, ['styregruppe']);
+		let page = await loadNetworkPage(db);
+		expect(page.coordinators.map((p) => p.ref)).toEqual(['T001']);
+		expect(page.steeringGroup.map((p) => p.ref).sort()).toEqual(['T002', 'T003']);
+		expect(page.municipalities.every((m) => m.isMember)).toBe(true);
+		expect(page.municipalities.map((m) => m.name)).toContain('Gribskov');
+		// Organisations other than the municipalities' own: the volunteer one, not "Testby Kommune".
+		expect(page.organisations.map((o) => o.name)).toEqual(['Frivillig Testforening']);
+		await patchPerson(db, actor, n.other, { status: 'left' });
+		page = await loadNetworkPage(db);
+		expect(page.steeringGroup.map((p) => p.ref)).toEqual(['T002']);
+	});
+});
