@@ -5,6 +5,8 @@ import { buildNetwork, type Network } from './helpers/editing-network';
 import { systemActor } from '@/modules/audit/audit.repository';
 import { patchPerson, saveOrganisation, saveUnitContact } from '@/modules/directory/directory.writes';
 import { loadNetworkPage, loadVolunteers } from '@/modules/knowledge/knowledge.views';
+import { findNews, listNews } from '@/modules/knowledge/knowledge.repository';
+import { createNews, deleteNews, updateNews } from '@/modules/knowledge/knowledge.writes';
 
 const actor = systemActor('test');
 
@@ -51,5 +53,26 @@ describe('Resources and the about page, live from the directory', () => {
 		await patchPerson(db, actor, n.other, { status: 'left' });
 		page = await loadNetworkPage(db);
 		expect(page.steeringGroup.map((p) => p.ref)).toEqual(['T002']);
+	});
+
+	it('keeps news per municipality for its page and all of it for the home page, newest first, every change audited', async () => {
+		const admin = { label: 'tovholder@netvaerk.example', userId: 1 };
+		const all = await createNews(db, admin, { title: 'For alle', body: 'Tekst', municipality: '', municipalityCode: null }, new Date('2026-11-01T10:00:00Z'));
+		const gribskov = await createNews(db, admin, { title: 'Gribskov', body: 'Tekst', municipality: 'gribskov', municipalityCode: '270' }, new Date('2026-11-02T10:00:00Z'));
+		expect((await listNews(db)).map((x) => x.title)).toEqual(['Gribskov', 'For alle']);
+		expect((await listNews(db, { municipalityCode: '270' })).map((x) => [x.title, x.municipalityName])).toEqual([['Gribskov', 'Gribskov']]);
+		expect(await listNews(db, { municipalityCode: '219' })).toEqual([]);
+		expect(await updateNews(db, admin, gribskov, { title: 'Gribskov, rettet', body: 'Ny tekst', municipality: 'hilleroed', municipalityCode: '219' })).toBe(true);
+		expect((await listNews(db, { municipalityCode: '219' })).map((x) => x.title)).toEqual(['Gribskov, rettet']);
+		expect(await deleteNews(db, admin, all)).toBe(true);
+		expect(await findNews(db, all)).toBeUndefined();
+		expect(await updateNews(db, admin, all, { title: 'x', body: 'y', municipality: '', municipalityCode: null })).toBe(false);
+		const audit = await db.selectFrom('audit_log').select(['action', 'entity_id', 'actor']).where('entity_type', '=', 'news').orderBy('id').execute();
+		expect(audit).toEqual([
+			{ action: 'create', entity_id: all, actor: admin.label },
+			{ action: 'create', entity_id: gribskov, actor: admin.label },
+			{ action: 'update', entity_id: gribskov, actor: admin.label },
+			{ action: 'delete', entity_id: all, actor: admin.label },
+		]);
 	});
 });

@@ -265,7 +265,7 @@ describe.skipIf(skipBrowser)('Discharge pathway with live contacts', { timeout: 
 		expect(await lines.count()).toBeGreaterThanOrEqual(3);
 		for (const line of await lines.all()) {
 			const number = (await line.getAttribute('data-number'))!;
-			expect(await line.getByRole('link', { name: number }).getAttribute('href')).toBe(`tel:${number.replace(/ /g, '')}`);
+			expect(await line.getByRole('link', { name: number, exact: true }).getAttribute('href')).toBe(`tel:${number.replace(/ /g, '')}`);
 			const source = line.locator('.help-line__source');
 			expect(await source.innerText()).toMatch(/^Kilde: .+\. Set \d{1,2}\. \w+ \d{4}\.$/);
 			expect(await source.getByRole('link').getAttribute('href')).toMatch(/^https:\/\//);
