@@ -27,13 +27,15 @@ describe('Resources and the about page, live from the directory', () => {
 		await saveOrganisation(db, actor, { name: 'Frivillig Testforening', type: 'frivillig', municipalityCode: null, description: 'Anonym rådgivning for unge.' }, n.orgB);
 		await saveUnitContact(db, actor, { unitId: n.ungeB, label: 'Rådgivningen', phone: '+4570000000', email: 'raad@forening.example', hours: 'Man-tors 16-20' });
 		await topics(n.outsider, ['selvmord', 'angst']);
+		await db.insertInto('person_age_group').values(['18-25', '6-12'].map((age_group_slug) => ({ person_id: n.outsider, age_group_slug }))).execute();
 		const volunteers = await loadVolunteers(db);
 		expect(volunteers).toHaveLength(1);
 		const [v] = volunteers;
 		expect(v.organisation).toMatchObject({ name: 'Frivillig Testforening', description: 'Anonym rådgivning for unge.' });
 		expect(v.contacts.map((c) => [c.label, c.phone, c.email])).toEqual([['Rådgivningen', '+4570000000', 'raad@forening.example']]);
 		expect(v.topics.sort()).toEqual(['Angst', 'Selvmord og selvmordsforsøg']);
-		expect(v.ages).toEqual(['13-17']);
+		// Youngest first, by number ("6-12" before "13-17").
+		expect(v.ages).toEqual(['6-12', '13-17', '18-25']);
 		// Someone who left no longer says what the organisation offers.
 		await patchPerson(db, actor, n.outsider, { status: 'left' });
 		expect((await loadVolunteers(db))[0]).toMatchObject({ topics: [], ages: [] });

@@ -129,8 +129,12 @@ describe.skipIf(skipBrowser)('Discharge pathway with live contacts', { timeout: 
 		await setVerified(colleague.ref, '2024-01-01');
 		await page.reload();
 		expect(await page.locator('.pathway-status').getAttribute('data-verified')).toBe('nej');
+		expect(await page.locator('.pathway-status').innerText()).toMatch(/(Én fase|\d faser) peger på kontakter, der ikke har bekræftet/);
+		// The parts are listed behind a summary (a native <details>: no JavaScript needed), and the phase says so too.
+		await page.locator('.pathway-status summary').click();
 		const status = await page.locator('.pathway-status').innerText();
 		expect(status).toContain('Ikke fuldt verificeret');
+		expect(await page.locator('#fase-udskrivning .notice--warn').innerText()).toBe('Ikke fuldt verificeret: Gribskov.');
 		expect(status).toContain(`Fasen Udskrivning: ${colleague.first_name} ${colleague.last_name} (Gribskov)`);
 		await expectAccessible(page);
 	});
@@ -222,7 +226,7 @@ describe.skipIf(skipBrowser)('Discharge pathway with live contacts', { timeout: 
 		const reportLinks = page.getByRole('link', { name: /Meld en fejl i dette afsnit/ });
 		expect(await reportLinks.count()).toBe((await page.locator('.article-section').count()) + 1);
 		expect(await page.locator('.article-section').count()).toBeGreaterThanOrEqual(3);
-		await page.getByRole('link', { name: 'Meld en fejl i dette afsnit: Skabelon' }).click();
+		await page.getByRole('link', { name: /^Meld en fejl i dette afsnit\s*: Skabelon$/ }).click();
 		expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('Meld en fejl i "Skabelon"');
 		// The bots' field is off-screen (it once was visible here: the hiding style lived in another page).
 		const honeypot = await page.locator('.hp').boundingBox();

@@ -93,7 +93,8 @@ export async function loadVolunteers(db: Db): Promise<VolunteerView[]> {
 		const ids = units.map((u) => u.id);
 		const [contacts, people] = await Promise.all([listUnitContacts(db, ids), listPeople(db, { unitIds: ids, status: 'active' })]);
 		const topicSlugs = [...new Set(people.flatMap((p) => p.topics))];
-		const ages = [...new Set(people.flatMap((p) => p.ageGroups))].sort();
+		// Age groups youngest first ("6-12" before "13-17"), by their first number.
+		const ages = [...new Set(people.flatMap((p) => p.ageGroups))].sort((a, b) => parseInt(a, 10) - parseInt(b, 10) || a.localeCompare(b));
 		out.push({ organisation: { slug: o.slug, name: o.name, description: o.description }, contacts, topics: topicSlugs.map((t) => labels.topic[t] ?? t), ages });
 	}
 	return out;
