@@ -134,7 +134,7 @@ describe.skipIf(skipBrowser)('Discharge pathway with live contacts', { timeout: 
 		await page.locator('.pathway-status summary').click();
 		const status = await page.locator('.pathway-status').innerText();
 		expect(status).toContain('Ikke fuldt verificeret');
-		expect(await page.locator('#fase-udskrivning .notice--warn').innerText()).toBe('Ikke fuldt verificeret: Gribskov.');
+		expect(await page.locator('#fase-udskrivning > section > p.notice--warn').innerText()).toBe('Ikke fuldt verificeret: Gribskov.');
 		expect(status).toContain(`Fasen Udskrivning: ${colleague.first_name} ${colleague.last_name} (Gribskov)`);
 		await expectAccessible(page);
 	});
