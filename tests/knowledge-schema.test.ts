@@ -88,6 +88,7 @@ describe('Knowledge frontmatter schema', () => {
 			expect(resourceSchema.safeParse({ ...valid, lines: [{ ...line, source: partial }] }).success, key).toBe(false);
 		}
 		expect(resourceSchema.safeParse({ ...valid, lines: [{ ...line, source: { ...line.source, url: 'regionh.dk' } }] }).success).toBe(false);
+		expect(resourceSchema.safeParse({ ...valid, lines: [{ ...line, source: { ...line.source, url: 'javascript:alert(1)' } }] }).success).toBe(false);
 		for (const number of ['', '18', '70-20-12-01', '+45 1813', 'ring 1813', '1813 ']) expect(resourceSchema.safeParse({ ...valid, lines: [{ ...line, number }] }).success, number).toBe(false);
 	});
 
@@ -96,5 +97,11 @@ describe('Knowledge frontmatter schema', () => {
 		expect(data.lines.length).toBeGreaterThanOrEqual(3);
 		for (const l of data.lines) expect(l.source.url, l.name).toMatch(/^https:\/\//);
 		expect(data.lines.map((l) => l.number)).toEqual(expect.arrayContaining(['112', '1813']));
+	});
+
+	it('takes only http(s) links in frontmatter sources (they are shown as links, not through the Markdown sanitiser)', () => {
+		for (const url of ['javascript:alert(1)', 'JavaScript:alert(1)', 'data:text/html,<script>alert(1)</script>', 'vbscript:x', 'file:///etc/passwd', 'ftp://a.dk/x'])
+			expect(methodSchema.safeParse({ ...valid, sources: [{ title: 'Kilde', url }] }).success, url).toBe(false);
+		for (const url of ['https://www.regionh.dk/x', 'http://a.dk']) expect(methodSchema.safeParse({ ...valid, sources: [{ title: 'Kilde', url }] }).success, url).toBe(true);
 	});
 });

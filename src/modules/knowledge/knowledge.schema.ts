@@ -6,6 +6,8 @@
 import { z } from 'astro/zod';
 
 const slug = z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'Kun små bogstaver, tal og bindestreger.');
+/** A link in content: http(s) only — zod's url() alone accepts `javascript:` (frontmatter links are not sanitised Markdown). */
+const webUrl = z.string().url().regex(/^https?:\/\//i, 'Kun links, der begynder med http:// eller https://.');
 
 /** A person (directory ref; followed to the successor after a handover) or a unit (`<organisation>/<unit>` slugs). */
 export const ownerSchema = z.union([
@@ -17,7 +19,7 @@ export const sourceSchema = z.object({
 	title: z.string().min(1),
 	publisher: z.string().optional(),
 	year: z.number().int().min(1900).max(2100).optional(),
-	url: z.string().url().optional(),
+	url: webUrl.optional(),
 	/** Where in the publication (pages, lines), or what was taken from it. */
 	note: z.string().optional(),
 });
@@ -84,7 +86,7 @@ export const helpLineSchema = z.object({
 		.object({
 			title: z.string().min(1),
 			publisher: z.string().min(1),
-			url: z.string().url(),
+			url: webUrl,
 			/** When we read the number there. */
 			checked: z.coerce.date(),
 		})
