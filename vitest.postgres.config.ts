@@ -12,7 +12,9 @@ export const SQLITE_ONLY: Record<string, string> = {
 	// No database at all: running them twice proves nothing.
 	'tests/clock.test.ts': 'pure',
 	'tests/directory-rules.test.ts': 'pure',
+	'tests/knowledge-build.test.ts': 'no database: runs astro sync on a scratch content folder',
 	'tests/knowledge-schema.test.ts': 'pure',
+	'tests/knowledge-sections.test.ts': 'pure',
 	'tests/markdown.test.ts': 'pure',
 	'tests/phone.test.ts': 'pure',
 	'tests/search-normalise.test.ts': 'pure',

@@ -1,6 +1,6 @@
 /**
  * `npm run test:e2e:pg`: the browser journeys that matter most (theme days and supervision, handover and key
- * person, search — also after hours — and the nurse's first minutes) once more with the shared server on
+ * person, search — also after hours — the nurse's first minutes and the discharge pathway) once more with the shared server on
  * PostgreSQL (E2E_DATABASE_URL, see tests/e2e/global-setup.ts). Reuses the build of the SQLite run before it in `npm test` (E2E_SKIP_BUILD=1;
  * builds only when there is none). Same rule as test:pg: no server → loud skip, a failure under CI=true.
  * File names as arguments run those specs instead of the list below.
@@ -18,6 +18,8 @@ const POSTGRES_SPECS = [
 	'tests/e2e/after-hours.spec.ts',
 	'tests/e2e/nurse-first-minutes.spec.ts',
 	'tests/e2e/first-minutes.spec.ts',
+	// Issue 11's "done when": the discharge pathway's live contacts, handover and verification.
+	'tests/e2e/knowledge.spec.ts',
 ];
 
 await requireServerOrSkip('browser tests');

@@ -9,7 +9,7 @@ import { listMunicipalities } from '@/modules/directory/directory.repository';
 import { patchPerson } from '@/modules/directory/directory.writes';
 import { pathwayContacts, verifyPathway } from '@/modules/knowledge/knowledge.contacts';
 import { pathwaySchema } from '@/modules/knowledge/knowledge.schema';
-import { reviewSignal, selectContacts, stalePeople, type BlockInput, type ContactEntry } from '@/modules/knowledge/knowledge.rules';
+import { dueForReview, reviewSignal, selectContacts, stalePeople, type BlockInput, type ContactEntry } from '@/modules/knowledge/knowledge.rules';
 import { contactSpecSchema } from '@/modules/knowledge/knowledge.schema';
 import type { Person, Unit, UnitContact } from '@/modules/directory/directory.types';
 import type { Article } from '@/modules/knowledge/knowledge.types';
@@ -92,6 +92,22 @@ describe('Live contacts of a pathway', () => {
 		// An overdue review alone makes it unverified.
 		const old = await verifyPathway(db, pathway('2025-01-01'), NOW, members);
 		expect(old).toMatchObject({ verified: false, staleParts: [], review: { state: 'overdue', dueOn: '2025-07-01' } });
+	});
+
+	it('lists for the admins every article due within 30 days or overdue, soonest first, and none that is current', () => {
+		const articles = [
+			{ title: 'Frisk', lastReviewed: '2026-11-01', reviewEvery: 12 },
+			{ title: 'Snart', lastReviewed: '2026-06-10', reviewEvery: 6 },
+			{ title: 'Overskredet', lastReviewed: '2025-01-01', reviewEvery: 12 },
+			{ title: 'Lige overskredet', lastReviewed: '2026-05-24', reviewEvery: 6 },
+		];
+		const due = dueForReview(articles, NOW);
+		expect(due.map((d) => [d.article.title, d.review.state, d.review.dueOn])).toEqual([
+			['Overskredet', 'overdue', '2026-01-01'],
+			['Lige overskredet', 'overdue', '2026-11-24'],
+			['Snart', 'due_soon', '2026-12-10'],
+		]);
+		expect(dueForReview([articles[0]], NOW)).toEqual([]);
 	});
 
 	it('counts the review as due 30 days ahead and overdue from the due date (Copenhagen)', () => {

@@ -69,4 +69,39 @@ describe('Knowledge frontmatter schema', () => {
 		}
 		expect(count).toBeGreaterThanOrEqual(15);
 	});
+
+	it('accepts a help line only with a number in digits and a complete source (where, who, when checked)', () => {
+		const line = {
+			name: 'Akuttelefonen 1813',
+			number: '1813',
+			for: 'Akut hjælp uden for egen læges åbningstid.',
+			area: 'Region Hovedstaden',
+			source: { title: 'Fakta om 1813', publisher: 'Region Hovedstaden', url: 'https://www.regionh.dk/x', checked: '2026-11-25' },
+		};
+		expect(resourceSchema.parse(valid).lines).toEqual([]);
+		const parsed = resourceSchema.parse({ ...valid, lines: [line, { ...line, number: '116 111' }] });
+		expect(parsed.lines[0].source.checked.toISOString().slice(0, 10)).toBe('2026-11-25');
+		const { source: _s, ...unsourced } = line;
+		expect(resourceSchema.safeParse({ ...valid, lines: [unsourced] }).success).toBe(false);
+		for (const key of ['title', 'publisher', 'url', 'checked'] as const) {
+			const { [key]: _k, ...partial } = line.source;
+			expect(resourceSchema.safeParse({ ...valid, lines: [{ ...line, source: partial }] }).success, key).toBe(false);
+		}
+		expect(resourceSchema.safeParse({ ...valid, lines: [{ ...line, source: { ...line.source, url: 'regionh.dk' } }] }).success).toBe(false);
+		expect(resourceSchema.safeParse({ ...valid, lines: [{ ...line, source: { ...line.source, url: 'javascript:alert(1)' } }] }).success).toBe(false);
+		for (const number of ['', '18', '70-20-12-01', '+45 1813', 'ring 1813', '1813 ']) expect(resourceSchema.safeParse({ ...valid, lines: [{ ...line, number }] }).success, number).toBe(false);
+	});
+
+	it('lists help lines in content/ only with their source', () => {
+		const data = resourceSchema.parse(frontmatter(join('content', 'resources', 'hjaelpelinjer.md')));
+		expect(data.lines.length).toBeGreaterThanOrEqual(3);
+		for (const l of data.lines) expect(l.source.url, l.name).toMatch(/^https:\/\//);
+		expect(data.lines.map((l) => l.number)).toEqual(expect.arrayContaining(['112', '1813']));
+	});
+
+	it('takes only http(s) links in frontmatter sources (they are shown as links, not through the Markdown sanitiser)', () => {
+		for (const url of ['javascript:alert(1)', 'JavaScript:alert(1)', 'data:text/html,<script>alert(1)</script>', 'vbscript:x', 'file:///etc/passwd', 'ftp://a.dk/x'])
+			expect(methodSchema.safeParse({ ...valid, sources: [{ title: 'Kilde', url }] }).success, url).toBe(false);
+		for (const url of ['https://www.regionh.dk/x', 'http://a.dk']) expect(methodSchema.safeParse({ ...valid, sources: [{ title: 'Kilde', url }] }).success, url).toBe(true);
+	});
 });

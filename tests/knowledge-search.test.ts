@@ -43,4 +43,19 @@ describe('Knowledge articles in /api/search', () => {
 		expect(mixed[0]).toMatchObject({ type: 'person', ref: 'T001' });
 		expect(mixed.map((r) => r.ref)).toContain('pathways/udskrivning-bup');
 	});
+
+	it('answers type=article in the contract’s result shape (contracts.md), for methods, pathways and resources alike', async () => {
+		const found = await results({ q: 'udskrivning', type: 'article' });
+		expect(found.length).toBeGreaterThan(0);
+		for (const r of found) {
+			expect(Object.keys(r).sort()).toEqual(['matched', 'ref', 'status', 'subtitle', 'successorRef', 'title', 'type', 'unmatched', 'url', 'verifiedAt']);
+			expect(r).toMatchObject({ type: 'article', successorRef: null, verifiedAt: null });
+			expect(typeof r.title).toBe('string');
+			expect(r.url).toMatch(/^\/viden\/(forloeb|metoder|ressourcer)\/[a-z0-9-]+$/);
+		}
+		const pathway = found.find((r) => r.ref === 'pathways/udskrivning-bup')!;
+		expect(pathway).toMatchObject({ title: 'Udskrivning fra børne- og ungdomspsykiatrien til kommunen', subtitle: 'Forløb · Hvem gør hvad ved udskrivning.', status: 'pathways', url: '/viden/forloeb/udskrivning-bup' });
+		// Only articles: no person, unit or organisation slips into type=article.
+		expect((await results({ q: 'udskrivning hillerød', type: 'article', limit: '50' })).every((r) => r.type === 'article')).toBe(true);
+	});
 });

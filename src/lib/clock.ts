@@ -1,8 +1,8 @@
 /**
  * The one clock for "who can be reached now", and the one Europe/Copenhagen local-day/time helper.
  *
- * `VEJVISER_NOW=<ISO time>` freezes the clock that availability, absences and opening hours use, so a
- * browser test can start a server on "a Friday evening". It is read once, here and nowhere else, and is
+ * `VEJVISER_NOW=<ISO time>` freezes the clock that availability, absences and opening hours use (and the
+ * knowledge pages' review and verification status), so a browser test can start a server on "a Friday evening". It is read once, here and nowhere else, and is
  * never set in production (README Environment). Sessions, rate limits and mail keep the real clock.
  *
  * Local times are computed with Intl (the ICU time-zone database), never with the process's own zone,

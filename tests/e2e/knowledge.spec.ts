@@ -1,6 +1,12 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { baseURL, expectAccessible, launchBrowser, newPage, openServerDb, skipBrowser } from './helpers';
+import { createDb } from '@db/client';
+import { freePort, waitForHealth } from './global-setup';
+import { baseURL, databaseOfItsOwn, e2e, expectAccessible, launchBrowser, newPage, openServerDb, skipBrowser } from './helpers';
 import { createUserWithSession } from '../helpers/auth';
 import { as } from '../helpers/editing-network';
 import { handOver } from '@/modules/directory/directory.handover';
@@ -8,6 +14,9 @@ import { patchPerson } from '@/modules/directory/directory.writes';
 import { systemActor } from '@/modules/audit/audit.repository';
 import { handoverSchema } from '@/modules/directory/directory.schema';
 import type { Db } from '@db/client';
+import { RETENTION } from '@/modules/privacy/privacy.retention';
+import { CODE_TTL_MS } from '@/modules/auth/auth.signin';
+import { MUNICIPALITY_COOKIE_DAYS } from '@/modules/knowledge/knowledge.views';
 
 const PATHWAY = '/viden/forloeb/udskrivning-bup';
 
@@ -69,7 +78,23 @@ describe.skipIf(skipBrowser)('Discharge pathway with live contacts', { timeout: 
 		await page.goto(PATHWAY);
 		expect(await dischargeRefs(page)).toEqual(refs);
 
-		// Handover in the directory (roles move to a colleague in the same unit): the successor shows at once.
+		// The page cache is on (the built server): an unaudited change is not seen while the stored page is current
+		// (same audit id, same minute) — so what follows proves the handover's audit entry is what refreshes it.
+		const chosenUrl = `${PATHWAY}?kommune=gribskov`;
+		const minute = () => Math.floor(Date.now() / 60_000);
+		const m0 = minute();
+		const stored = await page.request.get(chosenUrl);
+		const etag = stored.headers()['etag'];
+		expect(etag).toBeTruthy();
+		const { title: holderTitle } = await db.selectFrom('person').select('title').where('id', '=', holder.id).executeTakeFirstOrThrow();
+		const marker = `Uden ændringslog ${Date.now()}`;
+		await db.updateTable('person').set({ title: marker }).where('id', '=', holder.id).execute();
+		const fromStore = await page.request.get(chosenUrl, { headers: { 'If-None-Match': etag } });
+		if (minute() === m0) expect(fromStore.status()).toBe(304);
+		await db.updateTable('person').set({ title: holderTitle }).where('id', '=', holder.id).execute();
+
+		// Handover in the directory (roles move to a colleague in the same unit): the successor shows at once,
+		// without a rebuild or restart, through the same page cache.
 		const colleague = await db
 			.selectFrom('person')
 			.select(['ref', 'first_name', 'last_name'])
@@ -80,6 +105,9 @@ describe.skipIf(skipBrowser)('Discharge pathway with live contacts', { timeout: 
 			.executeTakeFirstOrThrow();
 		const outcome = await handOver(db, as('admin'), holder.id, handoverSchema.parse({ mode: 'successor', successorRef: colleague.ref, moveTags: 'on' }));
 		expect(outcome.ok).toBe(true);
+		const afterHandover = await page.request.get(chosenUrl, { headers: { 'If-None-Match': etag } });
+		expect(afterHandover.status()).toBe(200);
+		expect(await afterHandover.text()).toContain(`data-ref="${colleague.ref}"`);
 		await page.reload();
 		const after = await dischargeRefs(page);
 		expect(after).toContain(colleague.ref);
@@ -101,8 +129,12 @@ describe.skipIf(skipBrowser)('Discharge pathway with live contacts', { timeout: 
 		await setVerified(colleague.ref, '2024-01-01');
 		await page.reload();
 		expect(await page.locator('.pathway-status').getAttribute('data-verified')).toBe('nej');
+		expect(await page.locator('.pathway-status').innerText()).toMatch(/(Én fase|\d faser) peger på kontakter, der ikke har bekræftet/);
+		// The parts are listed behind a summary (a native <details>: no JavaScript needed), and the phase says so too.
+		await page.locator('.pathway-status summary').click();
 		const status = await page.locator('.pathway-status').innerText();
 		expect(status).toContain('Ikke fuldt verificeret');
+		expect(await page.locator('#fase-udskrivning > section > p.notice--warn').innerText()).toBe('Ikke fuldt verificeret: Gribskov.');
 		expect(status).toContain(`Fasen Udskrivning: ${colleague.first_name} ${colleague.last_name} (Gribskov)`);
 		await expectAccessible(page);
 	});
@@ -190,7 +222,12 @@ describe.skipIf(skipBrowser)('Discharge pathway with live contacts', { timeout: 
 		await page.goto('/viden/metoder/netvaerksmoeder');
 		await expectAccessible(page);
 		expect(await page.locator('.article-meta').innerText()).toContain('Senest gennemgået');
-		await page.getByRole('link', { name: /Meld en fejl i dette afsnit/ }).first().click();
+		// One report link per section: the introduction, each top-level heading, and the sources.
+		const reportLinks = page.getByRole('link', { name: /Meld en fejl i dette afsnit/ });
+		expect(await reportLinks.count()).toBe((await page.locator('.article-section').count()) + 1);
+		expect(await page.locator('.article-section').count()).toBeGreaterThanOrEqual(3);
+		await page.getByRole('link', { name: /^Meld en fejl i dette afsnit\s*: Skabelon$/ }).click();
+		expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('Meld en fejl i "Skabelon"');
 		// The bots' field is off-screen (it once was visible here: the hiding style lived in another page).
 		const honeypot = await page.locator('.hp').boundingBox();
 		expect(honeypot!.x + honeypot!.width).toBeLessThanOrEqual(0);
@@ -199,6 +236,14 @@ describe.skipIf(skipBrowser)('Discharge pathway with live contacts', { timeout: 
 		await page.waitForURL(/tak=1/);
 		const row = await db.selectFrom('correction').select(['article_ref', 'unit_id', 'message']).where('article_ref', 'like', 'methods/netvaerksmoeder%').executeTakeFirstOrThrow();
 		expect(row.message).toContain('tolk');
+		expect(row.article_ref).toBe('methods/netvaerksmoeder#afsnit-skabelon');
+		expect(row.message).toContain('afsnittet "Skabelon" (/viden/metoder/netvaerksmoeder#afsnit-skabelon)');
+		// Addressed to the owner: the article's owning unit, whose editors see it at /rettelser.
+		const owner = await db.selectFrom('unit').innerJoin('organisation', 'organisation.id', 'unit.organisation_id').select('unit.id').where('organisation.slug', '=', 'netvaerkssekretariatet').where('unit.slug', '=', 'tovholder-og-styregruppe').executeTakeFirstOrThrow();
+		expect(row.unit_id).toBe(owner.id);
+		await page.getByRole('link', { name: 'Tilbage til Netværksmøder' }).click();
+		await page.waitForURL(/#afsnit-skabelon$/);
+		expect(await page.locator('#afsnit-skabelon').count()).toBe(1);
 		for (const path of ['/viden', '/om', '/privatliv', '/tilgaengelighed', '/viden/ressourcer/frivillige', '/viden/ressourcer/hjaelpelinjer']) {
 			const res = await page.goto(path);
 			expect(res?.status(), path).toBe(200);
@@ -208,6 +253,95 @@ describe.skipIf(skipBrowser)('Discharge pathway with live contacts', { timeout: 
 		await page.goto('/om');
 		expect(await page.locator('#coordinator-title + ul .card').count()).toBeGreaterThan(0);
 		await page.goto('/privatliv');
-		expect(await page.locator('main').innerText()).toContain('vejviser_kommune');
+		const privacy = await page.locator('main').innerText();
+		expect(privacy).toContain('vejviser_kommune');
+		// Every period as the jobs apply it (RETENTION and the cookies' own constants), never a number of its own.
+		expect(privacy).toContain(`Ubekræftede tilmeldinger slettes efter ${RETENTION.pendingRegistrationDays} dage`);
+		expect(privacy).toContain(`Slettes efter ${RETENTION.searchLogDays} dage`);
+		expect(privacy).toContain(`Slettes efter ${RETENTION.sessionIdleDays} dage uden brug eller senest efter ${RETENTION.sessionMaxDays} dage`);
+		expect(privacy).toContain(`Slettes ${RETENTION.deliveredMailDays} dage efter afsendelse`);
+		expect(privacy).toContain(`${CODE_TTL_MS / 60_000} minutter`);
+		expect(privacy).toContain(`${MUNICIPALITY_COOKIE_DAYS / 365} år, eller til du vælger en anden`);
+
+		// Help lines: each number with where it came from and when it was checked.
+		await page.goto('/viden/ressourcer/hjaelpelinjer');
+		const lines = page.locator('.help-line');
+		expect(await lines.count()).toBeGreaterThanOrEqual(3);
+		for (const line of await lines.all()) {
+			const number = (await line.getAttribute('data-number'))!;
+			expect(await line.getByRole('link', { name: number, exact: true }).getAttribute('href')).toBe(`tel:${number.replace(/ /g, '')}`);
+			const source = line.locator('.help-line__source');
+			expect(await source.innerText()).toMatch(/^Kilde: .+\. Set \d{1,2}\. \w+ \d{4}\.$/);
+			expect(await source.getByRole('link').getAttribute('href')).toMatch(/^https:\/\//);
+		}
+	});
+});
+
+/**
+ * Months later, nobody has reviewed the six-monthly articles: a server of its own with the clock at 1 June 2027
+ * (VEJVISER_NOW, src/lib/clock.ts) on its own copy of the seeded network. Overdue articles carry a banner and stay
+ * published and searchable (never silently archived); the admins see them due at /admin.
+ */
+describe.skipIf(skipBrowser)('Articles past their review date', { timeout: 240_000 }, () => {
+	const LATER = '2027-06-01T10:00:00+02:00';
+	let browser: Browser;
+	let server: ChildProcess;
+	let dir = '';
+	let base = '';
+	let own: Awaited<ReturnType<typeof databaseOfItsOwn>> | undefined;
+	beforeAll(async () => {
+		dir = mkdtempSync(join(tmpdir(), 'vejviser-review-'));
+		own = await databaseOfItsOwn(dir, 'review');
+		const port = await freePort();
+		base = `http://127.0.0.1:${port}`;
+		server = spawn(process.execPath, [e2e.serverEntry], {
+			env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), ...own.env, PUBLIC_BASE_URL: base, SMTP_URL: '', JOBS_SCHEDULER: 'off', VEJVISER_NOW: LATER },
+			stdio: ['ignore', 'ignore', 'inherit'],
+		});
+		await waitForHealth(base, server);
+		browser = await launchBrowser();
+	});
+	afterAll(async () => {
+		await browser?.close();
+		const exited = server && server.exitCode === null ? new Promise((r) => server.once('exit', r)) : undefined;
+		server?.kill('SIGTERM');
+		await exited;
+		await own?.drop();
+		rmSync(dir, { recursive: true, force: true });
+	});
+
+	it('shows the overdue banner, keeps the page and its search result, and lists it for the admins', async () => {
+		const context = await browser.newContext({ baseURL: base, locale: 'da-DK', timezoneId: 'Europe/Copenhagen', viewport: { width: 390, height: 844 } });
+		const page = await context.newPage();
+		// Six-monthly, last reviewed 20 November 2026: overdue since 20 May 2027.
+		expect((await page.goto(PATHWAY))?.status()).toBe(200);
+		const banner = page.locator('.review-banner');
+		expect(await banner.innerText()).toContain('Gennemgang overskredet. Teksten skulle have været gennemgået senest 20. maj 2027.');
+		expect(await page.locator('.pathway-status').getAttribute('data-verified')).toBe('nej');
+		expect(await page.locator('.pathway-status').innerText()).toContain('Ejerens gennemgang er overskredet (skulle være sket senest 20. maj 2027).');
+		await expectAccessible(page);
+		// A yearly method is still current: no banner.
+		await page.goto('/viden/metoder/netvaerksmoeder');
+		expect(await page.locator('.review-banner').count()).toBe(0);
+		await page.goto('/viden');
+		expect(await page.locator('.card', { hasText: 'Udskrivning fra børne- og ungdomspsykiatrien' }).innerText()).toContain('Gennemgang overskredet');
+		expect(await page.locator('.card', { hasText: 'Netværksmøder' }).innerText()).not.toContain('Gennemgang overskredet');
+		const found = await (await fetch(`${base}/api/search?q=udskrivning&type=article&limit=20`)).json();
+		expect(found.results.map((r: { url: string }) => r.url)).toContain(PATHWAY);
+
+		const db = createDb(own!.target);
+		try {
+			const { cookie } = await createUserWithSession(db, { role: 'admin', secondFactor: true });
+			await context.addCookies([cookie.playwright(base)]);
+			await page.goto('/admin');
+			const due = await page.locator('.due-articles').innerText();
+			expect(due).toContain('Udskrivning fra børne- og ungdomspsykiatrien til kommunen — overskredet siden 20. maj 2027');
+			expect(due).toContain('Efter et selvmordsforsøg');
+			expect(due).not.toContain('Netværksmøder');
+			await expectAccessible(page);
+		} finally {
+			await db.destroy();
+		}
+		await context.close();
 	});
 });

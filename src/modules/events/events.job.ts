@@ -2,7 +2,7 @@
  * The theme-day job (hourly): reminders two days before the start to everyone with a seat (dedupe key per
  * registration and start time, so a run repeated — or a second process — sends nothing twice; a moved
  * theme day gets a new reminder), and removal of registrations whose address was never confirmed within
- * 7 days (they hold no seat; keeping the personal data has no purpose).
+ * RETENTION.pendingRegistrationDays (they hold no seat; keeping the personal data has no purpose).
  */
 import type { Db } from '@db/client';
 import type { Job } from '@/modules/jobs/jobs.registry';
@@ -11,9 +11,10 @@ import { findRegistrationById, listEvents, listRegistrationsWithStatus } from '.
 import { calendarFor, issueToken, seatTransaction } from './events.seats';
 import { auditEvents, queueMail } from './events.registrations';
 import { reminderMail } from './events.mails';
+import { RETENTION } from '@/modules/privacy/privacy.retention';
 
 export const REMINDER_HOURS_BEFORE = 48;
-const PENDING_DAYS = 7;
+const PENDING_DAYS = RETENTION.pendingRegistrationDays;
 
 export async function sendThemeDayReminders(db: Db, now: Date, baseUrl: string): Promise<{ reminded: number; purged: number }> {
 	const nowIso = now.toISOString();

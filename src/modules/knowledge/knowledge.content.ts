@@ -35,6 +35,7 @@ export async function listArticles(): Promise<Article[]> {
 				order: d.order ?? 100,
 				body: e.body ?? '',
 				phases: d.phases ?? [],
+				lines: d.lines ?? [],
 			});
 		}
 	}

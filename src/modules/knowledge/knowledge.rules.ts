@@ -27,6 +27,14 @@ export function reviewSignal(article: { lastReviewed: string; reviewEvery: numbe
 	return { lastReviewed: article.lastReviewed, dueOn, state };
 }
 
+/** The articles due for review within REVIEW_REMINDER_DAYS or overdue, soonest first (the admins' list at /admin). */
+export function dueForReview<A extends { lastReviewed: string; reviewEvery: number }>(articles: A[], now: Date = new Date()): Array<{ article: A; review: ReviewSignal }> {
+	return articles
+		.map((article) => ({ article, review: reviewSignal(article, now) }))
+		.filter(({ review }) => review.state !== 'ok')
+		.sort((x, y) => x.review.dueOn.localeCompare(y.review.dueOn));
+}
+
 /** How a person comes to be shown in a block. */
 export type ContactReason = 'holder' | 'deputy' | 'away' | 'successor';
 

@@ -6,6 +6,8 @@
 import { z } from 'astro/zod';
 
 const slug = z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'Kun små bogstaver, tal og bindestreger.');
+/** A link in content: http(s) only — zod's url() alone accepts `javascript:` (frontmatter links are not sanitised Markdown). */
+const webUrl = z.string().url().regex(/^https?:\/\//i, 'Kun links, der begynder med http:// eller https://.');
 
 /** A person (directory ref; followed to the successor after a handover) or a unit (`<organisation>/<unit>` slugs). */
 export const ownerSchema = z.union([
@@ -17,7 +19,7 @@ export const sourceSchema = z.object({
 	title: z.string().min(1),
 	publisher: z.string().optional(),
 	year: z.number().int().min(1900).max(2100).optional(),
-	url: z.string().url().optional(),
+	url: webUrl.optional(),
 	/** Where in the publication (pages, lines), or what was taken from it. */
 	note: z.string().optional(),
 });
@@ -66,14 +68,40 @@ export const phaseSchema = z.object({
 	contacts: z.array(contactSpecSchema).default([]),
 });
 
+/**
+ * A help line on a resource page. Only a number we can point to a source for: the source (with where it was read
+ * and when) is required, so a line without one fails the build like a missing title.
+ */
+export const helpLineSchema = z.object({
+	name: z.string().min(1, 'Navn mangler.'),
+	/** As it is dialled and shown, e.g. "116 111"; digits and spaces only. */
+	number: z.string().regex(/^[0-9](?:[0-9 ]{1,14}[0-9])$/, 'Nummeret skrives med cifre og mellemrum, fx 116 111.'),
+	/** Who the line is for and what it helps with. */
+	for: z.string().min(1),
+	/** Opening hours as the source gives them. */
+	hours: z.string().optional(),
+	/** Where it answers from: the whole country or one region. */
+	area: z.string().min(1),
+	source: z
+		.object({
+			title: z.string().min(1),
+			publisher: z.string().min(1),
+			url: webUrl,
+			/** When we read the number there. */
+			checked: z.coerce.date(),
+		})
+		.strict(),
+});
+
 export const methodSchema = articleBaseSchema;
-export const resourceSchema = articleBaseSchema;
+export const resourceSchema = articleBaseSchema.extend({ lines: z.array(helpLineSchema).default([]) });
 export const pathwaySchema = articleBaseSchema.extend({ phases: z.array(phaseSchema).min(1) });
 
 export type ContactSpec = z.infer<typeof contactSpecSchema>;
 export type Phase = z.infer<typeof phaseSchema>;
 export type Owner = z.infer<typeof ownerSchema>;
 export type Source = z.infer<typeof sourceSchema>;
+export type HelpLine = z.infer<typeof helpLineSchema>;
 
 // ---------- page inputs ----------
 

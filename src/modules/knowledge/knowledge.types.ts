@@ -1,5 +1,5 @@
 /** The knowledge module's domain types: an article as pages, search and jobs see it (frontmatter + body). */
-import type { Owner, Phase, Source } from './knowledge.schema';
+import type { HelpLine, Owner, Phase, Source } from './knowledge.schema';
 
 export type Collection = 'methods' | 'pathways' | 'resources';
 
@@ -23,6 +23,8 @@ export interface Article {
 	body: string;
 	/** Pathways only. */
 	phases: Phase[];
+	/** Resources only: help lines, each with its source. */
+	lines?: HelpLine[];
 }
 
 export const COLLECTION_PATH: Record<Collection, string> = { methods: 'metoder', pathways: 'forloeb', resources: 'ressourcer' };

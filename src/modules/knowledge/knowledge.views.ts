@@ -1,5 +1,6 @@
 /** What the knowledge pages show, gathered per page (pages stay thin). */
 import type { Db } from '@db/client';
+import type { Permissions } from '@/modules/auth/auth.permissions';
 import { listMunicipalities, listOrganisations, listPeople, listUnitContacts, listUnits, referenceLabels } from '@/modules/directory/directory.repository';
 import { personPath, unitPath } from '@/modules/directory/directory.views';
 import type { Municipality, UnitContact } from '@/modules/directory/directory.types';
@@ -11,6 +12,8 @@ import { resolveOwner } from './knowledge.writes';
 
 /** The cookie that remembers the chosen municipality (a slug; no personal data). */
 export const MUNICIPALITY_COOKIE = 'vejviser_kommune';
+/** How long the choice is remembered (the privacy page says the same, from here). */
+export const MUNICIPALITY_COOKIE_DAYS = 365;
 
 export interface OwnerView {
 	name: string;
@@ -62,6 +65,16 @@ export async function municipalityOrganisationId(db: Db, municipality: Municipal
 	return row?.id;
 }
 
+/**
+ * Who may write a municipality's local notes to the pathways (README Decision "Municipal notes, news and section
+ * reports reuse what exists"): admins and the editors of that municipality's kommune organisation — never another
+ * municipality's editors, nor editors of single units. The notes page and the pathway's edit link both ask this.
+ */
+export async function mayEditNotesOf(db: Db, municipality: Municipality): Promise<(perms: Permissions) => boolean> {
+	const orgId = await municipalityOrganisationId(db, municipality);
+	return (perms) => perms.isAdmin || (orgId !== undefined && perms.canEditOrganisation(orgId));
+}
+
 export interface VolunteerView {
 	organisation: { slug: string; name: string; description: string };
 	contacts: UnitContact[];
@@ -80,7 +93,8 @@ export async function loadVolunteers(db: Db): Promise<VolunteerView[]> {
 		const ids = units.map((u) => u.id);
 		const [contacts, people] = await Promise.all([listUnitContacts(db, ids), listPeople(db, { unitIds: ids, status: 'active' })]);
 		const topicSlugs = [...new Set(people.flatMap((p) => p.topics))];
-		const ages = [...new Set(people.flatMap((p) => p.ageGroups))].sort();
+		// Age groups youngest first ("6-12" before "13-17"), by their first number.
+		const ages = [...new Set(people.flatMap((p) => p.ageGroups))].sort((a, b) => parseInt(a, 10) - parseInt(b, 10) || a.localeCompare(b));
 		out.push({ organisation: { slug: o.slug, name: o.name, description: o.description }, contacts, topics: topicSlugs.map((t) => labels.topic[t] ?? t), ages });
 	}
 	return out;

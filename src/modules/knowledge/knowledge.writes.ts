@@ -133,7 +133,7 @@ export async function resolveOwner(db: Db, owner: Owner): Promise<{ personId: nu
 export async function submitArticleCorrection(
 	db: Db,
 	article: Article,
-	section: { id: string; title: string },
+	section: { id: string; title: string; anchor?: string },
 	input: { message: string; reporterEmail: string | null; homepage: string },
 	reporter: { userId: number | null; clientKey: string | null },
 	now: Date = new Date(),
@@ -148,7 +148,7 @@ export async function submitArticleCorrection(
 			person_id: owner.personId,
 			unit_id: owner.unitId,
 			kind: 'other',
-			message: `Om "${article.title}", afsnittet "${section.title}" (${article.url}#${section.id}):\n${input.message}`,
+			message: `Om "${article.title}", afsnittet "${section.title}" (${article.url}${(section.anchor ?? section.id) ? `#${section.anchor ?? section.id}` : ''}):\n${input.message}`,
 			reporter_email: input.reporterEmail,
 			reporter_user_id: reporter.userId,
 			client_key: reporter.userId === null ? reporter.clientKey : null,

@@ -5,15 +5,20 @@
  */
 import type { Db } from '@db/client';
 import type { Job } from '@/modules/jobs/jobs.registry';
+import { sessionPolicy } from '@/modules/auth/auth.rules';
 
 const DAY = 86_400_000;
+/** The longest a session of any role may live (members': auth.rules.ts sessionPolicy). */
+const longestSession = sessionPolicy('member');
 
 export const RETENTION = {
 	/** Sign-in codes and links: spent or expired ones, a day after. */
 	signinChallengeDays: 1,
-	/** Sessions: once past the longest idle time (members, 10 days) or the longest cap (30 days). */
-	sessionIdleDays: 10,
-	sessionMaxDays: 30,
+	/** Sessions: once past the longest idle time or the longest cap of any role (auth.rules.ts). */
+	sessionIdleDays: longestSession.inactivityMs / DAY,
+	sessionMaxDays: longestSession.absoluteMs / DAY,
+	/** Theme-day registrations whose address was never confirmed (they hold no seat): the events job, after 7 days. */
+	pendingRegistrationDays: 7,
 	/** Mails that were delivered (or stored, without a mail server): after 30 days. Failed ones stay for a manual look. */
 	deliveredMailDays: 30,
 	/** Searches that found nothing (the query text only, never who asked): after 180 days. */
