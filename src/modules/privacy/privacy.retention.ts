@@ -1,6 +1,7 @@
 /**
  * How long Vejviser keeps what it only needs for a while — the periods in one place, shown on the privacy page
- * and applied by the daily retention job. Directory entries, accounts and the audit log are not here: they live
+ * and applied by the daily retention job (unconfirmed theme-day registrations: by the theme-day job, which holds the
+ * day's seat lock). Directory entries, accounts and the audit log are not here: they live
  * as long as the entry or account does.
  */
 import type { Db } from '@db/client';
@@ -20,6 +21,11 @@ export const RETENTION = {
 	searchLogDays: 180,
 	/** Rate-limit windows: a day after they ended. */
 	rateLimitDays: 1,
+	/**
+	 * Theme-day registrations whose address was never confirmed (they hold no seat): after 7 days. Applied by the
+	 * hourly theme-day job (events.job.ts), which removes them under the day's seat lock.
+	 */
+	unconfirmedRegistrationDays: 7,
 } as const;
 
 export interface RetentionResult {
