@@ -136,7 +136,7 @@ describe.skipIf(skipBrowser)('Attacks from the hardening issue', () => {
 		const line = await new Promise<Record<string, unknown>>((resolve, reject) => {
 			const started = Date.now();
 			const look = () => {
-				const found = logLines.map((l) => { try { return JSON.parse(l) as Record<string, unknown>; } catch { return null; } }).find((l) => l?.requestId === id && l.status === 413);
+				const found = logLines.map((l) => { try { return JSON.parse(l) as Record<string, unknown>; } catch { return null; } }).find((l) => l?.requestId === id && l.path === '/log-ind');
 				if (found) resolve(found);
 				else if (Date.now() - started > 5000) reject(new Error(`no log line with requestId ${id}`));
 				else setTimeout(look, 50);
@@ -144,9 +144,20 @@ describe.skipIf(skipBrowser)('Attacks from the hardening issue', () => {
 			look();
 		});
 		expect(line).toMatchObject({ requestId: id, method: 'POST', path: '/log-ind', status: 413, level: 'info' });
+		expect(String(line.error)).toMatch(/^BodyTooLargeError/);
 		expect(typeof line.ms).toBe('number');
 		expect(typeof line.t).toBe('string');
 		expect(JSON.stringify(line)).not.toContain('hemmelig');
+		// One line per request: not one more for the error page it was answered with.
+		await new Promise((r) => setTimeout(r, 200));
+		expect(logLines.filter((l) => l.includes(`"requestId":"${id}"`))).toHaveLength(1);
+		// Refusals before anything is read get their id and line too (a cross-site POST).
+		const crossSite = await send('/log-ind', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'https://angriber.example' }, body: 'email=x' });
+		expect(crossSite.status).toBe(403);
+		const crossId = String(crossSite.headers['x-request-id'] ?? '');
+		expect(crossId).toMatch(/^[0-9a-f]{8}$/);
+		await new Promise((r) => setTimeout(r, 200));
+		expect(logLines.filter((l) => l.includes(`"requestId":"${crossId}"`)).map((l) => JSON.parse(l).status)).toEqual([403]);
 	});
 
 	it('refuses a 50 MB body before reading it', async () => {
