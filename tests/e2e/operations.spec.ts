@@ -53,9 +53,9 @@ describe.skipIf(skipBrowser)('Running the network without a developer', () => {
 		const headings = await page.locator('h2').allInnerTexts();
 		expect(headings).toEqual(['Søgninger pr. uge', 'Søgninger efter situation', 'Søgninger efter kommune', 'Bekræftet inden for intervallet', 'Temadage: tilmeldte og fremmødte', 'Supervision leveret']);
 		expect(await page.locator('svg[role="img"]').count()).toBeGreaterThanOrEqual(4);
-		const situation = await page.locator('#soegninger-situation ~ table').first().innerText();
+		const situation = await page.locator('#soegninger-situation ~ .table-wrap table').first().innerText();
 		expect(situation).toContain('Akut');
-		expect(await page.locator('#aktualitet ~ table').first().innerText()).toContain('PPR');
+		expect(await page.locator('#aktualitet ~ .table-wrap table').first().innerText()).toContain('PPR');
 		const csvLinks = await page.locator('a[href^="/admin/tal/"][href*=".csv"]').evaluateAll((as) => as.map((a) => a.getAttribute('href')!));
 		expect(csvLinks).toHaveLength(6);
 		for (const href of csvLinks) {

@@ -26,6 +26,34 @@ export const ENTITY_LABELS: Record<string, string> = {
 	search_term: 'Søgeord',
 	event: 'Temadag',
 	registration: 'Tilmelding',
+	supervision_group: 'Supervisionsgruppe',
+	supervision_meeting: 'Supervisionsmøde',
+	supervision_membership: 'Supervisionsmedlemskab',
+	api_key: 'API-nøgle',
+};
+
+/** Actions in Danish for the viewer; an action not listed shows as stored. */
+export const ACTION_LABELS: Record<string, string> = {
+	create: 'oprettet',
+	update: 'ændret',
+	delete: 'slettet',
+	left: 'stoppet',
+	merge: 'flettet med en dublet',
+	merged_into: 'flettet ind i en anden post',
+	erase: 'slettet efter anmodning (GDPR)',
+	revoke: 'trukket tilbage',
+	register: 'tilmeldt',
+	cancel: 'afmeldt',
+	approve: 'godkendt',
+	apply: 'søgt om plads',
+	attendance: 'fremmøde registreret',
+	check_in: 'tjekket ind',
+	confirm_email: 'e-mail bekræftet',
+	promote: 'fået plads fra ventelisten',
+	no_show: 'udeblevet',
+	purge_unconfirmed: 'ubekræftet tilmelding slettet',
+	export_participants: 'deltagerliste hentet',
+	programme: 'program ændret',
 };
 
 export interface AuditFilter {
