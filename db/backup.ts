@@ -3,7 +3,7 @@
  * writing), checked with `PRAGMA integrity_check` before it counts. A restore checks the copy the same way, then
  * swaps it in with a rename, so the database is never half-restored.
  */
-import { closeSync, existsSync, openSync, readdirSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, readlinkSync, realpathSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { openSqlite, rawSqlite, type Db } from './client';
 
@@ -85,6 +85,51 @@ export async function restoreDatabase(from: string, to: string): Promise<void> {
 	}
 	for (const suffix of ['-wal', '-shm']) rmSync(to + suffix, { force: true });
 	renameSync(staging, to);
+}
+
+/**
+ * Other processes that have the database file (or its WAL) open right now — a server, a `jobs:run`, an import —
+ * found through /proc on Linux (an empty list elsewhere). `db:restore` refuses while there are any: renaming a file
+ * under an open connection would leave that process writing into the old, unlinked file.
+ */
+export function processesUsing(file: string): number[] {
+	let entries: string[];
+	try {
+		entries = readdirSync('/proc');
+	} catch {
+		return [];
+	}
+	const real = (f: string) => {
+		try {
+			return realpathSync(f);
+		} catch {
+			return f;
+		}
+	};
+	const targets = new Set([file, `${file}-wal`, `${file}-shm`].map(real));
+	const pids: number[] = [];
+	for (const name of entries) {
+		if (!/^\d+$/.test(name) || Number(name) === process.pid) continue;
+		let fds: string[];
+		try {
+			fds = readdirSync(`/proc/${name}/fd`);
+		} catch {
+			continue; // gone, or another user's process (the service runs as its own user; run the restore as that user)
+		}
+		for (const fd of fds) {
+			let link = '';
+			try {
+				link = readlinkSync(`/proc/${name}/fd/${fd}`);
+			} catch {
+				continue;
+			}
+			if (targets.has(link)) {
+				pids.push(Number(name));
+				break;
+			}
+		}
+	}
+	return pids;
 }
 
 /** Daily copies in `dir`, named by time; keeps the newest `keep`. Returns the new file. */

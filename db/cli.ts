@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { createDb, databaseTarget, isPostgresUrl, type Db } from './client';
 import { migrateToLatest } from './migrate';
-import { backupDatabase, restoreDatabase } from './backup';
+import { backupDatabase, processesUsing, restoreDatabase } from './backup';
 
 /** DATABASE_URL (PostgreSQL) or the SQLite file at DATABASE_PATH — the same choice the server makes. */
 const target = databaseTarget();
@@ -79,9 +79,9 @@ const commands: Record<string, () => Promise<number>> = {
 	},
 	async export() {
 		/** Bulk exports of people's data are logged (issue 12): the operator's login name when the shell has one. */
-		const logCliExport = async (db: Db, kind: string, rows: number, target: string) => {
+		const logCliExport = async (db: Db, kind: string, rows: number, target: string, note = '') => {
 			const { logExport } = await import('../src/modules/privacy/privacy.exports');
-			await logExport(db, { actor: `system:cli${process.env.USER ? ` (${process.env.USER})` : ''}`, kind, channel: 'cli', rows, detail: basename(target) });
+			await logExport(db, { actor: `system:cli${process.env.USER ? ` (${process.env.USER})` : ''}`, kind, channel: 'cli', rows, detail: basename(target) + note });
 		};
 		const formatAt = args.indexOf('--format');
 		const format = formatAt >= 0 ? args[formatAt + 1] : 'csv';
@@ -94,7 +94,8 @@ const commands: Record<string, () => Promise<number>> = {
 			const { exportHsdsFolder } = await import('../src/modules/hsds/hsds.export');
 			return withDb(async (db) => {
 				const counts = await exportHsdsFolder(db, resolve(target));
-				await logCliExport(db, 'hsds', counts.services + counts.organizations, target);
+				// Rows = people's entries that left (the services' contacts); the file counts go in the detail.
+				await logCliExport(db, 'hsds', counts.contacts, target, ` (${counts.services} tilbud, ${counts.organizations} organisationer)`);
 				console.log(`Eksporterede ${counts.services} tilbud og ${counts.organizations} organisationer som HSDS 3.0 til ${target}.`);
 				return 0;
 			});
@@ -140,6 +141,12 @@ const commands: Record<string, () => Promise<number>> = {
 		const running = await runningServer();
 		if (running) {
 			console.error(`Serveren kører på ${running}. Stop den først (fx systemctl stop vejviser), og kør så kommandoen igen.`);
+			return 1;
+		}
+		// Also when the recorded address is not reachable from here: any process with the file open.
+		const holders = processesUsing(databasePath);
+		if (holders.length) {
+			console.error(`Databasen ${databasePath} er åben i en anden proces (pid ${holders.join(', ')}: serveren, jobs:run eller en import). Stop den først (fx systemctl stop vejviser), og kør så kommandoen igen.`);
 			return 1;
 		}
 		await restoreDatabase(resolve(file), databasePath);

@@ -585,6 +585,8 @@ export interface JobRunTable {
 	/** 0/1, null before the first run. */
 	last_ok: number | null;
 	last_summary: string | null;
+	/** When the job last finished well (migration 0015); null before its first good run. */
+	last_ok_at: string | null;
 }
 
 // ---------- handovers dated ahead (migration 0007) ----------

@@ -33,15 +33,24 @@ export const onRequest = defineMiddleware(async (context, next) => {
 	if (!context.isPrerendered) startScheduler({ getDb, env: { SMTP_URL, MAIL_FROM, PUBLIC_BASE_URL, TOKEN_SECRET, NODE_ENV: import.meta.env.DEV ? 'development' : 'production' } });
 	context.locals.user = null;
 	context.locals.sessionId = null;
-	// One id per request: in the log line, in the X-Request-Id header and on the Danish error pages.
+	// One id per request: in the log line, in the X-Request-Id header and on the Danish error pages. A rewrite to an
+	// error page runs this middleware again with the same locals: that inner run keeps the id and writes no line of
+	// its own, so each request is one log line under its own method and path.
+	const rewritten = context.locals.requestId !== undefined;
 	context.locals.requestId ??= randomUUID().slice(0, 8);
 	const started = performance.now();
 	const { request } = context;
+	/** An early refusal: the same id header and log line as every other answer. */
+	const refuse = (response: Response) => {
+		response.headers.set('X-Request-Id', context.locals.requestId);
+		if (!rewritten) logRequest(context.locals.requestId, request.method, context.url.pathname, response.status, started);
+		return withHeaders(response);
+	};
 	const write = !SAFE_METHODS.has(request.method);
 
 	if (write && !originAllowed(request, context.url, { publicBaseUrl: PUBLIC_BASE_URL, publicHostname: PUBLIC_HOSTNAME }))
-		return withHeaders(new Response('Forespørgsler fra andre websteder er ikke tilladt.', { status: 403, headers: { 'Content-Type': 'text/plain; charset=utf-8' } }));
-	if (write && Number(request.headers.get('content-length') ?? 0) > bodyLimitFor(context.url.pathname)) return withHeaders(await rewriteTo(context, '/fejl/413'));
+		return refuse(new Response('Forespørgsler fra andre websteder er ikke tilladt.', { status: 403, headers: { 'Content-Type': 'text/plain; charset=utf-8' } }));
+	if (write && Number(request.headers.get('content-length') ?? 0) > bodyLimitFor(context.url.pathname)) return refuse(await rewriteTo(context, '/fejl/413'));
 
 	const token = context.cookies.get(SESSION_COOKIE)?.value;
 	if (token) {
@@ -60,7 +69,7 @@ export const onRequest = defineMiddleware(async (context, next) => {
 	context.locals.apiClient = null;
 	if (context.url.pathname.startsWith('/api/')) {
 		const gate = await apiKeyGate(getDb(), request.headers.get('authorization'));
-		if (gate instanceof Response) return withHeaders(gate);
+		if (gate instanceof Response) return refuse(gate);
 		context.locals.apiClient = gate.client;
 	}
 
@@ -69,11 +78,13 @@ export const onRequest = defineMiddleware(async (context, next) => {
 		const retryAfter = await anonymousReadLimited(getDb(), context.url.pathname, clientIp(context));
 		if (retryAfter !== null) {
 			context.locals.retryAfterSeconds = retryAfter;
-			return withHeaders(await rewriteTo(context, '/fejl/429'));
+			return refuse(await rewriteTo(context, '/fejl/429'));
 		}
 	}
 
 	let response: Response;
+	/** A refusal met while working (too large, database busy): answered with a Danish page, and named in the log line. */
+	let handled: unknown;
 	try {
 		// Public read pages and feeds come from the rendered-output cache (src/lib/page-cache.ts: keyed by the
 		// newest audit id, the minute and the viewer, so it is never stale and never another user's page).
@@ -94,20 +105,23 @@ export const onRequest = defineMiddleware(async (context, next) => {
 			});
 		} else response = await next();
 	} catch (error) {
-		logRequest(context.locals.requestId, request.method, context.url.pathname, 'error', started, error);
+		handled = error;
 		if (error instanceof BodyTooLargeError) response = await rewriteTo(context, '/fejl/413');
 		else if (error instanceof DatabaseBusyError) {
 			const values = formValuesOf(request);
 			if (values) context.locals.resend = { action: context.url.pathname + context.url.search, values };
 			context.locals.retryAfterSeconds = 5;
 			response = await rewriteTo(context, '/fejl/503');
-		} else throw error;
+		} else {
+			if (!rewritten) logRequest(context.locals.requestId, request.method, context.url.pathname, 'error', started, error);
+			throw error;
+		}
 	}
 	// Pages for a signed-in user must not be kept by shared caches or the back-forward cache after sign-out.
 	if (context.locals.user && !response.headers.has('Cache-Control')) response.headers.set('Cache-Control', 'private, no-store');
 	if (!forSearchEngines(context.url.pathname)) response.headers.set('X-Robots-Tag', 'noindex, nofollow');
 	response.headers.set('X-Request-Id', context.locals.requestId);
-	logRequest(context.locals.requestId, request.method, context.url.pathname, response.status, started);
+	if (!rewritten) logRequest(context.locals.requestId, request.method, context.url.pathname, response.status, started, handled);
 	return withHeaders(response);
 });
 
@@ -129,7 +143,7 @@ const CSP = [
  */
 function logRequest(id: string, method: string, path: string, status: number | 'error', started: number, error?: unknown): void {
 	const ms = Math.round(performance.now() - started);
-	if (status !== 'error' && status < 500 && ms < 1000 && process.env.LOG_REQUESTS !== '1') return;
+	if (status !== 'error' && status < 500 && ms < 1000 && !error && process.env.LOG_REQUESTS !== '1') return;
 	const line: Record<string, unknown> = { t: new Date().toISOString(), level: status === 'error' || status >= 500 ? 'error' : 'info', requestId: id, method, path, status, ms };
 	if (error) line.error = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 	console.log(JSON.stringify(line));

@@ -3,7 +3,7 @@ import type { Db } from '@db/client';
 import { systemActor } from '@/modules/audit/audit.repository';
 import { listAudit, parseAuditFilter } from '@/modules/admin/admin.audit';
 import { findDuplicates, mergePeople, resolveMergedRef } from '@/modules/admin/admin.merge';
-import { saveMunicipalityMembership, saveVocabularyItem } from '@/modules/admin/admin.reference';
+import { addVocabularyItem, saveMunicipalityMembership, saveVocabularyItem } from '@/modules/admin/admin.reference';
 import { personHistory } from '@/modules/directory/directory.history';
 import { savePerson } from '@/modules/directory/directory.writes';
 import { search, searchIndexSettled } from '@/modules/search/search.service';
@@ -48,6 +48,9 @@ describe('duplicate finder', () => {
 		expect(pairs).toContainEqual(['T003', 'T006', ['Samme e-mail']]);
 		// Four people share the team's switchboard number: that is not a duplicate.
 		expect(admin.some((p) => p.reasons.includes('Samme telefonnummer'))).toBe(false);
+		// A number only two entries share is: Alma's twin's own line as someone's mobile in the other organisation.
+		await savePerson(db, systemActor('test'), { title: 'Rådgiver', municipalityCode: null, phone: null, hours: '', note: '', keyPerson: false, status: 'active', successorId: null, verifiedAt: '2026-02-01', roles: [], ageGroups: [], topics: [], ref: 'T007', firstName: 'Kim', lastName: 'Holm', unitId: net.ungeB, mobile: '+4548111111', email: null });
+		expect((await findDuplicates(db, as('admin').perms)).map((p) => [p.a.ref, p.b.ref, p.reasons])).toContainEqual(['T005', 'T007', ['Samme telefonnummer']]);
 
 		const orgA = await findDuplicates(db, as('org_editor', { organisationIds: [net.orgA] }).perms);
 		expect(orgA.map((p) => [p.a.ref, p.b.ref])).toEqual([['T001', 'T005']]);
@@ -96,7 +99,16 @@ describe('merging two entries', () => {
 		await register(db, both, keptUser, 'alma@testkommune.example');
 		await register(db, both, twinUser, 'alma.privat@testkommune.example');
 		await register(db, only, twinUser, 'alma.privat@testkommune.example');
+		// Group memberships: the twin's account is in a supervision group the kept account is not in.
+		const group = (await db.insertInto('supervision_group').values({ slug: 'gruppe', title: 'Gruppe', created_at: now(), updated_at: now() }).returning('id').executeTakeFirstOrThrow()).id;
+		await db.insertInto('supervision_membership').values({ group_id: group, user_id: twinUser, name: 'Alma', email: 'alma.privat@testkommune.example', profession: 'psykolog', status: 'approved', queue_seq: null, offered_until: null, applied_at: now(), joined_at: now(), left_at: null, updated_at: now() }).execute();
 		expect((await mergePeople(db, as('admin'), 'T001', 'T005')).ok).toBe(true);
+		expect(await db.selectFrom('supervision_membership').select(['group_id', 'user_id']).execute()).toEqual([{ group_id: group, user_id: keptUser }]);
+		// Roles, topics and age groups: the union, on the kept entry.
+		expect((await db.selectFrom('person_topic').select('topic_slug').where('person_id', '=', net.leader).orderBy('topic_slug').execute()).map((r) => r.topic_slug)).toEqual(['angst', 'selvmord', 'sorg']);
+		expect((await db.selectFrom('person_role').select('role_slug').where('person_id', '=', net.leader).orderBy('role_slug').execute()).map((r) => r.role_slug)).toEqual(['akut', 'udskrivning']);
+		const merge = (await listAudit(db, parseAuditFilter(new URLSearchParams({ person: 'T001' })))).rows.find((r) => r.action === 'merge')!;
+		expect(merge.changes.find((c) => c.field === 'group_memberships_moved')).toEqual({ field: 'group_memberships_moved', before: '0', after: '1' });
 		const regs = await db.selectFrom('event_registration').select(['event_id', 'user_id']).orderBy('id').execute();
 		expect(regs).toEqual([
 			{ event_id: both, user_id: keptUser },
@@ -133,6 +145,24 @@ describe('audit log viewer', () => {
 		expect((await listAudit(db, parseAuditFilter(new URLSearchParams({ fra: '2020-01-01', side: '999' })))).rows.length).toBeGreaterThan(0);
 		expect((await listAudit(db, parseAuditFilter(new URLSearchParams({ person: 'FINDES-IKKE' })))).personUnknown).toBe(true);
 	});
+
+	it('shows an organisation editor only the entries about their own organisation’s people, units and contacts', async () => {
+		const { db, net } = await setup();
+		await saveVocabularyItem(db, systemActor('test'), 'topic', 'angst', { label: 'Angst', synonyms: 'nervøsitet' });
+		const scopeA = { organisationIds: [net.orgA], unitIds: [] };
+		const a = await listAudit(db, parseAuditFilter(new URLSearchParams()), scopeA);
+		const labels = new Set(a.rows.map((r) => r.entityLabel));
+		expect(labels.has('Alma Testesen')).toBe(true);
+		expect(labels.has('PPR')).toBe(true);
+		expect([...labels].some((l) => /Dorte|Øvelund-Berg|Ungerådgivning|Frivillig|angst/.test(l))).toBe(false);
+		expect(a.entityTypes.every((t) => ['person', 'unit', 'unit_contact', 'organisation'].includes(t))).toBe(true);
+		// A person of another organisation, asked for by ref, shows nothing.
+		expect((await listAudit(db, parseAuditFilter(new URLSearchParams({ person: 'T004' })), scopeA)).total).toBe(0);
+		expect((await listAudit(db, parseAuditFilter(new URLSearchParams({ person: 'T004' })))).total).toBeGreaterThan(0);
+		// A unit editor: that unit and its people only.
+		const ppr = await listAudit(db, parseAuditFilter(new URLSearchParams()), { organisationIds: [], unitIds: [net.ppr] });
+		expect(new Set(ppr.rows.map((r) => r.entityLabel))).toEqual(new Set(['PPR', 'PPR hovednummer', 'Alma Testesen', 'Bent Prøvesen']));
+	});
 });
 
 describe('reference data', () => {
@@ -148,6 +178,27 @@ describe('reference data', () => {
 		await searchIndexSettled(db);
 		const result = await search(db, 'kvalmeuro', { log: false });
 		expect(result.hits.some((h) => h.type === 'person' && h.title.includes('Alma'))).toBe(true);
+	});
+
+	it('adds a new topic with synonyms, audited and searchable at once, and refuses a repeat or an age group in Danish', async () => {
+		const { db } = await setup();
+		const admin = as('admin');
+		expect(await addVocabularyItem(db, admin.actor, 'topic', { label: 'Digital mobning', synonyms: 'cybermobning, online mobning' })).toEqual({ ok: true, slug: 'digital-mobning' });
+		const topic = await db.selectFrom('topic').select(['label', 'synonyms', 'sort']).where('slug', '=', 'digital-mobning').executeTakeFirstOrThrow();
+		const maxOther = await db.selectFrom('topic').select((eb) => eb.fn.max('sort').as('sort')).where('slug', '!=', 'digital-mobning').executeTakeFirstOrThrow();
+		expect(topic).toMatchObject({ label: 'Digital mobning', synonyms: JSON.stringify(['cybermobning', 'online mobning']) });
+		expect(topic.sort).toBe(Number(maxOther.sort) + 1);
+		expect((await listAudit(db, parseAuditFilter(new URLSearchParams({ type: 'topic' })))).rows[0]).toMatchObject({ action: 'create', entityLabel: 'digital-mobning: Digital mobning' });
+		expect(await addVocabularyItem(db, admin.actor, 'topic', { label: 'digital  MOBNING', synonyms: '' })).toEqual({ ok: false, errors: { label: '"Digital mobning" findes allerede. Ret den i listen ovenfor i stedet.' } });
+		expect(await addVocabularyItem(db, admin.actor, 'topic', { label: 'Skolevægring', synonyms: '' })).toMatchObject({ ok: false, errors: { label: expect.stringContaining('findes allerede') } });
+		expect(await addVocabularyItem(db, admin.actor, 'role', { label: '  ', synonyms: '' })).toEqual({ ok: false, errors: { label: 'Skriv betegnelsen for den nye rolle.' } });
+		expect(await addVocabularyItem(db, admin.actor, 'age_group' as 'topic', { label: 'Voksne', synonyms: '' })).toMatchObject({ ok: false });
+		// A person tagged with it is found by a synonym.
+		await db.insertInto('person_topic').values({ person_id: (await db.selectFrom('person').select('id').where('ref', '=', 'T001').executeTakeFirstOrThrow()).id, topic_slug: 'digital-mobning' }).execute();
+		await saveVocabularyItem(db, admin.actor, 'topic', 'digital-mobning', { label: 'Digital mobning', synonyms: 'cybermobning, online mobning, netmobning' });
+		await search(db, 'cybermobning', { log: false });
+		await searchIndexSettled(db);
+		expect((await search(db, 'cybermobning', { log: false })).hits.some((h) => h.type === 'person' && h.title.includes('Alma'))).toBe(true);
 	});
 
 	it('audits each municipality whose membership changes', async () => {

@@ -1,10 +1,22 @@
-import { spawnSync } from 'node:child_process';
+import { execFile, spawn, spawnSync } from 'node:child_process';
+import { createServer } from 'node:http';
+import { once } from 'node:events';
 import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { backupDatabase, integrityCheck, restoreDatabase, rotateBackup } from '@db/backup';
 import { createDb } from '@db/client';
 import { createTestDb } from './helpers/test-db';
+import { rememberServerAddress } from '@/lib/base-url';
+
+/** `npm run db:restore -- FILE` on the test database; never throws, gives the exit code and the messages. */
+function restoreCli(path: string, file: string): Promise<{ code: number; stdout: string; stderr: string }> {
+	return new Promise((done) => {
+		execFile(resolve('node_modules/.bin/tsx'), ['db/cli.ts', 'restore', file], { env: { ...process.env, DATABASE_PATH: path, DATABASE_URL: '' } }, (error, stdout, stderr) =>
+			done({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+		);
+	});
+}
 
 describe('Backup and restore', () => {
 	let t: Awaited<ReturnType<typeof createTestDb>>;
@@ -78,4 +90,48 @@ describe('Backup and restore', () => {
 		t.db = createDb(t.path);
 		expect(integrityCheck(t.path)).toBe('ok');
 	}, 30_000);
+
+	it('db:restore refuses while a server answers on the database or another process has it open, and restores once they are gone', async () => {
+		for (let i = 0; i < 5; i++) await t.db.insertInto('rate_limit').values({ key: `kopi-${i}`, window_start: '2026-01-01', count: 1 }).execute();
+		const file = join(t.dir, 'kopi.db');
+		await backupDatabase(t.db, file);
+		await t.db.insertInto('rate_limit').values({ key: 'efter-kopien', window_start: '2026-01-01', count: 1 }).execute();
+
+		// A server that answers /api/health at the address recorded in the database (PORT of this worktree's tests).
+		const port = Number(process.env.PORT ?? 4522);
+		const server = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}'));
+		server.listen(port, '127.0.0.1');
+		await once(server, 'listening');
+		await rememberServerAddress(t.db, `http://127.0.0.1:${port}`);
+		await t.db.destroy();
+		try {
+			const refused = await restoreCli(t.path, file);
+			expect(refused.code).toBe(1);
+			expect(refused.stderr).toContain(`Serveren kører på http://127.0.0.1:${port}. Stop den først`);
+		} finally {
+			server.close();
+		}
+
+		// No server answers, but a process (a server whose address is not reachable from here, a jobs:run) has the file open.
+		const holder = spawn(process.execPath, ['-e', "const D = require('better-sqlite3'); const d = new D(process.argv[1]); d.prepare('SELECT 1').get(); console.log('open'); setInterval(() => {}, 1000);", t.path], { stdio: ['ignore', 'pipe', 'inherit'] });
+		try {
+			await once(holder.stdout!, 'data');
+			const busy = await restoreCli(t.path, file);
+			expect(busy.code).toBe(1);
+			expect(busy.stderr).toContain(`er åben i en anden proces (pid ${holder.pid}`);
+		} finally {
+			holder.kill();
+			await once(holder, 'exit');
+		}
+		t.db = createDb(t.path);
+		expect(await keys(t.db)).toContain('efter-kopien');
+		await t.db.destroy();
+
+		const restored = await restoreCli(t.path, file);
+		expect(restored).toMatchObject({ code: 0 });
+		expect(restored.stdout).toContain('er gendannet fra');
+		t.db = createDb(t.path);
+		expect(await keys(t.db)).toEqual(['kopi-0', 'kopi-1', 'kopi-2', 'kopi-3', 'kopi-4']);
+		expect(integrityCheck(t.path)).toBe('ok');
+	}, 60_000);
 });

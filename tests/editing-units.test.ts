@@ -4,7 +4,7 @@ import { createTestDb } from './helpers/test-db';
 import { as, buildNetwork, type Network } from './helpers/editing-network';
 import { organisationEditSchema, unitContactSchema, unitEditSchema } from '@/modules/directory/directory.schema';
 import { addressLine, mapUrl } from '@/modules/directory/directory.address';
-import { EditDenied, removeSharedContact, saveSharedContact, updateOrganisation, updateUnit } from '@/modules/directory/directory.editing';
+import { EditDenied, createOrganisation, createUnit, removeSharedContact, saveSharedContact, updateOrganisation, updateUnit } from '@/modules/directory/directory.editing';
 import { findOrganisationById, findUnitById, listUnitContacts } from '@/modules/directory/directory.repository';
 import { listAuditFor } from '@/modules/audit/audit.repository';
 import { unitHistory } from '@/modules/directory/directory.history';
@@ -95,5 +95,54 @@ describe('Editing units and organisations', () => {
 		expect(await findOrganisationById(db, n.orgA)).toMatchObject({ type: 'frivillig', emailDomains: ['gmail.com'] });
 		await expect(updateOrganisation(db, as('org_editor', { organisationIds: [n.orgB] }), n.orgA, input)).rejects.toBeInstanceOf(EditDenied);
 		await expect(updateOrganisation(db, as('unit_editor', { unitIds: [n.ppr] }), n.orgA, input)).rejects.toBeInstanceOf(EditDenied);
+	});
+
+	it('lets an organisation editor edit its own units’ other names and areas served, and refuses another organisation’s editor', async () => {
+		const orgB = as('org_editor', { organisationIds: [n.orgB] });
+		const input = unitEditSchema.parse({ name: 'Ungerådgivning', aliases: 'Ungelinjen\nUR', municipalityCodes: ['219', '217'] });
+		expect(await updateUnit(db, orgB, n.ungeB, input)).toEqual({ ok: true, changed: true });
+		const served = async () => [...(await findUnitById(db, n.ungeB))!.municipalityCodes].sort();
+		expect((await findUnitById(db, n.ungeB))!.aliases).toEqual(['Ungelinjen', 'UR']);
+		expect(await served()).toEqual(['217', '219']);
+		const [entry] = await listAuditFor(db, 'unit', n.ungeB);
+		expect(entry.actor).toBe(orgB.actor.label);
+		expect(Object.keys(entry.changes).sort()).toEqual(['aliases', 'municipalities']);
+		// Another organisation's editor, and an editor of a unit in another organisation: refused, nothing written.
+		for (const other of [as('org_editor', { organisationIds: [n.orgA] }), as('unit_editor', { unitIds: [n.ppr] })])
+			await expect(updateUnit(db, other, n.ungeB, unitEditSchema.parse({ name: 'Kapret', municipalityCodes: ['101'] }))).rejects.toBeInstanceOf(EditDenied);
+		expect((await findUnitById(db, n.ungeB))!.name).toBe('Ungerådgivning');
+		expect(await served()).toEqual(['217', '219']);
+	});
+
+	it('lets an organisation editor add a unit to their own organisation only, audited, with its areas served', async () => {
+		const orgB = as('org_editor', { organisationIds: [n.orgB] });
+		const created = await createUnit(db, orgB, n.orgB, unitEditSchema.parse({ name: 'Sorggruppen', aliases: 'Sorg for unge', municipalityCodes: ['219'] }));
+		expect(created).toMatchObject({ ok: true, slug: 'sorggruppen' });
+		const unit = (await findUnitById(db, (created as { id: number }).id))!;
+		expect(unit).toMatchObject({ organisationId: n.orgB, name: 'Sorggruppen', aliases: ['Sorg for unge'], municipalityCodes: ['219'] });
+		expect((await listAuditFor(db, 'unit', unit.id))[0]).toMatchObject({ action: 'create', actor: orgB.actor.label });
+		// The same name twice in one organisation is a Danish field message; another organisation may use it.
+		expect(await createUnit(db, orgB, n.orgB, unitEditSchema.parse({ name: 'Sorggruppen' }))).toEqual({ ok: false, errors: { name: 'Frivillig Testforening har allerede en enhed, der hedder "Sorggruppen".' } });
+		// A kommune's unit serves the kommune itself: areas are not stored for it.
+		const admin = as('admin');
+		const kommuneUnit = await createUnit(db, admin, n.orgA, unitEditSchema.parse({ name: 'Sorggruppen', municipalityCodes: ['217'] }));
+		expect((await findUnitById(db, (kommuneUnit as { id: number }).id))!.municipalityCodes).toEqual(['219']);
+		const units = async () => (await db.selectFrom('unit').select('id').execute()).length;
+		const before = await units();
+		for (const other of [as('org_editor', { organisationIds: [n.orgA] }), as('unit_editor', { unitIds: [n.ungeB] }), as('member')])
+			await expect(createUnit(db, other, n.orgB, unitEditSchema.parse({ name: 'Kapret' }))).rejects.toBeInstanceOf(EditDenied);
+		expect(await units()).toBe(before);
+	});
+
+	it('lets only network admins create an organisation, with the kommune rule and a unique name', async () => {
+		const input = organisationEditSchema.parse({ name: 'Ny Forening', type: 'frivillig', emailDomains: 'nyforening.example', website: 'nyforening.example' });
+		const created = await createOrganisation(db, as('admin'), input);
+		expect(created).toMatchObject({ ok: true, slug: 'ny-forening' });
+		expect(await findOrganisationById(db, (created as { id: number }).id)).toMatchObject({ name: 'Ny Forening', type: 'frivillig', emailDomains: ['nyforening.example'], website: 'https://nyforening.example/' });
+		expect(await listAuditFor(db, 'organisation', (created as { id: number }).id)).toHaveLength(1);
+		expect(await createOrganisation(db, as('admin'), input)).toEqual({ ok: false, errors: { name: 'Der findes allerede en organisation, der hedder "Ny Forening".' } });
+		expect(await createOrganisation(db, as('admin'), organisationEditSchema.parse({ name: 'Ny Kommune', type: 'kommune' }))).toEqual({ ok: false, errors: { municipalityCode: 'En kommune skal have sin kommune valgt.' } });
+		for (const other of [as('org_editor', { organisationIds: [n.orgA] }), as('unit_editor', { unitIds: [n.ppr] }), as('member')])
+			await expect(createOrganisation(db, other, organisationEditSchema.parse({ name: 'Kapret', type: 'andet' }))).rejects.toBeInstanceOf(EditDenied);
 	});
 });

@@ -1,8 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { applyRetention, RETENTION } from '@/modules/privacy/privacy.retention';
+import { readFileSync } from 'node:fs';
 import { createTestUser } from './helpers/auth';
 import { createTestDb } from './helpers/test-db';
+import { BASE, makeEvent, person } from './events-helpers';
+import { registerForEvent } from '@/modules/events/events.registrations';
+import { sendThemeDayReminders } from '@/modules/events/events.job';
 
 const DAY = 86_400_000;
 const now = new Date('2026-11-24T12:00:00Z');
@@ -33,5 +37,25 @@ describe('Retention', () => {
 		expect((await sql<{ query: string }>`SELECT query FROM search_log`.execute(t.db)).rows.map((r) => r.query)).toEqual(['ny']);
 		// Running it again deletes nothing more.
 		expect(await applyRetention(t.db, now)).toEqual({ signinChallenges: 0, sessions: 0, mails: 0, searchLog: 0, rateLimits: 0 });
+	});
+
+	it('removes theme-day registrations left unconfirmed for the period in RETENTION, not a day sooner', async () => {
+		const registered = new Date('2030-05-01T10:00:00Z');
+		const event = await makeEvent(t.db);
+		await registerForEvent(t.db, event.id, person(1), { now: registered, baseUrl: BASE });
+		await registerForEvent(t.db, event.id, person(2), { now: registered, baseUrl: BASE, emailVerified: true });
+		const at = (days: number) => new Date(registered.getTime() + days * DAY);
+		expect((await sendThemeDayReminders(t.db, at(RETENTION.unconfirmedRegistrationDays - 0.01), BASE)).purged).toBe(0);
+		expect((await sendThemeDayReminders(t.db, at(RETENTION.unconfirmedRegistrationDays + 0.01), BASE)).purged).toBe(1);
+		// The confirmed one (a seat) stays.
+		expect((await t.db.selectFrom('event_registration').select('status').execute()).map((r) => r.status)).toEqual(['confirmed']);
+	});
+
+	it('states every period on the privacy page, from RETENTION itself', () => {
+		const page = readFileSync('src/pages/privatliv.astro', 'utf8');
+		const missing = Object.keys(RETENTION).filter((key) => !page.includes(`RETENTION.${key}`));
+		expect(missing).toEqual([]);
+		// No period typed in by hand next to them.
+		expect(page).not.toMatch(/slettes efter \d+ dage/i);
 	});
 });

@@ -13,6 +13,7 @@ import * as m0012knowledge from './0012_knowledge';
 import * as m0011openingHours from './0011_opening_hours';
 import * as m0013admin from './0013_admin';
 import * as m0014operations from './0014_operations';
+import * as m0015jobLastOk from './0015_job_last_ok';
 
 /**
  * Append-only. A shipped migration is frozen: change the schema with a new file.
@@ -33,4 +34,5 @@ export const migrations: Record<string, Migration> = {
 	'0011_opening_hours': m0011openingHours,
 	'0013_admin': m0013admin,
 	'0014_operations': m0014operations,
+	'0015_job_last_ok': m0015jobLastOk,
 };

@@ -105,12 +105,18 @@ describe.skipIf(skipBrowser)('The coordinator imports the directory in the brows
 		expect(body.title).toBe('Rådgiver');
 	}, 180_000);
 
-	it('keeps organisation editors out of the import and the audit log', async () => {
+	it('keeps organisation editors out of the import and reference data, and shows them only their own organisation in the audit log', async () => {
 		const page = await orgEditor.newPage();
 		expect((await page.goto('/admin/import'))?.status()).toBe(403);
-		expect((await page.goto('/admin/log'))?.status()).toBe(403);
 		expect((await page.goto('/admin/opslagsdata'))?.status()).toBe(403);
+		expect((await page.goto('/admin/opslagsdata/ny-organisation'))?.status()).toBe(403);
 		expect((await page.goto('/admin/dubletter'))?.status()).toBe(200);
+		// The log: entries about their organisation's people and units only — not the imported organisation's.
+		expect((await page.goto('/admin/log?type=person'))?.status()).toBe(200);
+		const text = await page.locator('main').innerText();
+		expect(text).not.toContain('Importsen');
+		expect(await page.locator('#type option').allInnerTexts()).toEqual(expect.not.arrayContaining(['Bruger', 'Emne']));
+		await expectAccessible(page);
 	});
 
 	it('merges a duplicate, and the old link and API ref lead to the kept entry', async () => {

@@ -1,7 +1,22 @@
-/** A crawl of the public HSDS endpoints on the built server: every answer valid HSDS 3.0, open to other sites. */
+/**
+ * A crawl of the public HSDS endpoints on the built server: every answer valid HSDS 3.0, open to other sites — and
+ * the people it carried (services' contacts) counted in the export log.
+ */
 import { describe, expect, it } from 'vitest';
 import { hsdsValidator } from '../helpers/hsds-schemas';
-import { baseURL, skipBrowser } from './helpers';
+import { ANONYMOUS_OPEN_DATA } from '@/modules/privacy/privacy.exports';
+import { baseURL, openServerDb, skipBrowser } from './helpers';
+
+/** People's entries that anonymous HSDS reads took out, according to the export log. */
+async function loggedOpenDataRows(): Promise<number> {
+	const db = openServerDb();
+	try {
+		const rows = await db.selectFrom('export_log').select('rows').where('actor', '=', ANONYMOUS_OPEN_DATA).where('kind', '=', 'hsds').execute();
+		return rows.reduce((n, r) => n + Number(r.rows), 0);
+	} finally {
+		await db.destroy();
+	}
+}
 
 describe.skipIf(skipBrowser)('The HSDS API', () => {
 	const hsds = hsdsValidator();
@@ -21,6 +36,8 @@ describe.skipIf(skipBrowser)('The HSDS API', () => {
 	}
 
 	it('answers every page and entity of a crawl with valid HSDS', async () => {
+		const loggedBefore = await loggedOpenDataRows();
+		let contacts = 0;
 		const info = await get('/api/hsds/');
 		expect(info.body.version).toBe('3.0');
 		for (const [list, schema] of [['services', 'service.json'], ['organizations', 'organization.json']] as const) {
@@ -36,6 +53,7 @@ describe.skipIf(skipBrowser)('The HSDS API', () => {
 					const one = await get(`/api/hsds/${list}/${item.id}`);
 					expect(one.status).toBe(200);
 					check(`/api/hsds/${list}/${item.id}`, schema, one.body);
+					contacts += list === 'services' ? (one.body.contacts ?? []).length : 0;
 					seen++;
 				}
 				if (body.last_page) {
@@ -46,7 +64,10 @@ describe.skipIf(skipBrowser)('The HSDS API', () => {
 			expect(seen).toBeGreaterThan(0);
 		}
 		expect(problems).toEqual([]);
-		console.log(`HSDS: ${requests} svar gennemgået mod skemaerne.`);
+		// Every person a service carried is in the export log (one line a day for anonymous readers).
+		expect(contacts).toBeGreaterThan(0);
+		expect((await loggedOpenDataRows()) - loggedBefore).toBe(contacts);
+		console.log(`HSDS: ${requests} svar gennemgået mod skemaerne; ${contacts} personer logget som eksport.`);
 	});
 
 	it('says 404 in JSON for an unknown id', async () => {

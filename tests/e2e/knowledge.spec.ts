@@ -256,7 +256,7 @@ describe.skipIf(skipBrowser)('Discharge pathway with live contacts', { timeout: 
 		const privacy = await page.locator('main').innerText();
 		expect(privacy).toContain('vejviser_kommune');
 		// Every period as the jobs apply it (RETENTION and the cookies' own constants), never a number of its own.
-		expect(privacy).toContain(`Ubekræftede tilmeldinger slettes efter ${RETENTION.pendingRegistrationDays} dage`);
+		expect(privacy).toContain(`Ubekræftede tilmeldinger slettes efter ${RETENTION.unconfirmedRegistrationDays} dage`);
 		expect(privacy).toContain(`Slettes efter ${RETENTION.searchLogDays} dage`);
 		expect(privacy).toContain(`Slettes efter ${RETENTION.sessionIdleDays} dage uden brug eller senest efter ${RETENTION.sessionMaxDays} dage`);
 		expect(privacy).toContain(`Slettes ${RETENTION.deliveredMailDays} dage efter afsendelse`);

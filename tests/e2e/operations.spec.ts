@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { createUserWithSession } from '../helpers/auth';
+import { issueApiKey } from '@/modules/apikeys/apikeys';
 import { baseURL, expectAccessible, launchBrowser, openServerDb, skipBrowser } from './helpers';
 
 describe.skipIf(skipBrowser)('Running the network without a developer', () => {
@@ -52,9 +53,9 @@ describe.skipIf(skipBrowser)('Running the network without a developer', () => {
 		const headings = await page.locator('h2').allInnerTexts();
 		expect(headings).toEqual(['Søgninger pr. uge', 'Søgninger efter situation', 'Søgninger efter kommune', 'Bekræftet inden for intervallet', 'Temadage: tilmeldte og fremmødte', 'Supervision leveret']);
 		expect(await page.locator('svg[role="img"]').count()).toBeGreaterThanOrEqual(4);
-		const situation = await page.locator('#soegninger-situation ~ table').first().innerText();
+		const situation = await page.locator('#soegninger-situation ~ .table-wrap table').first().innerText();
 		expect(situation).toContain('Akut');
-		expect(await page.locator('#aktualitet ~ table').first().innerText()).toContain('PPR');
+		expect(await page.locator('#aktualitet ~ .table-wrap table').first().innerText()).toContain('PPR');
 		const csvLinks = await page.locator('a[href^="/admin/tal/"][href*=".csv"]').evaluateAll((as) => as.map((a) => a.getAttribute('href')!));
 		expect(csvLinks).toHaveLength(6);
 		for (const href of csvLinks) {
@@ -118,6 +119,40 @@ describe.skipIf(skipBrowser)('Running the network without a developer', () => {
 		await page.getByRole('button', { name: 'Træk nøglen til Regionens intranet tilbage' }).click();
 		await page.waitForURL(/tilbagekaldt=1/);
 		expect((await fetch(`${baseURL}/api/people/${person.ref}`, { headers: { authorization: `Bearer ${key}` } })).status).toBe(401);
+	}, 300_000);
+
+	it('keeps members-only fields from a key not allowed to see them, limits each key on its own and logs its HSDS reads', async () => {
+		const db = openServerDb();
+		const plain = await issueApiKey(db, { label: 'test', userId: null }, { name: 'Kommunens portal', members_fields: false, per_minute: 10 });
+		const other = await issueApiKey(db, { label: 'test', userId: null }, { name: 'Anden portal', members_fields: false, per_minute: 10 });
+		await db.destroy();
+		const serviceId = (await (await fetch(`${baseURL}/api/hsds/services?page=1&per_page=1`)).json()).contents[0].id;
+		const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
+		const withPlainKey = await fetch(`${baseURL}/api/people/${person.ref}`, { headers: bearer(plain.key) });
+		expect(withPlainKey.status).toBe(200);
+		const body = await withPlainKey.json();
+		expect(body.mobile).toBeNull();
+		expect([body.firstName, body.lastName]).toEqual([person.first_name, person.last_name]);
+
+		// HSDS with a key: logged per request under the key's name, with the contacts (people) it carried.
+		const hsds = await fetch(`${baseURL}/api/hsds/services/${serviceId}`, { headers: bearer(plain.key) });
+		expect(hsds.status).toBe(200);
+		const contacts = ((await hsds.json()).contacts ?? []).length;
+
+		// The limit is per key: the plain key runs out (10 a minute, 2 used), the other key still answers.
+		const statuses: number[] = [];
+		for (let i = 0; i < 9; i++) statuses.push((await fetch(`${baseURL}/api/hsds/`, { headers: bearer(plain.key) })).status);
+		expect(statuses.slice(0, 8)).toEqual(Array(8).fill(200));
+		expect(statuses[8]).toBe(429);
+		expect((await fetch(`${baseURL}/api/hsds/`, { headers: bearer(other.key) })).status).toBe(200);
+
+		const check = openServerDb();
+		const log = await check.selectFrom('export_log').select(['kind', 'channel', 'rows']).where('actor', '=', 'api:Kommunens portal').orderBy('id').execute();
+		await check.destroy();
+		expect(log).toEqual([
+			{ kind: 'person', channel: 'api', rows: 1 },
+			{ kind: 'hsds', channel: 'api', rows: contacts },
+		]);
 	}, 300_000);
 
 	it('shows a member everything stored about them, downloads it as JSON and takes a removal request', async () => {

@@ -27,6 +27,8 @@ let port = 0;
 let dir = '';
 let own: Awaited<ReturnType<typeof databaseOfItsOwn>> | undefined;
 let server: ChildProcess;
+/** The server's stdout: one JSON line per request (LOG_REQUESTS=1). */
+const logLines: string[] = [];
 
 /** A request with full control over Host and body (fetch may not set Host). */
 function send(path: string, opts: { method?: string; headers?: Record<string, string>; body?: string | Buffer; chunked?: boolean } = {}): Promise<Answer> {
@@ -86,8 +88,14 @@ describe.skipIf(skipBrowser)('Attacks from the hardening issue', () => {
 		port = await freePort();
 		base = `http://127.0.0.1:${port}`;
 		server = spawn(process.execPath, [e2e.serverEntry], {
-			env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), ...own.env, PUBLIC_BASE_URL: base, PUBLIC_HOSTNAME: 'vejviser.example.dk', SMTP_URL: '', JOBS_SCHEDULER: 'off', DB_MAX_WAIT_MS: '400' },
-			stdio: ['ignore', 'ignore', 'inherit'],
+			env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), ...own.env, PUBLIC_BASE_URL: base, PUBLIC_HOSTNAME: 'vejviser.example.dk', SMTP_URL: '', JOBS_SCHEDULER: 'off', DB_MAX_WAIT_MS: '400', LOG_REQUESTS: '1' },
+			stdio: ['ignore', 'pipe', 'inherit'],
+		});
+		let partial = '';
+		server.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+			const lines = (partial + chunk).split('\n');
+			partial = lines.pop() ?? '';
+			logLines.push(...lines);
 		});
 		await waitForHealth(base, server);
 		// Load the pages once, so the timings below measure the attack, not the first request's module loading.
@@ -117,6 +125,39 @@ describe.skipIf(skipBrowser)('Attacks from the hardening issue', () => {
 		const page = await send('/log-ind', { method: 'POST', headers: formHeaders(), body: body.slice(0, 30_000) });
 		expect(page.status).toBe(413);
 		expect(page.body).toContain('Formularen er for stor');
+	});
+
+	it('gives each request an id: in X-Request-Id, on the Danish error page and in its JSON log line (path only)', async () => {
+		const page = await send('/log-ind?next=%2Fhemmelig-sti', { method: 'POST', headers: formHeaders(), body: Array.from({ length: 1_500 }, (_, i) => `f${i}=x`).join('&') });
+		expect(page.status).toBe(413);
+		const id = String(page.headers['x-request-id'] ?? '');
+		expect(id).toMatch(/^[0-9a-f]{8}$/);
+		expect(page.body).toContain(`<code>${id}</code>`);
+		const line = await new Promise<Record<string, unknown>>((resolve, reject) => {
+			const started = Date.now();
+			const look = () => {
+				const found = logLines.map((l) => { try { return JSON.parse(l) as Record<string, unknown>; } catch { return null; } }).find((l) => l?.requestId === id && l.path === '/log-ind');
+				if (found) resolve(found);
+				else if (Date.now() - started > 5000) reject(new Error(`no log line with requestId ${id}`));
+				else setTimeout(look, 50);
+			};
+			look();
+		});
+		expect(line).toMatchObject({ requestId: id, method: 'POST', path: '/log-ind', status: 413, level: 'info' });
+		expect(String(line.error)).toMatch(/^BodyTooLargeError/);
+		expect(typeof line.ms).toBe('number');
+		expect(typeof line.t).toBe('string');
+		expect(JSON.stringify(line)).not.toContain('hemmelig');
+		// One line per request: not one more for the error page it was answered with.
+		await new Promise((r) => setTimeout(r, 200));
+		expect(logLines.filter((l) => l.includes(`"requestId":"${id}"`))).toHaveLength(1);
+		// Refusals before anything is read get their id and line too (a cross-site POST).
+		const crossSite = await send('/log-ind', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'https://angriber.example' }, body: 'email=x' });
+		expect(crossSite.status).toBe(403);
+		const crossId = String(crossSite.headers['x-request-id'] ?? '');
+		expect(crossId).toMatch(/^[0-9a-f]{8}$/);
+		await new Promise((r) => setTimeout(r, 200));
+		expect(logLines.filter((l) => l.includes(`"requestId":"${crossId}"`)).map((l) => JSON.parse(l).status)).toEqual([403]);
 	});
 
 	it('refuses a 50 MB body before reading it', async () => {

@@ -1,6 +1,8 @@
 /**
  * The audit log viewer (/admin/log): every audited change, filterable by person, editor, entity type and date
- * (Copenhagen days), newest first, paged. Read-only; admins only (the log spans every organisation).
+ * (Copenhagen days), newest first, paged. Read-only. Admins see the whole log; organisation and unit editors see
+ * the entries about what they edit — the people of their units (also entries merged into them), the units, their
+ * shared contacts and the organisation itself — and nothing else (accounts, reference data, other organisations).
  */
 import type { Db } from '@db/client';
 import { isIsoDate } from '@/lib/dates';
@@ -24,6 +26,34 @@ export const ENTITY_LABELS: Record<string, string> = {
 	search_term: 'Søgeord',
 	event: 'Temadag',
 	registration: 'Tilmelding',
+	supervision_group: 'Supervisionsgruppe',
+	supervision_meeting: 'Supervisionsmøde',
+	supervision_membership: 'Supervisionsmedlemskab',
+	api_key: 'API-nøgle',
+};
+
+/** Actions in Danish for the viewer; an action not listed shows as stored. */
+export const ACTION_LABELS: Record<string, string> = {
+	create: 'oprettet',
+	update: 'ændret',
+	delete: 'slettet',
+	left: 'stoppet',
+	merge: 'flettet med en dublet',
+	merged_into: 'flettet ind i en anden post',
+	erase: 'slettet efter anmodning (GDPR)',
+	revoke: 'trukket tilbage',
+	register: 'tilmeldt',
+	cancel: 'afmeldt',
+	approve: 'godkendt',
+	apply: 'søgt om plads',
+	attendance: 'fremmøde registreret',
+	check_in: 'tjekket ind',
+	confirm_email: 'e-mail bekræftet',
+	promote: 'fået plads fra ventelisten',
+	no_show: 'udeblevet',
+	purge_unconfirmed: 'ubekræftet tilmelding slettet',
+	export_participants: 'deltagerliste hentet',
+	programme: 'program ændret',
 };
 
 export interface AuditFilter {
@@ -63,8 +93,14 @@ const show = (value: unknown): string => {
 	return String(value);
 };
 
+/** Whose entries a viewer may read: everything (admins), or what their scopes name (editors). */
+export type AuditScope = { all: true } | { organisationIds: number[]; unitIds: number[] };
+
+/** Entity types an editor's view can hold. */
+const SCOPED_TYPES = ['person', 'unit', 'unit_contact', 'organisation'];
+
 /** One page of entries matching the filter; `personUnknown` when the person filter names no one. */
-export async function listAudit(db: Db, f: AuditFilter): Promise<{ rows: AuditRow[]; total: number; pages: number; personUnknown: boolean; entityTypes: string[] }> {
+export async function listAudit(db: Db, f: AuditFilter, scope: AuditScope = { all: true }): Promise<{ rows: AuditRow[]; total: number; pages: number; personUnknown: boolean; entityTypes: string[] }> {
 	let personIds: number[] | null = null;
 	if (f.person) {
 		const own = await db.selectFrom('person').select('id').where('ref', '=', f.person).executeTakeFirst();
@@ -76,6 +112,23 @@ export async function listAudit(db: Db, f: AuditFilter): Promise<{ rows: AuditRo
 		} else personIds = [];
 	}
 	let q = db.selectFrom('audit_log');
+	if (!('all' in scope)) {
+		// Subqueries, so the scope is one statement however many people an organisation has.
+		const orgIds = scope.organisationIds.length ? scope.organisationIds : [-1];
+		const ownUnitIds = scope.unitIds.length ? scope.unitIds : [-1];
+		const units = db.selectFrom('unit').select('id').where((eb) => eb.or([eb('organisation_id', 'in', orgIds), eb('id', 'in', ownUnitIds)]));
+		const people = db.selectFrom('person').select('id').where('unit_id', 'in', units);
+		const merged = db.selectFrom('person_ref_alias').select('merged_person_id').where('person_id', 'in', people);
+		const contacts = db.selectFrom('unit_contact').select('id').where('unit_id', 'in', units);
+		q = q.where((eb) =>
+			eb.or([
+				eb.and([eb('entity_type', '=', 'person'), eb.or([eb('entity_id', 'in', people), eb('entity_id', 'in', merged)])]),
+				eb.and([eb('entity_type', '=', 'unit'), eb('entity_id', 'in', units)]),
+				eb.and([eb('entity_type', '=', 'unit_contact'), eb('entity_id', 'in', contacts)]),
+				eb.and([eb('entity_type', '=', 'organisation'), eb('entity_id', 'in', orgIds)]),
+			]),
+		);
+	}
 	if (personIds) q = personIds.length ? q.where('entity_type', '=', 'person').where('entity_id', 'in', personIds) : q.where('id', '<', 0);
 	// Actors are stored lower-case (e-mails, `system:…`); `%`/`_` typed by an admin only widen their own search.
 	if (f.editor) q = q.where('actor', 'like', `%${f.editor.toLowerCase()}%`);
@@ -90,7 +143,8 @@ export async function listAudit(db: Db, f: AuditFilter): Promise<{ rows: AuditRo
 	const pages = Math.max(1, Math.ceil(total / AUDIT_PAGE_SIZE));
 	const page = Math.min(f.page, pages);
 	const rows = await q.selectAll().orderBy('id', 'desc').limit(AUDIT_PAGE_SIZE).offset((page - 1) * AUDIT_PAGE_SIZE).execute();
-	const entityTypes = (await db.selectFrom('audit_log').select('entity_type').distinct().orderBy('entity_type').execute()).map((r) => r.entity_type);
+	const allTypes = (await db.selectFrom('audit_log').select('entity_type').distinct().orderBy('entity_type').execute()).map((r) => r.entity_type);
+	const entityTypes = 'all' in scope ? allTypes : allTypes.filter((t) => SCOPED_TYPES.includes(t));
 	return {
 		total,
 		pages,

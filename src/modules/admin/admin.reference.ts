@@ -1,10 +1,11 @@
 /**
  * Reference data in the browser (admins): the labels and synonyms of topics, roles and age groups (the search
- * thesaurus reads them), and which municipalities are members of the network. Every change is audited, and
+ * thesaurus reads them), new topics and roles (age groups are fixed bands with ages, added by migration), and which
+ * municipalities are members of the network. Every change is audited, and
  * the search index follows the audit log: an entry of these types makes it rebuild with the new words.
  */
 import type { Db } from '@db/client';
-import { jsonArray } from '@/lib/text';
+import { jsonArray, slugify } from '@/lib/text';
 import { diff, insertAuditEntry, type Actor } from '@/modules/audit/audit.repository';
 
 export type VocabularyKind = 'topic' | 'role' | 'age_group';
@@ -53,6 +54,33 @@ export async function saveVocabularyItem(db: Db, actor: Actor, kind: VocabularyK
 		// Vocabulary rows have text keys: the slug goes in the label, entity_id 0 (the search rebuilds on the type).
 		await insertAuditEntry(trx, { actor, entityType: kind, entityId: 0, entityLabel: `${slug}: ${label}`, action: 'update', changes });
 		return { ok: true as const, changed: true };
+	});
+}
+
+/** Kinds an admin may add to in the browser. */
+export type AddableKind = 'topic' | 'role';
+export const ADDABLE_KINDS: Record<AddableKind, string> = { topic: 'det nye emne', role: 'den nye rolle' };
+
+/** Adds a topic or role (slug from the label, last in the list); audited, so the search learns its words at once. */
+export async function addVocabularyItem(db: Db, actor: Actor, kind: AddableKind, input: { label: string; synonyms: string }): Promise<({ ok: true; slug: string }) | { ok: false; errors: Record<string, string> }> {
+	if (!(kind in ADDABLE_KINDS)) return { ok: false, errors: { _form: 'Der kan kun tilføjes emner og roller.' } };
+	const label = input.label.replace(/\s+/g, ' ').trim();
+	const synonyms = parseSynonyms(input.synonyms);
+	const errors: Record<string, string> = {};
+	if (!label) errors.label = `Skriv betegnelsen for ${ADDABLE_KINDS[kind]}.`;
+	else if (label.length > 80) errors.label = 'Betegnelsen må højst være 80 tegn.';
+	else if (!slugify(label)) errors.label = 'Betegnelsen skal indeholde bogstaver eller tal.';
+	if (synonyms.length > 60) errors.synonyms = 'Højst 60 synonymer.';
+	else if (synonyms.some((s) => s.length > 60)) errors.synonyms = 'Hvert synonym må højst være 60 tegn.';
+	if (Object.keys(errors).length) return { ok: false, errors };
+	const slug = slugify(label);
+	return db.transaction().execute(async (trx) => {
+		const existing = await trx.selectFrom(kind).select(['slug', 'label']).where((eb) => eb.or([eb('slug', '=', slug), eb(eb.fn('lower', ['label']), '=', label.toLowerCase())])).executeTakeFirst();
+		if (existing) return { ok: false as const, errors: { label: `"${existing.label}" findes allerede. Ret den i listen ovenfor i stedet.` } };
+		const last = await trx.selectFrom(kind).select((eb) => eb.fn.max('sort').as('sort')).executeTakeFirst();
+		await trx.insertInto(kind).values({ slug, label, synonyms: JSON.stringify(synonyms), sort: Number(last?.sort ?? 0) + 1 }).execute();
+		await insertAuditEntry(trx, { actor, entityType: kind, entityId: 0, entityLabel: `${slug}: ${label}`, action: 'create', changes: { label: [null, label], synonyms: [null, synonyms] } });
+		return { ok: true as const, slug };
 	});
 }
 

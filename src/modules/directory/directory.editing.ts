@@ -325,6 +325,35 @@ export async function updateUnit(db: Db, ctx: EditContext, unitId: number, input
 	return { ok: true, changed: outcome.action !== 'unchanged' };
 }
 
+/**
+ * Adds a unit to an organisation: its organisation editors and admins (a unit editor edits units, not the
+ * organisation's list of them). The organisation comes from the URL and is checked here, so another
+ * organisation's id is refused like a missing right. Audited through saveUnit.
+ */
+export async function createUnit(db: Db, ctx: EditContext, organisationId: number, input: UnitEditInput): Promise<EditOutcome<{ id: number; slug: string }>> {
+	const organisation = await findOrganisationById(db, organisationId);
+	if (!organisation || !ctx.perms.canEditOrganisation(organisationId)) throw new EditDenied();
+	const clash = await db.selectFrom('unit').select('id').where('organisation_id', '=', organisationId).where('name', '=', input.name).executeTakeFirst();
+	if (clash) return { ok: false, errors: { name: `${organisation.name} har allerede en enhed, der hedder "${input.name}".` } };
+	const known = new Set((await db.selectFrom('municipality').select('code').execute()).map((m) => m.code));
+	if (input.municipalityCodes.some((c) => !known.has(c))) return { ok: false, errors: { municipalityCodes: 'Vælg kommunerne på listen.' } };
+	const listsMunicipalities = organisation.type !== 'kommune';
+	const outcome = await db.transaction().execute((trx) =>
+		saveUnit(trx, ctx.actor, {
+			organisationId,
+			name: input.name,
+			aliases: input.aliases,
+			description: input.description,
+			address: input.address,
+			postcode: input.postcode,
+			town: input.town,
+			...(listsMunicipalities && { municipalityCodes: input.municipalityCodes }),
+		}),
+	);
+	const row = await db.selectFrom('unit').select('slug').where('id', '=', outcome.id).executeTakeFirstOrThrow();
+	return { ok: true, id: outcome.id, slug: row.slug };
+}
+
 /** A shared contact id from the form, only when it belongs to the unit being edited (resolveInScope). */
 function contactOfUnit(db: Db, contactId: unknown, unitId: number) {
 	return resolveInScopeAsync(contactId, (id) => db.selectFrom('unit_contact').select(['id', 'unit_id']).where('id', '=', id).executeTakeFirst(), (c) => c.unit_id === unitId);
@@ -354,17 +383,44 @@ export async function removeSharedContact(db: Db, ctx: EditContext, unitId: numb
  * Saves an organisation. Type and e-mail domains are admin-only: domains grant automatic approval of new
  * accounts, so an organisation editor changing them would be raising others' rights.
  */
+/** Rules of an organisation that need the database: a unique name, a kommune with its (known) municipality. */
+async function organisationProblems(db: Db, input: { name: string; type: string; municipalityCode: string | null }, exceptId?: number): Promise<FieldErrors | null> {
+	let clash = db.selectFrom('organisation').select('id').where('name', '=', input.name);
+	if (exceptId !== undefined) clash = clash.where('id', '!=', exceptId);
+	if (await clash.executeTakeFirst()) return { name: `Der findes allerede en organisation, der hedder "${input.name}".` };
+	if (input.type === 'kommune' && !input.municipalityCode) return { municipalityCode: 'En kommune skal have sin kommune valgt.' };
+	if (input.municipalityCode && !(await db.selectFrom('municipality').select('code').where('code', '=', input.municipalityCode).executeTakeFirst()))
+		return { municipalityCode: 'Vælg kommunen på listen.' };
+	return null;
+}
+
+/** A new organisation (network admins only: type and e-mail domains decide who is approved automatically). */
+export async function createOrganisation(db: Db, ctx: EditContext, input: OrganisationEditInput): Promise<EditOutcome<{ id: number; slug: string }>> {
+	if (!ctx.perms.canManageNetwork) throw new EditDenied();
+	const problems = await organisationProblems(db, input);
+	if (problems) return { ok: false, errors: problems };
+	const outcome = await db.transaction().execute((trx) =>
+		saveOrganisation(trx, ctx.actor, {
+			name: input.name,
+			type: input.type,
+			municipalityCode: input.municipalityCode,
+			description: input.description,
+			website: input.website,
+			emailDomains: input.emailDomains,
+		}),
+	);
+	const row = await db.selectFrom('organisation').select('slug').where('id', '=', outcome.id).executeTakeFirstOrThrow();
+	return { ok: true, id: outcome.id, slug: row.slug };
+}
+
 export async function updateOrganisation(db: Db, ctx: EditContext, organisationId: number, input: OrganisationEditInput): Promise<EditOutcome<{ changed: boolean }>> {
 	const organisation = await findOrganisationById(db, organisationId);
 	if (!organisation || !ctx.perms.canEditOrganisation(organisationId)) throw new EditDenied();
 	const admin = ctx.perms.isAdmin;
-	const clash = await db.selectFrom('organisation').select('id').where('name', '=', input.name).where('id', '!=', organisationId).executeTakeFirst();
-	if (clash) return { ok: false, errors: { name: `Der findes allerede en organisation, der hedder "${input.name}".` } };
 	const type = admin ? input.type : organisation.type;
 	const municipalityCode = admin ? input.municipalityCode : organisation.municipalityCode;
-	if (type === 'kommune' && !municipalityCode) return { ok: false, errors: { municipalityCode: 'En kommune skal have sin kommune valgt.' } };
-	if (municipalityCode && !(await db.selectFrom('municipality').select('code').where('code', '=', municipalityCode).executeTakeFirst()))
-		return { ok: false, errors: { municipalityCode: 'Vælg kommunen på listen.' } };
+	const problems = await organisationProblems(db, { name: input.name, type, municipalityCode }, organisationId);
+	if (problems) return { ok: false, errors: problems };
 	const outcome = await db.transaction().execute((trx) =>
 		saveOrganisation(
 			trx,

@@ -2,19 +2,19 @@
  * The theme-day job (hourly): reminders two days before the start to everyone with a seat (dedupe key per
  * registration and start time, so a run repeated — or a second process — sends nothing twice; a moved
  * theme day gets a new reminder), and removal of registrations whose address was never confirmed within
- * RETENTION.pendingRegistrationDays (they hold no seat; keeping the personal data has no purpose).
+ * RETENTION.unconfirmedRegistrationDays (7; privacy.retention.ts, the one place the periods live — they hold no
+ * seat; keeping the personal data has no purpose).
  */
 import type { Db } from '@db/client';
 import type { Job } from '@/modules/jobs/jobs.registry';
 import { publicBaseUrl } from '@/modules/jobs/jobs.env';
+import { RETENTION } from '@/modules/privacy/privacy.retention';
 import { findRegistrationById, listEvents, listRegistrationsWithStatus } from './events.repository';
 import { calendarFor, issueToken, seatTransaction } from './events.seats';
 import { auditEvents, queueMail } from './events.registrations';
 import { reminderMail } from './events.mails';
-import { RETENTION } from '@/modules/privacy/privacy.retention';
 
 export const REMINDER_HOURS_BEFORE = 48;
-const PENDING_DAYS = RETENTION.pendingRegistrationDays;
 
 export async function sendThemeDayReminders(db: Db, now: Date, baseUrl: string): Promise<{ reminded: number; purged: number }> {
 	const nowIso = now.toISOString();
@@ -32,7 +32,7 @@ export async function sendThemeDayReminders(db: Db, now: Date, baseUrl: string):
 			return n;
 		});
 	}
-	const cutoff = new Date(now.getTime() - PENDING_DAYS * 86_400_000).toISOString();
+	const cutoff = new Date(now.getTime() - RETENTION.unconfirmedRegistrationDays * 86_400_000).toISOString();
 	const stale = await db.selectFrom('event_registration').select(['id', 'event_id']).where('status', '=', 'pending').where('updated_at', '<', cutoff).execute();
 	let purged = 0;
 	for (const candidate of stale) {

@@ -5,10 +5,12 @@ import type { Db } from '@db/client';
 import { publicBaseUrl } from '@/lib/base-url';
 import { hsdsExport } from './hsds.feed';
 
-export async function exportHsdsFolder(db: Db, dir: string, baseUrl: string = publicBaseUrl()): Promise<{ services: number; organizations: number }> {
+/** Counts of what was written; `contacts` is the number of people's entries (the services' contacts), for the export log. */
+export async function exportHsdsFolder(db: Db, dir: string, baseUrl: string = publicBaseUrl()): Promise<{ services: number; organizations: number; contacts: number }> {
 	const { services, organizations } = await hsdsExport(db, baseUrl);
 	mkdirSync(dir, { recursive: true });
 	writeFileSync(join(dir, 'services.json'), JSON.stringify(services, null, 2) + '\n');
 	writeFileSync(join(dir, 'organizations.json'), JSON.stringify(organizations, null, 2) + '\n');
-	return { services: services.length, organizations: organizations.length };
+	const contacts = services.reduce((n, s) => n + (Array.isArray(s.contacts) ? s.contacts.length : 0), 0);
+	return { services: services.length, organizations: organizations.length, contacts };
 }

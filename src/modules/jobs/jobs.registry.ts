@@ -52,7 +52,7 @@ export function clearJobs(): void {
 export async function runJob(db: Db, job: Job, now: Date = new Date(), opts: { force?: boolean } = {}): Promise<JobResult> {
 	const nowIso = now.toISOString();
 	const started = Date.now();
-	await db.insertInto('job_run').values({ name: job.name, locked_until: null, last_started_at: null, last_finished_at: null, last_ok: null, last_summary: null }).onConflict((oc) => oc.column('name').doNothing()).execute();
+	await db.insertInto('job_run').values({ name: job.name, locked_until: null, last_started_at: null, last_finished_at: null, last_ok: null, last_summary: null, last_ok_at: null }).onConflict((oc) => oc.column('name').doNothing()).execute();
 	const dueBefore = new Date(now.getTime() - job.intervalMinutes * 60_000 + 1000).toISOString(); // 1 s slack for tick jitter
 	let claim = db
 		.updateTable('job_run')
@@ -72,7 +72,12 @@ export async function runJob(db: Db, job: Job, now: Date = new Date(), opts: { f
 	}
 	await db
 		.updateTable('job_run')
-		.set({ locked_until: null, last_finished_at: new Date().toISOString(), last_ok: result.status === 'ok' ? 1 : 0, last_summary: result.summary.slice(0, 2000) })
+		.set((eb) => {
+			const finished = new Date().toISOString();
+			const ok = result.status === 'ok';
+			// A failed run keeps the time of the last good one: that is what monitoring asks for.
+			return { locked_until: null, last_finished_at: finished, last_ok: ok ? 1 : 0, last_summary: result.summary.slice(0, 2000), last_ok_at: ok ? finished : eb.ref('last_ok_at') };
+		})
 		.where('name', '=', job.name)
 		.execute();
 	return result;

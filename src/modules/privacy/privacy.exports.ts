@@ -1,7 +1,8 @@
 /**
  * The export log: every time people's data leaves Vejviser in bulk or through an integration — the directory
- * CSV (web and `npm run db:export`), the HSDS export file, reads with an API key — one row says who, when,
- * how and how many rows. Admins read it at /admin/eksporter.
+ * CSV (web and `npm run db:export`), the participant and freshness CSVs, the HSDS export file and the HSDS API's
+ * services (their contacts are people), reads with an API key — one row says who, when, how and how many rows.
+ * Admins read it at /admin/eksporter.
  */
 import type { Db } from '@db/client';
 import { nowIso } from '@/lib/dates';
@@ -14,13 +15,15 @@ export interface ExportEntry {
 	channel: 'web' | 'cli' | 'api';
 	rows: number;
 	detail?: string;
+	/** When (ISO); now unless given. */
+	at?: string;
 }
 
 export async function logExport(db: Db, entry: ExportEntry): Promise<void> {
 	await db
 		.insertInto('export_log')
 		.values({
-			at: nowIso(),
+			at: entry.at ?? nowIso(),
 			actor: entry.actor,
 			actor_user_id: entry.actorUserId ?? null,
 			api_key_id: entry.apiKeyId ?? null,
@@ -30,6 +33,30 @@ export async function logExport(db: Db, entry: ExportEntry): Promise<void> {
 			detail: (entry.detail ?? '').slice(0, 200),
 		})
 		.execute();
+}
+
+/** The actor of reads of the open HSDS API without a key. */
+export const ANONYMOUS_OPEN_DATA = 'anonym (åbne data)';
+
+/**
+ * Like logExport, but one row per actor, kind and channel per UTC day whose `rows` adds up: for anonymous reads of
+ * the open HSDS API, which anyone may crawl, so a crawl is one line (how many people's entries left that day)
+ * instead of a line per request.
+ */
+export async function logExportDaily(db: Db, entry: ExportEntry, now: Date = new Date()): Promise<void> {
+	const day = now.toISOString().slice(0, 10);
+	const next = new Date(`${day}T00:00:00.000Z`);
+	next.setUTCDate(next.getUTCDate() + 1);
+	const updated = await db
+		.updateTable('export_log')
+		.set((eb) => ({ rows: eb('rows', '+', entry.rows) }))
+		.where('actor', '=', entry.actor)
+		.where('kind', '=', entry.kind)
+		.where('channel', '=', entry.channel)
+		.where('at', '>=', `${day}T00:00:00.000Z`)
+		.where('at', '<', next.toISOString())
+		.executeTakeFirst();
+	if (Number(updated.numUpdatedRows) === 0) await logExport(db, { ...entry, at: now.toISOString(), detail: entry.detail ?? 'samlet for døgnet (UTC)' });
 }
 
 export interface ExportLogRow {

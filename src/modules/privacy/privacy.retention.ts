@@ -1,6 +1,7 @@
 /**
  * How long Vejviser keeps what it only needs for a while — the periods in one place, shown on the privacy page
- * and applied by the daily retention job. Directory entries, accounts and the audit log are not here: they live
+ * and applied by the daily retention job (unconfirmed theme-day registrations: by the theme-day job, which holds the
+ * day's seat lock). Directory entries, accounts and the audit log are not here: they live
  * as long as the entry or account does.
  */
 import type { Db } from '@db/client';
@@ -17,14 +18,17 @@ export const RETENTION = {
 	/** Sessions: once past the longest idle time or the longest cap of any role (auth.rules.ts). */
 	sessionIdleDays: longestSession.inactivityMs / DAY,
 	sessionMaxDays: longestSession.absoluteMs / DAY,
-	/** Theme-day registrations whose address was never confirmed (they hold no seat): the events job, after 7 days. */
-	pendingRegistrationDays: 7,
 	/** Mails that were delivered (or stored, without a mail server): after 30 days. Failed ones stay for a manual look. */
 	deliveredMailDays: 30,
 	/** Searches that found nothing (the query text only, never who asked): after 180 days. */
 	searchLogDays: 180,
 	/** Rate-limit windows: a day after they ended. */
 	rateLimitDays: 1,
+	/**
+	 * Theme-day registrations whose address was never confirmed (they hold no seat): after 7 days. Applied by the
+	 * hourly theme-day job (events.job.ts), which removes them under the day's seat lock.
+	 */
+	unconfirmedRegistrationDays: 7,
 } as const;
 
 export interface RetentionResult {

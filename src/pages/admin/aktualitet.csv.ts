@@ -1,7 +1,8 @@
-/** The freshness dashboard as CSV, with the page's filter (needs action first). Editors see their scope; admins all. */
+/** The freshness dashboard as CSV, with the page's filter (needs action first). Editors see their scope; admins all. Logged in the export log. */
 import type { APIRoute } from 'astro';
 import { getDb } from '@/lib/db';
 import { loadPermissions } from '@/modules/auth/auth.permissions';
+import { logExport } from '@/modules/privacy/privacy.exports';
 import { freshnessConfigFromEnv } from '@/modules/freshness/freshness.config';
 import { freshnessCsv, loadFreshnessDashboard, parseDashboardFilter } from '@/modules/freshness/freshness.dashboard';
 
@@ -19,6 +20,7 @@ export const GET: APIRoute = async ({ url, locals, redirect }) => {
 		freshnessConfigFromEnv(),
 		{ filter: parseDashboardFilter(url.searchParams) },
 	);
+	await logExport(db, { actor: user.email, actorUserId: user.id, kind: 'freshness-csv', channel: 'web', rows: dashboard.people.length });
 	return new Response(freshnessCsv(dashboard.people), {
 		headers: { 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': 'attachment; filename="aktualitet.csv"', 'Cache-Control': 'private, no-store' },
 	});
