@@ -17,6 +17,7 @@ import type { Db } from '@db/client';
 import { RETENTION } from '@/modules/privacy/privacy.retention';
 import { CODE_TTL_MS } from '@/modules/auth/auth.signin';
 import { MUNICIPALITY_COOKIE_DAYS } from '@/modules/knowledge/knowledge.views';
+import { freshnessConfigFromEnv } from '@/modules/freshness/freshness.config';
 
 const PATHWAY = '/viden/forloeb/udskrivning-bup';
 
@@ -252,6 +253,9 @@ describe.skipIf(skipBrowser)('Discharge pathway with live contacts', { timeout: 
 		}
 		await page.goto('/om');
 		expect(await page.locator('#coordinator-title + ul .card').count()).toBeGreaterThan(0);
+		// The freshness intervals as the loop applies them (the server runs with the same environment).
+		const policy = freshnessConfigFromEnv();
+		expect((await page.locator('main').innerText()).replace(/\s+/g, ' ')).toContain(`(${policy.priorityIntervalMonths} måneder for nøglepersoner, ellers ${policy.otherIntervalMonths}) og 3 måneder mere`);
 		await page.goto('/privatliv');
 		const privacy = await page.locator('main').innerText();
 		expect(privacy).toContain('vejviser_kommune');
