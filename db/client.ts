@@ -56,7 +56,9 @@ const handles = new WeakMap<Db, Handles>();
  * Node 24 when a statement is garbage-collected). Both are installed — 13 under the alias `better-sqlite3-node22`
  * — with the same API (README Decision "One install for Node 20, 22 and 24").
  */
-const SQLiteDatabase: typeof SQLite = createRequire(import.meta.url)(Number(process.versions.node.split('.')[0]) >= 22 ? 'better-sqlite3-node22' : 'better-sqlite3');
+/** The package name of the binding this Node loads (also for child processes that open a database themselves). */
+export const SQLITE_PACKAGE = Number(process.versions.node.split('.')[0]) >= 22 ? 'better-sqlite3-node22' : 'better-sqlite3';
+const SQLiteDatabase: typeof SQLite = createRequire(import.meta.url)(SQLITE_PACKAGE);
 
 /** A plain better-sqlite3 connection. */
 export function openSqlite(path: string, options: SQLite.Options = {}): SQLite.Database {

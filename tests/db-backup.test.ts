@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'nod
 import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { backupDatabase, integrityCheck, restoreDatabase, rotateBackup } from '@db/backup';
-import { createDb } from '@db/client';
+import { createDb, SQLITE_PACKAGE } from '@db/client';
 import { createTestDb } from './helpers/test-db';
 import { rememberServerAddress } from '@/lib/base-url';
 
@@ -97,11 +97,11 @@ describe('Backup and restore', () => {
 		await backupDatabase(t.db, file);
 		await t.db.insertInto('rate_limit').values({ key: 'efter-kopien', window_start: '2026-01-01', count: 1 }).execute();
 
-		// A server that answers /api/health at the address recorded in the database (PORT of this worktree's tests).
-		const port = Number(process.env.PORT ?? 4522);
+		// A server that answers /api/health at the address recorded in the database (a free port).
 		const server = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}'));
-		server.listen(port, '127.0.0.1');
+		server.listen(0, '127.0.0.1');
 		await once(server, 'listening');
+		const port = (server.address() as { port: number }).port;
 		await rememberServerAddress(t.db, `http://127.0.0.1:${port}`);
 		await t.db.destroy();
 		try {
@@ -113,9 +113,11 @@ describe('Backup and restore', () => {
 		}
 
 		// No server answers, but a process (a server whose address is not reachable from here, a jobs:run) has the file open.
-		const holder = spawn(process.execPath, ['-e', "const D = require('better-sqlite3'); const d = new D(process.argv[1]); d.prepare('SELECT 1').get(); console.log('open'); setInterval(() => {}, 1000);", t.path], { stdio: ['ignore', 'pipe', 'inherit'] });
+		// The binding this Node loads (Node 22+ uses another package: db/client.ts).
+		const holder = spawn(process.execPath, ['-e', `const D = require('${SQLITE_PACKAGE}'); const d = new D(process.argv[1]); d.prepare('SELECT 1').get(); console.log('open'); setInterval(() => {}, 1000);`, t.path], { stdio: ['ignore', 'pipe', 'inherit'] });
 		try {
-			await once(holder.stdout!, 'data');
+			// A holder that cannot open the file exits: fail at once rather than wait for the test's timeout.
+			await Promise.race([once(holder.stdout!, 'data'), once(holder, 'exit').then(([code]) => Promise.reject(new Error(`the holder process exited (${code})`)))]);
 			const busy = await restoreCli(t.path, file);
 			expect(busy.code).toBe(1);
 			expect(busy.stderr).toContain(`er åben i en anden proces (pid ${holder.pid}`);
