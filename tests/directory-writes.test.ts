@@ -68,6 +68,8 @@ describe('Directory writes', () => {
 		expect((await org(twin.id)).slug).toBe('proeveby-kommune-2');
 		const third = await saveOrganisation(db, actor, { name: 'Prøveby-Kommune', type: 'andet', municipalityCode: null });
 		expect((await org(third.id)).slug).toBe('proeveby-kommune-3');
+		const noLetters = await saveOrganisation(db, actor, { name: '§§', type: 'andet', municipalityCode: null });
+		expect((await org(noLetters.id)).slug).toBe('organisation');
 		const [created] = await listAuditFor(db, 'organisation', twin.id);
 		expect(created).toMatchObject({ action: 'create', entityLabel: 'Prøveby  Kommune', actor: 'system:test' });
 		expect(created.changes.type).toEqual([null, 'andet']);
@@ -76,13 +78,16 @@ describe('Directory writes', () => {
 		expect(same.action).toBe('unchanged');
 		expect(await listAuditFor(db, 'organisation', twin.id)).toHaveLength(1);
 
-		const edited = await saveOrganisation(db, actor, { name: 'Prøveby  Kommune', type: 'andet', municipalityCode: null, phone: '+4548000100', email: 'post@proeveby.example', emailDomains: ['proeveby.example'] }, twin.id);
+		const edited = await saveOrganisation(db, actor, { name: 'Prøveby  Kommune', type: 'andet', municipalityCode: null, website: 'https://proeveby.example/', phone: '+4548000100', email: 'post@proeveby.example', emailDomains: ['proeveby.example'] }, twin.id);
 		expect(edited.action).toBe('updated');
-		expect(await org(twin.id)).toMatchObject({ phone: '+4548000100', email: 'post@proeveby.example', email_domains: '["proeveby.example"]', slug: 'proeveby-kommune-2' });
+		expect(await org(twin.id)).toMatchObject({ website: 'https://proeveby.example/', phone: '+4548000100', email: 'post@proeveby.example', email_domains: '["proeveby.example"]', slug: 'proeveby-kommune-2' });
 		const [update] = await listAuditFor(db, 'organisation', twin.id);
 		expect(update.action).toBe('update');
-		expect(Object.keys(update.changes).sort()).toEqual(['email', 'email_domains', 'phone']);
+		expect(Object.keys(update.changes).sort()).toEqual(['email', 'email_domains', 'phone', 'website']);
 		expect(update.changes.phone).toEqual([null, '+4548000100']);
+		// A save that leaves the optional fields out (the import) keeps them and claims no change.
+		expect((await saveOrganisation(db, actor, { name: 'Prøveby  Kommune', type: 'andet', municipalityCode: null }, twin.id)).action).toBe('unchanged');
+		expect(await org(twin.id)).toMatchObject({ website: 'https://proeveby.example/', phone: '+4548000100', email: 'post@proeveby.example' });
 	});
 
 	it('keeps a unit slug unique within its organisation only, and names a unit without letters "enhed"', async () => {
@@ -221,7 +226,7 @@ describe('Directory writes', () => {
 		expect(made).toMatchObject({ created: true, type: 'frivillig', municipalityCode: null });
 		expect(await listAuditFor(db, 'organisation', made.id)).toHaveLength(1);
 
-		await saveUnit(db, actor, { organisationId: orgId, name: 'Familieafdelingen', aliases: ['Børn og Familie'] }, unitId);
+		await saveUnit(db, actor, { organisationId: orgId, name: 'Familieafdelingen', aliases: ['BoF', 'Børn og Familie'] }, unitId);
 		expect(await ensureUnit(db, actor, orgId, '  FAMILIEAFDELINGEN ')).toEqual({ id: unitId, created: false });
 		expect(await ensureUnit(db, actor, orgId, 'børn og familie')).toEqual({ id: unitId, created: false });
 		const orgB = (await ensureOrganisation(db, actor, { name: 'Anden Kommune', type: 'kommune', municipalityCode: '217' })).id;
@@ -231,5 +236,59 @@ describe('Directory writes', () => {
 		expect(created.created).toBe(true);
 		expect((await unit(created.id)).name).toBe('Myndighed');
 		expect((await listAuditFor(db, 'unit', created.id))[0]).toMatchObject({ action: 'create', entityLabel: 'Myndighed' });
+	});
+
+	it('creates a unit with its municipalities as one create entry, and reports a renamed unit as updated', async () => {
+		const made = await saveUnit(db, actor, { organisationId: orgId, name: 'Ungeindsatsen', municipalityCodes: ['219'] });
+		expect(made.action).toBe('created');
+		expect(await listAuditFor(db, 'unit', made.id)).toMatchObject([{ action: 'create' }]);
+		expect((await saveUnit(db, actor, { organisationId: orgId, name: 'Ungeindsats' }, made.id)).action).toBe('updated');
+	});
+
+	it('keeps a unit’s optional fields and updated_at when a save leaves them out or changes nothing', async () => {
+		await saveUnit(db, actor, { organisationId: orgId, name: 'Familieafdelingen', aliases: ['Børn og Familie'], description: 'Rådgivning', address: 'Prøvevej 1', postcode: '3400', town: 'Hillerød' }, unitId);
+		await db.updateTable('unit').set({ updated_at: '2025-01-01T00:00:00.000Z' }).where('id', '=', unitId).execute();
+		const audits = (await listAuditFor(db, 'unit', unitId)).length;
+		// The import updates only the municipalities served.
+		const outcome = await saveUnit(db, actor, { organisationId: orgId, name: 'Familieafdelingen', municipalityCodes: ['219'] }, unitId);
+		expect(Object.keys(outcome.changes)).toEqual(['municipalities']);
+		expect(await unit(unitId)).toMatchObject({ aliases: '["Børn og Familie"]', description: 'Rådgivning', address: 'Prøvevej 1', postcode: '3400', town: 'Hillerød', updated_at: '2025-01-01T00:00:00.000Z' });
+		expect(await listAuditFor(db, 'unit', unitId)).toHaveLength(audits + 1);
+	});
+
+	const SCHEDULE = '{"rules":[{"days":[1,2,3,4,5],"from":480,"to":900}],"exceptions":[]}';
+
+	it('keeps a shared contact’s after-hours flag, what it takes and its weekly schedule when the form leaves them out', async () => {
+		const saved = await saveUnitContact(db, actor, { unitId, label: 'Socialvagten', phone: '+4548000111', email: null, hours: 'Man-fre 8-15', hoursSchedule: SCHEDULE, afterHours: true, takes: 'Akutte underretninger' });
+		const row = () => db.selectFrom('unit_contact').selectAll().where('id', '=', saved.id).executeTakeFirstOrThrow();
+		expect((await row()).hours_schedule).toBe(SCHEDULE);
+		const same = await saveUnitContact(db, actor, { unitId, label: 'Socialvagten', phone: '+4548000111', email: null, hours: 'Man-fre 8-15' }, saved.id);
+		expect(same).toMatchObject({ id: saved.id, action: 'unchanged' });
+		const noted = await saveUnitContact(db, actor, { unitId, label: 'Socialvagten', phone: '+4548000111', email: null, hours: 'Man-fre 8-15', note: 'Kun akutte sager' }, saved.id);
+		expect(noted).toMatchObject({ id: saved.id, action: 'updated' });
+		expect(Object.keys(noted.changes)).toEqual(['note']);
+		expect(await row()).toMatchObject({ after_hours: 1, takes: 'Akutte underretninger', hours_schedule: SCHEDULE });
+		expect(await listAuditFor(db, 'unit_contact', saved.id)).toHaveLength(2);
+	});
+
+	it('lets new hours text win over a shared contact’s stored schedule, unless a schedule comes with it', async () => {
+		const saved = await saveUnitContact(db, actor, { unitId, label: 'Hovednummer', phone: '+4548000112', email: null, hours: 'Man-fre 8-15', hoursSchedule: SCHEDULE });
+		const schedule = async () => (await db.selectFrom('unit_contact').select('hours_schedule').where('id', '=', saved.id).executeTakeFirstOrThrow()).hours_schedule;
+		const given = '{"rules":[{"days":[1,2,3,4],"from":480,"to":900}],"exceptions":[]}';
+		await saveUnitContact(db, actor, { unitId, label: 'Hovednummer', phone: '+4548000112', email: null, hours: 'Man-tor 8-15', hoursSchedule: given }, saved.id);
+		expect(await schedule()).toBe(given);
+		await saveUnitContact(db, actor, { unitId, label: 'Hovednummer', phone: '+4548000112', email: null, hours: 'Man-fre 9-14' }, saved.id);
+		expect(await schedule()).toBeNull();
+	});
+
+	it('keeps a person’s deputy, away period and weekly schedule when a save (the import) leaves them out, and lets new hours text win', async () => {
+		const deputy = await savePerson(db, actor, person('W006', unitId));
+		const saved = await savePerson(db, actor, person('W007', unitId, { deputyId: deputy.id, awayFrom: '2026-07-01', awayUntil: '2026-07-20', hoursSchedule: SCHEDULE }));
+		expect((await personRow(saved.id)).hours_schedule).toBe(SCHEDULE);
+		const edited = await savePerson(db, actor, person('W007', unitId, { title: 'Teamleder' }), saved.id);
+		expect(Object.keys(edited.changes)).toEqual(['title']);
+		expect(await personRow(saved.id)).toMatchObject({ deputy_id: deputy.id, away_from: '2026-07-01', away_until: '2026-07-20', hours_schedule: SCHEDULE });
+		await savePerson(db, actor, person('W007', unitId, { title: 'Teamleder', hours: 'Man-tor 8-15' }), saved.id);
+		expect((await personRow(saved.id)).hours_schedule).toBeNull();
 	});
 });
