@@ -273,6 +273,7 @@ describe('Directory writes', () => {
 
 	it('lets new hours text win over a shared contact’s stored schedule, unless a schedule comes with it', async () => {
 		const saved = await saveUnitContact(db, actor, { unitId, label: 'Hovednummer', phone: '+4548000112', email: null, hours: 'Man-fre 8-15', hoursSchedule: SCHEDULE });
+		expect(saved.action).toBe('created');
 		const schedule = async () => (await db.selectFrom('unit_contact').select('hours_schedule').where('id', '=', saved.id).executeTakeFirstOrThrow()).hours_schedule;
 		const given = '{"rules":[{"days":[1,2,3,4],"from":480,"to":900}],"exceptions":[]}';
 		await saveUnitContact(db, actor, { unitId, label: 'Hovednummer', phone: '+4548000112', email: null, hours: 'Man-tor 8-15', hoursSchedule: given }, saved.id);
@@ -290,5 +291,8 @@ describe('Directory writes', () => {
 		expect(await personRow(saved.id)).toMatchObject({ deputy_id: deputy.id, away_from: '2026-07-01', away_until: '2026-07-20', hours_schedule: SCHEDULE });
 		await savePerson(db, actor, person('W007', unitId, { title: 'Teamleder', hours: 'Man-tor 8-15' }), saved.id);
 		expect((await personRow(saved.id)).hours_schedule).toBeNull();
+		const given = '{"rules":[{"days":[1,2,3],"from":480,"to":900}],"exceptions":[]}';
+		await savePerson(db, actor, person('W007', unitId, { title: 'Teamleder', hours: 'Man-ons 8-15', hoursSchedule: given }), saved.id);
+		expect((await personRow(saved.id)).hours_schedule).toBe(given);
 	});
 });
