@@ -15,6 +15,7 @@ export default getViteConfig({
 			'tests/auth-signin.test.ts',
 			'tests/auth-sessions.test.ts',
 			'tests/directory-rules.test.ts',
+			'tests/directory-writes.test.ts',
 			'tests/editing-handover.test.ts',
 			'tests/editing-person.test.ts',
 			'tests/editing-units.test.ts',

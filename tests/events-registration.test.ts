@@ -238,6 +238,22 @@ describe('The edit rule: who is told, what is saved (issue 15)', () => {
 		const statuses = Object.fromEntries((await listRegistrations(db, event.id)).map((r) => [r.email, r.status]));
 		expect(statuses).toEqual({ 'deltager1@kommune.example': 'cancelled', 'deltager2@kommune.example': 'confirmed' });
 		expect(republished.waitlistCount).toBe(0);
+		const promotions = await outbox('event-promotion');
+		expect(promotions.map((m) => m.to_address)).toEqual(['deltager2@kommune.example']);
+		// Its links lead to this site (the base URL the publish was given).
+		expect(promotions[0].text_body).toContain(`${BASE}/temadage/`);
+	});
+
+	it('gives a seat freed after the cut-off to the waitlist when the organiser moves the day later', async () => {
+		const event = await makeEvent(db, { capacity: 1 });
+		await registerForEvent(db, event.id, person(1), { ...opts, emailVerified: true });
+		await registerForEvent(db, event.id, person(2), { ...opts, emailVerified: true });
+		const late = { ...opts, now: new Date('2030-06-11T08:00:00Z') }; // 47 h before the start
+		await cancelRegistration(db, { token: await tokenMailedTo('deltager1@kommune.example') }, late);
+		await updateEvent(db, event.id, { ...(await current(event.id)), title: 'Temadag om selvskade og skam' }, admin, late);
+		expect(await listRegistrations(db, event.id, { status: 'waitlisted' })).toHaveLength(1);
+		await updateEvent(db, event.id, { ...(await current(event.id)), date: '2030-06-20' }, admin, late);
+		expect((await listRegistrations(db, event.id, { status: 'confirmed' })).map((r) => r.email)).toEqual(['deltager2@kommune.example']);
 		expect((await outbox('event-promotion')).map((m) => m.to_address)).toEqual(['deltager2@kommune.example']);
 	});
 

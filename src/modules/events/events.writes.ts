@@ -149,7 +149,8 @@ const CALENDAR_FIELDS = ['title', 'starts_at', 'ends_at', 'place_name', 'place_a
 const CHANGE_WORDS: Record<string, string> = { starts_at: 'tidspunktet', ends_at: 'tidspunktet', place_name: 'stedet', place_address: 'adressen', online_url: 'online-linket', title: 'titlen' };
 
 /**
- * Saves an edit. Capacity can't go below the seats already taken; raising it promotes from the waitlist.
+ * Saves an edit. Capacity can't go below the seats already taken; a free seat (capacity raised, or freed after the
+ * cut-off of a day now moved later) goes to the waitlist.
  * A change of time, place or title is mailed to everyone confirmed or waiting, with the updated .ics.
  */
 export async function updateEvent(db: Db, eventId: number, input: EventInput, actor: Actor, opts: WriteOptions = {}): Promise<ThemeDay> {
@@ -177,7 +178,8 @@ export async function updateEvent(db: Db, eventId: number, input: EventInput, ac
 			const what = [...new Set(calendarChanged.filter((f) => f !== 'summary').map((f) => CHANGE_WORDS[f]))];
 			for (const reg of await listRegistrationsWithStatus(trx, eventId, ['confirmed', 'waitlisted'])) await queueMail(trx, eventChangedMail(await calendarFor(trx, after, reg.id), reg, what, baseUrl), nowIso);
 		}
-		if (values.capacity > before.capacity) await fillSeats(trx, after, now, baseUrl);
+		// Free seats go to the waitlist: a raised capacity, or a seat freed after the cut-off when the day moves later.
+		await fillSeats(trx, after, now, baseUrl);
 		return (await findEventById(trx, eventId))!;
 	});
 }
