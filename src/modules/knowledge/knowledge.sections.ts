@@ -4,6 +4,7 @@
  * Pure: the pages render each body section through renderMarkdown() with its own report link, and the report form
  * resolves the section the link names within the article.
  */
+import { slugify as slugText } from '@/lib/text';
 import type { Article } from './knowledge.types';
 
 export interface BodySection {
@@ -17,19 +18,9 @@ export interface BodySection {
 const HEADING = /^(#{1,2})[ \t]+(.+?)[ \t#]*$/;
 const FENCE = /^[ \t]{0,3}(```|~~~)/;
 
-/** Letters a reader would type for the heading: Danish letters spelt out, everything else a hyphen. */
+/** The heading as the app's one slug (src/lib/text.ts); a heading of no letters at all is "afsnit". */
 export function slugify(text: string): string {
-	return (
-		text
-			.toLowerCase()
-			.replace(/æ/g, 'ae')
-			.replace(/ø/g, 'oe')
-			.replace(/å/g, 'aa')
-			.normalize('NFKD')
-			.replace(/[\u0300-\u036f]/g, '')
-			.replace(/[^a-z0-9]+/g, '-')
-			.replace(/^-+|-+$/g, '') || 'afsnit'
-	);
+	return slugText(text) || 'afsnit';
 }
 
 /** The body at its `#`/`##` headings (never inside a fenced code block). Empty sections are left out. */
