@@ -5,7 +5,7 @@
  * it is by number or code, or sorted here: SQLite compares text bytewise, PostgreSQL by the database's collation.
  */
 import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
-import type { Db } from '@db/client';
+import { commaList, selectArrays, type Db } from '@db/client';
 import type { Selectable } from 'kysely';
 import type { AgeGroupTable, Database, MunicipalityTable, OrganisationRow, OrganisationType, PersonRow, PersonStatus, RoleTable, SearchLogTable, TopicTable, UnitRow, Visibility } from '@db/schema';
 import { jsonArray } from '@/lib/text';
@@ -61,14 +61,24 @@ export interface PersonRecord {
 	servedMunicipalities: string[];
 }
 
-const PERSON_SQL = sql`
-	SELECT p.id, p.ref, p.first_name, p.last_name, p.title, p.unit_id, p.municipality_code, p.phone, p.mobile, p.email,
-		p.phone_visibility, p.mobile_visibility, p.email_visibility, p.hours, p.hours_schedule, p.note, p.key_person, p.status, p.successor_id,
-		p.deputy_id, p.away_from, p.away_until, p.verified_at, p.created_at
-	FROM person p`;
+/**
+ * A person's own columns and their tags as comma-separated slugs, one row per person (unit, organisation and
+ * municipality come from PeopleContext), read as arrays (selectArrays): at 100,000 people the row objects and the
+ * three tag tables' 350,000 rows were a quarter of an index build. The column order is PERSON_COLUMNS'.
+ */
+const PERSON_COLUMNS = [
+	'id', 'ref', 'first_name', 'last_name', 'title', 'unit_id', 'municipality_code', 'phone', 'mobile', 'email', 'phone_visibility', 'mobile_visibility',
+	'email_visibility', 'hours', 'hours_schedule', 'note', 'key_person', 'status', 'successor_id', 'deputy_id', 'away_from', 'away_until', 'verified_at', 'created_at',
+] as const;
+const col = Object.fromEntries(PERSON_COLUMNS.map((c, i) => [c, i])) as Record<(typeof PERSON_COLUMNS)[number], number>;
+const TOPICS = PERSON_COLUMNS.length;
 
-/** A row of PERSON_SQL: the person's own columns (unit, organisation and municipality come from PeopleContext). */
-type PersonSqlRow = Omit<PersonRow, 'left_at' | 'needs_attention' | 'updated_at'>;
+function personSql(db: Db, where: RawBuilder<unknown>): RawBuilder<unknown> {
+	const tags = (slug: string, table: string) => commaList(db, sql.ref(slug), sql`FROM ${sql.table(table)} t WHERE t.person_id = p.id`);
+	return sql`SELECT ${sql.join(PERSON_COLUMNS.map((c) => sql.ref(`p.${c}`)))},
+		${tags('topic_slug', 'person_topic')}, ${tags('role_slug', 'person_role')}, ${tags('age_group_slug', 'person_age_group')}
+		FROM person p ${where}`;
+}
 
 type KeyValue = { k: number; v: string };
 
@@ -137,9 +147,8 @@ export async function loadPeopleContext(db: Db): Promise<PeopleContext> {
 /** People with their tags; all of them, or only the given ids. */
 export async function loadPeople(db: Db, ids?: number[]): Promise<PersonRecord[]> {
 	if (ids && ids.length === 0) return [];
-	const rows = await all<PersonSqlRow>(db, ids ? sql`${PERSON_SQL} WHERE p.id IN ${inList(ids)}` : PERSON_SQL);
-	const tagWhere = (col: string) => (ids ? sql` WHERE ${sql.ref(col)} IN ${inList(ids)}` : sql``);
-	return toRecords(db, rows, tagWhere, await loadPeopleContext(db));
+	const rows = await selectArrays(db, personSql(db, ids ? sql`WHERE p.id IN ${inList(ids)}` : sql``));
+	return toRecords(rows, await loadPeopleContext(db));
 }
 
 /** The ids of the people of some units (an edited unit or organisation is re-indexed with its people). */
@@ -158,31 +167,26 @@ export async function loadServed(db: Db): Promise<Map<number, string[]>> {
  * statements so it can yield to requests between pages, and never holds a statement open across a yield.
  */
 export async function loadPeoplePage(db: Db, afterId: number, limit: number, context: PeopleContext): Promise<PersonRecord[]> {
-	const rows = await all<PersonSqlRow>(db, sql`${PERSON_SQL} WHERE p.id > ${afterId} ORDER BY p.id LIMIT ${limit}`);
-	if (rows.length === 0) return [];
-	const first = rows[0].id;
-	const last = rows[rows.length - 1].id;
-	return toRecords(db, rows, (col) => sql` WHERE ${sql.ref(col)} BETWEEN ${first} AND ${last}`, context);
+	return toRecords(await selectArrays(db, personSql(db, sql`WHERE p.id > ${afterId} ORDER BY p.id LIMIT ${limit}`)), context);
 }
 
-async function toRecords(db: Db, rows: PersonSqlRow[], tagWhere: (col: string) => RawBuilder<unknown>, context: PeopleContext): Promise<PersonRecord[]> {
-	const [topics, roles, ages] = await Promise.all([
-		all<KeyValue>(db, sql`SELECT person_id AS k, topic_slug AS v FROM person_topic${tagWhere('person_id')}`),
-		all<KeyValue>(db, sql`SELECT person_id AS k, role_slug AS v FROM person_role${tagWhere('person_id')}`),
-		all<KeyValue>(db, sql`SELECT person_id AS k, age_group_slug AS v FROM person_age_group${tagWhere('person_id')}`),
-	]).then((lists) => lists.map(groupBy));
+/** Slugs from a comma list, sorted bytewise (the same order on both engines). */
+const slugs = (list: unknown): string[] => (typeof list === 'string' && list ? list.split(',').sort() : []);
+
+function toRecords(rows: unknown[][], context: PeopleContext): PersonRecord[] {
 	const out: PersonRecord[] = [];
 	for (const r of rows) {
 		// Every person has a unit (a foreign key); one created after the context was read waits for the next read.
-		const u = context.units.get(r.unit_id);
+		const u = context.units.get(r[col.unit_id] as number);
 		if (!u) continue;
+		const municipalityCode = r[col.municipality_code] as string | null;
 		out.push({
-			id: r.id,
-			ref: r.ref,
-			firstName: r.first_name,
-			lastName: r.last_name,
-			title: r.title,
-			unitId: r.unit_id,
+			id: r[col.id] as number,
+			ref: r[col.ref] as string,
+			firstName: r[col.first_name] as string,
+			lastName: r[col.last_name] as string,
+			title: r[col.title] as string,
+			unitId: r[col.unit_id] as number,
 			unitName: u.name,
 			unitSlug: u.slug,
 			unitAliases: u.aliases,
@@ -190,28 +194,28 @@ async function toRecords(db: Db, rows: PersonSqlRow[], tagWhere: (col: string) =
 			organisationSlug: u.organisationSlug,
 			organisationType: u.organisationType,
 			organisationMunicipalityCode: u.organisationMunicipalityCode,
-			municipalityCode: r.municipality_code,
-			municipalityName: r.municipality_code === null ? null : (context.municipalities.get(r.municipality_code) ?? null),
-			phone: r.phone,
-			mobile: r.mobile,
-			email: r.email,
-			phoneVisibility: r.phone_visibility,
-			mobileVisibility: r.mobile_visibility,
-			emailVisibility: r.email_visibility,
-			hours: r.hours,
-			hoursSchedule: r.hours_schedule ?? null,
-			note: r.note,
-			keyPerson: Number(r.key_person) === 1,
-			status: r.status,
-			successorId: r.successor_id,
-			deputyId: r.deputy_id,
-			awayFrom: r.away_from,
-			awayUntil: r.away_until,
-			verifiedAt: r.verified_at,
-			createdAt: r.created_at,
-			topics: (topics.get(r.id) ?? []).sort(),
-			roles: (roles.get(r.id) ?? []).sort(),
-			ageGroups: (ages.get(r.id) ?? []).sort(),
+			municipalityCode,
+			municipalityName: municipalityCode === null ? null : (context.municipalities.get(municipalityCode) ?? null),
+			phone: r[col.phone] as string | null,
+			mobile: r[col.mobile] as string | null,
+			email: r[col.email] as string | null,
+			phoneVisibility: r[col.phone_visibility] as Visibility,
+			mobileVisibility: r[col.mobile_visibility] as Visibility,
+			emailVisibility: r[col.email_visibility] as Visibility,
+			hours: r[col.hours] as string,
+			hoursSchedule: (r[col.hours_schedule] as string | null) ?? null,
+			note: r[col.note] as string,
+			keyPerson: Number(r[col.key_person]) === 1,
+			status: r[col.status] as PersonStatus,
+			successorId: r[col.successor_id] as number | null,
+			deputyId: r[col.deputy_id] as number | null,
+			awayFrom: r[col.away_from] as string | null,
+			awayUntil: r[col.away_until] as string | null,
+			verifiedAt: r[col.verified_at] as string | null,
+			createdAt: r[col.created_at] as string,
+			topics: slugs(r[TOPICS]),
+			roles: slugs(r[TOPICS + 1]),
+			ageGroups: slugs(r[TOPICS + 2]),
 			servedMunicipalities: u.served,
 		});
 	}

@@ -105,13 +105,9 @@ async function build(db: Db): Promise<State> {
 	const index = new SearchIndex(thesaurus, states.get(db)?.index.extent);
 	for (const source of listSearchSources()) {
 		try {
-			let emitted = 0;
-			const emit = (doc: SearchDocument) => {
-				index.add(doc);
-				emitted++;
-			};
+			// A streaming source (people) emits each document once, by a ref unique in its table.
+			const emit = (doc: SearchDocument) => index.add(doc, true);
 			const docs = await source.load(db, thesaurus, pace, emit);
-			void emitted;
 			for (let i = 0; i < docs.length; i++) {
 				index.add(docs[i]);
 				if ((i & 63) === 63) await pace();

@@ -123,7 +123,7 @@ export interface SearchSource {
 	 * Loads every document of this type (called on a rebuild). A source with many documents awaits `pace()`
 	 * now and then (between short statements, never inside one): it yields to waiting requests when the
 	 * rebuild has held the event loop for its slice. It may hand documents to `emit` one by one instead of
-	 * returning them (less memory held during a rebuild).
+	 * returning them (less memory held during a rebuild); each ref at most once (the index skips the check).
 	 */
 	load(db: import('@db/client').Db, thesaurus: Thesaurus, pace?: () => Promise<void>, emit?: (doc: SearchDocument) => void): Promise<SearchDocument[]>;
 }
