@@ -225,16 +225,23 @@ export function registerBuiltInSources(): void {
 			const context = await loadPeopleContext(db);
 			const docs: SearchDocument[] = [];
 			const put = emit ?? ((doc: SearchDocument) => docs.push(doc));
-			for (let after = 0; ; ) {
-				const page = await loadPeoplePage(db, after, PEOPLE_PAGE, context);
-				if (page.length === 0) break;
-				await pace?.();
-				for (let i = 0; i < page.length; i++) {
-					put(personDocument(page[i]));
-					if ((i & 63) === 63) await pace?.();
+			// The next page is asked for before this one is indexed: on PostgreSQL the server reads it meanwhile.
+			let next = loadPeoplePage(db, 0, PEOPLE_PAGE, context);
+			try {
+				for (;;) {
+					const page = await next;
+					if (page.length === 0) break;
+					next = loadPeoplePage(db, page[page.length - 1].id, PEOPLE_PAGE, context);
+					await pace?.();
+					for (let i = 0; i < page.length; i++) {
+						put(personDocument(page[i]));
+						if ((i & 63) === 63) await pace?.();
+					}
+					await pace?.();
 				}
-				after = page[page.length - 1].id;
-				await pace?.();
+			} finally {
+				// A failed build leaves no read behind to reject unobserved.
+				next.catch(() => undefined);
 			}
 			return docs;
 		},
