@@ -38,16 +38,16 @@ describe(`column types round-trip (${process.env.TEST_DATABASE_URL ? 'postgres' 
 	});
 
 	it('selectArrays: rows as arrays in column order, values as Kysely gives them; the same SQL through Kysely still gives objects', async () => {
-		await db.insertInto('type_probe' as any).values([{ label: 'a-1', big: 2 ** 40 }, { label: 'b-2' }]).execute();
-		const query = sql`SELECT big, label, ${commaList(db, sql.ref('t.label'), sql`FROM type_probe t WHERE t.label LIKE ${'%-%'}`)} AS labels FROM type_probe WHERE label LIKE ${'%-%'} ORDER BY label`;
+		await db.insertInto('type_probe' as any).values([{ label: 'sa-1', big: 2 ** 40 }, { label: 'sa-2' }]).execute();
+		const query = sql`SELECT big, label, ${commaList(db, sql.ref('t.label'), sql`FROM type_probe t WHERE t.label LIKE ${'sa-%'}`)} AS labels FROM type_probe WHERE label LIKE ${'sa-%'} ORDER BY label`;
 		const rows = await selectArrays(db, query);
 		expect(rows.map((r) => [r[0], r[1], String(r[2]).split(',').sort()])).toEqual([
-			[2 ** 40, 'a-1', ['a-1', 'b-2']],
-			[null, 'b-2', ['a-1', 'b-2']],
+			[2 ** 40, 'sa-1', ['sa-1', 'sa-2']],
+			[null, 'sa-2', ['sa-1', 'sa-2']],
 		]);
-		expect((await query.execute(db)).rows[0]).toMatchObject({ big: 2 ** 40, label: 'a-1' });
+		expect((await query.execute(db)).rows[0]).toMatchObject({ big: 2 ** 40, label: 'sa-1' });
 		expect(await selectArrays(db, sql`SELECT ${commaList(db, sql.ref('t.label'), sql`FROM type_probe t WHERE t.label = ${'none'}`)} AS labels`)).toEqual([[null]]);
-		await sql`DELETE FROM type_probe WHERE label LIKE ${'%-%'}`.execute(db);
+		await sql`DELETE FROM type_probe WHERE label LIKE ${'sa-%'}`.execute(db);
 	});
 
 	it('text, 64-bit integers, reals, 0/1 booleans, ISO dates, JSON text, bytes and NULLs come back identical', async () => {
