@@ -76,6 +76,23 @@ describe('The anonymous registration form', () => {
 		expect(results.filter(Boolean)).toHaveLength(EVENT_LIMITS.registrationPerAddress.max);
 	});
 
+	it('keeps each limit in its own window though both are counted in one statement', async () => {
+		const at = (minutes: number) => new Date(NOW.getTime() + minutes * 60_000);
+		// One address from one office, a hit every 20 minutes: past the client's 15-minute window each time, inside
+		// the address's hour — the sixth within the hour is refused, by the address limit alone.
+		const results = [];
+		for (let i = 0; i < 3; i++) results.push((await checkRegistrationLimits(db, '203.0.113.20', 'trickle@kommune.example', at(i * 20))).allowed);
+		for (let i = 0; i < 3; i++) results.push((await checkRegistrationLimits(db, '203.0.113.20', 'trickle@kommune.example', at(40 + i))).allowed);
+		expect(results).toEqual([true, true, true, true, true, false]);
+		// The client's window ended long ago for its first hits: another address from it passes.
+		expect((await checkRegistrationLimits(db, '203.0.113.20', 'anden@kommune.example', at(43))).allowed).toBe(true);
+		// A client over its limit is refused whatever address it names, until its own window ends.
+		for (let i = 0; i < EVENT_LIMITS.registrationPerClient.max; i++) await checkRegistrationLimits(db, '203.0.113.21', `q${i}@kommune.example`, at(50));
+		const refused = await checkRegistrationLimits(db, '203.0.113.21', 'ny3@kommune.example', at(50));
+		expect(refused.allowed).toBe(false);
+		if (!refused.allowed) expect(refused.retryAfterSeconds).toBe(EVENT_LIMITS.registrationPerClient.windowMs / 1000);
+	});
+
 	it('never puts a link from a name into a mail, even from rows saved before the rules', async () => {
 		expect(mailSafeText(PHISH)).not.toMatch(/evil\.example|https?:/);
 		expect(mailSafeText(PHISH).length).toBeLessThanOrEqual(100);

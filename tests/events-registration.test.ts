@@ -85,6 +85,52 @@ describe('Registering for a theme day', () => {
 	});
 });
 
+describe('A registration made from the theme day read before the seat lock (the form, issue 13)', () => {
+	it('registers and mails from the read while the theme day is unchanged', async () => {
+		const event = await makeEvent(db);
+		const result = await registerForEvent(db, event.id, person(1), { ...opts, event });
+		expect(result.outcome).toBe('pending');
+		const [mail] = await outbox('event-confirm-address');
+		expect(mail.subject).toContain(event.title);
+		expect((await listRegistrations(db, event.id)).map((r) => r.status)).toEqual(['pending']);
+		// Sent again: the address is registered already (the insert from the read adds nothing; no second mail today).
+		expect((await registerForEvent(db, event.id, person(1), { ...opts, event })).outcome).toBe('pending');
+		expect(await listRegistrations(db, event.id)).toHaveLength(1);
+		expect(await outbox('event-confirm-address')).toHaveLength(1);
+	});
+
+	it('never registers for a theme day cancelled after it was read', async () => {
+		const event = await makeEvent(db);
+		const read = (await findEventById(db, event.id, { topics: false }))!;
+		await cancelEvent(db, event.id, 'Sygdom', admin, opts);
+		await expect(registerForEvent(db, event.id, person(1), { ...opts, event: read })).rejects.toThrow(/aflyst/);
+		expect(await listRegistrations(db, event.id)).toHaveLength(0);
+		expect(await outbox('event-confirm-address')).toHaveLength(0);
+	});
+
+	it('decides on the theme day as it is now when it changed after it was read', async () => {
+		const event = await makeEvent(db);
+		const read = (await findEventById(db, event.id, { topics: false }))!;
+		// The deadline moved before "now" since the read: refused, although the read said open.
+		await updateEvent(db, event.id, { ...eventToInput(read), deadlineDate: '2030-04-30', deadlineTime: '12:00' }, admin, opts);
+		await expect(registerForEvent(db, event.id, person(1), { ...opts, event: read })).rejects.toThrow(/Tilmeldingsfristen er overskredet/);
+		expect(await listRegistrations(db, event.id)).toHaveLength(0);
+		// A new title since the read: the mail names the theme day as it is now.
+		await updateEvent(db, event.id, { ...eventToInput(read), title: 'Nyt navn på dagen' }, admin, opts);
+		expect((await registerForEvent(db, event.id, person(2), { ...opts, event: read })).outcome).toBe('pending');
+		expect((await outbox('event-confirm-address')).map((m) => m.subject)).toEqual([expect.stringContaining('Nyt navn på dagen')]);
+	});
+
+	it('gives a member a seat from the counts under the lock, never from the read', async () => {
+		const event = await makeEvent(db, { capacity: 1 });
+		const read = (await findEventById(db, event.id, { topics: false }))!;
+		expect((await registerForEvent(db, event.id, person(1), { ...opts, emailVerified: true, event: read })).outcome).toBe('confirmed');
+		// The read still says 0 seats taken: a second member must be waitlisted all the same.
+		expect((await registerForEvent(db, event.id, person(2), { ...opts, emailVerified: true, event: read })).outcome).toBe('waitlisted');
+		expect((await findEventById(db, event.id))!.seatsTaken).toBe(1);
+	});
+});
+
 describe('Cancelling a registration', () => {
 	it('gives the freed seat to the first on the waitlist and mails them', async () => {
 		const event = await makeEvent(db, { capacity: 1 });

@@ -42,16 +42,32 @@ export interface LimitResult {
 
 /** Counts a hit against `key` and says whether it is within the limit. */
 export async function hitRateLimit(db: Executor, key: string, limit: Limit, now: Date = new Date()): Promise<LimitResult> {
+	return (await hitRateLimits(db, [{ key, limit }], now))[0];
+}
+
+/**
+ * Counts one hit against each key — in ONE statement (one write, one commit; on PostgreSQL one round trip) — and
+ * says for each, in the order given, whether it is within its own limit. Each key keeps its own window: the
+ * cutoff is chosen per row by its key. Keys must differ (one row cannot be updated twice by one statement).
+ */
+export async function hitRateLimits(db: Executor, hits: ReadonlyArray<{ key: string; limit: Limit }>, now: Date = new Date()): Promise<LimitResult[]> {
+	if (new Set(hits.map((h) => h.key)).size !== hits.length) throw new Error('hitRateLimits: the keys must differ');
 	const nowIso = now.toISOString();
-	const cutoff = new Date(now.getTime() - limit.windowMs).toISOString();
-	const row = await sql<{ count: number; window_start: string }>`
-		INSERT INTO rate_limit (key, window_start, count) VALUES (${key}, ${nowIso}, 1)
+	const cutoffOf = (limit: Limit) => new Date(now.getTime() - limit.windowMs).toISOString();
+	const cutoff = hits.length === 1 ? sql`${cutoffOf(hits[0].limit)}` : sql`(CASE rate_limit.key ${sql.join(hits.map((h) => sql`WHEN ${h.key} THEN ${cutoffOf(h.limit)}`), sql` `)} END)`;
+	const { rows } = await sql<{ key: string; count: number; window_start: string }>`
+		INSERT INTO rate_limit (key, window_start, count) VALUES ${sql.join(hits.map((h) => sql`(${h.key}, ${nowIso}, 1)`))}
 		ON CONFLICT (key) DO UPDATE SET
 			count = CASE WHEN rate_limit.window_start <= ${cutoff} THEN 1 ELSE rate_limit.count + 1 END,
 			window_start = CASE WHEN rate_limit.window_start <= ${cutoff} THEN ${nowIso} ELSE rate_limit.window_start END
-		RETURNING count, window_start`.execute(db);
-	const { count, window_start } = row.rows[0];
-	return { allowed: count <= limit.max, count, resetAt: new Date(new Date(window_start).getTime() + limit.windowMs) };
+		RETURNING key, count, window_start`.execute(db);
+	const byKey = new Map(rows.map((row) => [row.key, row]));
+	return hits.map(({ key, limit }) => {
+		const row = byKey.get(key);
+		if (!row) throw new Error(`Rate limit ${key} was not counted`);
+		const count = Number(row.count);
+		return { allowed: count <= limit.max, count, resetAt: new Date(new Date(row.window_start).getTime() + limit.windowMs) };
+	});
 }
 
 /** Drops windows that ended long ago (called now and then from sign-in; the table stays small). */

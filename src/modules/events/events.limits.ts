@@ -5,7 +5,7 @@
  * Signed-in members registering with one click are not limited (their address is proven).
  */
 import type { Db } from '@db/client';
-import { hitRateLimit, type Limit } from '@/modules/auth/auth.ratelimit';
+import { hitRateLimits, type Limit } from '@/modules/auth/auth.ratelimit';
 
 const MINUTE = 60_000;
 
@@ -21,8 +21,10 @@ export const EVENT_LIMITS = {
 
 export type LimitCheck = { allowed: true } | { allowed: false; message: string; retryAfterSeconds: number };
 
+const CLOCK = new Intl.DateTimeFormat('da-DK', { hour: '2-digit', minute: '2-digit', timeZone: 'Europe/Copenhagen' });
+
 function refusal(resetAt: Date, now: Date): LimitCheck {
-	const clock = new Intl.DateTimeFormat('da-DK', { hour: '2-digit', minute: '2-digit', timeZone: 'Europe/Copenhagen' }).format(resetAt);
+	const clock = CLOCK.format(resetAt);
 	return {
 		allowed: false,
 		message: `Der er sendt for mange tilmeldinger på kort tid. Vent lidt, og prøv igen efter kl. ${clock}. Det, du har skrevet, er gemt i formularen.`,
@@ -30,13 +32,16 @@ function refusal(resetAt: Date, now: Date): LimitCheck {
 	};
 }
 
-/** Counts one anonymous registration from `clientAddress` for `email`; says whether it may go ahead. */
+/**
+ * Counts one anonymous registration from `clientAddress` for `email`; says whether it may go ahead. Both windows
+ * are counted in one statement (hitRateLimits): the address is counted even when the client is over its limit —
+ * stricter than counting it only after the client passed, never looser.
+ */
 export async function checkRegistrationLimits(db: Db, clientAddress: string | null, email: string, now: Date = new Date()): Promise<LimitCheck> {
-	if (clientAddress) {
-		const byClient = await hitRateLimit(db, `event-register:ip:${clientAddress}`, EVENT_LIMITS.registrationPerClient, now);
-		if (!byClient.allowed) return refusal(byClient.resetAt, now);
-	}
-	const byAddress = await hitRateLimit(db, `event-register:email:${email.trim().toLowerCase()}`, EVENT_LIMITS.registrationPerAddress, now);
-	if (!byAddress.allowed) return refusal(byAddress.resetAt, now);
-	return { allowed: true };
+	const hits = [{ key: `event-register:email:${email.trim().toLowerCase()}`, limit: EVENT_LIMITS.registrationPerAddress }];
+	if (clientAddress) hits.unshift({ key: `event-register:ip:${clientAddress}`, limit: EVENT_LIMITS.registrationPerClient });
+	const refused = (await hitRateLimits(db, hits, now)).filter((r) => !r.allowed);
+	if (!refused.length) return { allowed: true };
+	// Over both: the later of the two windows is when a new try can pass.
+	return refusal(new Date(Math.max(...refused.map((r) => r.resetAt.getTime()))), now);
 }

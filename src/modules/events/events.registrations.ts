@@ -16,7 +16,17 @@ import { insertAuditEntry, type Actor, type Changes } from '@/modules/audit/audi
 import { enqueueMail, type OutgoingMail } from '@/modules/mail/mail.repository';
 import { resolveInScopeAsync } from '@/lib/scope';
 import { findPersonById } from '@/modules/directory/directory.repository';
-import { countSeats, findEventById, findRegistrationByEmail, findRegistrationById, insertRegistrationUnlessExists, toRegistration, waitlistPosition, type Conn } from './events.repository';
+import {
+	countSeats,
+	findEventById,
+	findRegistrationByEmail,
+	findRegistrationById,
+	insertRegistrationIfEventUnchanged,
+	insertRegistrationUnlessExists,
+	toRegistration,
+	waitlistPosition,
+	type Conn,
+} from './events.repository';
 import { ACTIVE_STATUSES, decideSeat, promotionAllowed, registrationOpen } from './events.rules';
 import { calendarFor, issueToken, newToken, registrationIdForToken, seatTransaction, storeToken, type Trx } from './events.seats';
 import { EventError, type Registration, type ThemeDay } from './events.types';
@@ -51,6 +61,13 @@ export interface RegisterOptions extends SeatOptions {
 	userId?: number | null;
 	/** True for signed-in members (their address is proven): they are queued at once. */
 	emailVerified?: boolean;
+	/**
+	 * The theme day as the caller read it before the seat lock (the form's page reads it anyway). A registration
+	 * that takes no seat (not `emailVerified`) then reads nothing under the lock: its insert goes ahead only while
+	 * the theme day is still that version, else it falls back to reading it under the lock. Seat counts are never
+	 * taken from it.
+	 */
+	event?: ThemeDay;
 }
 
 export type RegisterOutcome = 'confirmed' | 'waitlisted' | 'pending' | 'already';
@@ -161,10 +178,20 @@ export async function registerForEvent(db: Db, eventId: number, input: Registrat
 	};
 	const actor: Actor = { label: email, userId: opts.userId ?? null };
 	const token = newToken();
+	const row = { user_id: opts.userId ?? null, ...values, status: 'pending' as const, created_at: nowIso, updated_at: nowIso };
+	// A pending registration holds no seat: the theme day read before the lock will do, if it is open and unchanged.
+	const seen = !opts.emailVerified && opts.event?.id === eventId && registrationOpen(opts.event, now).open ? opts.event : undefined;
 	return seatTransaction(db, eventId, async (trx) => {
-		const event = await loadEvent(trx, eventId, { topics: false });
-		assertOpen(event, now);
-		const inserted = await insertRegistrationUnlessExists(trx, { event_id: eventId, user_id: opts.userId ?? null, ...values, status: 'pending', created_at: nowIso, updated_at: nowIso });
+		let event: ThemeDay;
+		let inserted = seen ? await insertRegistrationIfEventUnchanged(trx, seen, row) : undefined;
+		if (inserted) event = seen!;
+		else {
+			// No snapshot, a member (seat counts must be read under the lock), an address registered already, or
+			// the theme day changed since it was read: read it here and decide on what is there now.
+			event = await loadEvent(trx, eventId, { topics: false });
+			assertOpen(event, now);
+			inserted = await insertRegistrationUnlessExists(trx, { event_id: eventId, ...row });
+		}
 		const existing = inserted ? undefined : await findRegistrationByEmail(trx, eventId, email);
 		if (!inserted && !existing) throw new Error(`Registration for ${eventId} neither inserted nor found`);
 

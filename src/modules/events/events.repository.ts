@@ -4,7 +4,7 @@
  * (events.registrations.ts), where they see the transaction's own uncommitted rows.
  */
 import { sql, type Insertable, type Kysely, type Transaction } from 'kysely';
-import type { Database, EventRegistrationTable, EventStatus, RegistrationStatus } from '@db/schema';
+import type { Database, EventRegistrationTable, RegistrationStatus } from '@db/schema';
 import type { ProgrammeItem, Registration, ThemeDay } from './events.types';
 import { defaultRegistrationDeadline } from './events.rules';
 
@@ -70,22 +70,14 @@ async function withTopics(c: Conn, rows: any[]): Promise<ThemeDay[]> {
 	return rows.map((row) => toEvent(row, byEvent.get(Number(row.id)) ?? []));
 }
 
-export async function findEventBySlug(c: Conn, slug: string): Promise<ThemeDay | undefined> {
+/** `topics: false` skips the topic query (a registration form's read: mails and calendar files don't show topics). */
+export async function findEventBySlug(c: Conn, slug: string, opts: { topics?: boolean } = {}): Promise<ThemeDay | undefined> {
 	const { rows } = await sql`${EVENT_SELECT} WHERE e.slug = ${slug}`.execute(c);
+	if (opts.topics === false) return rows[0] ? toEvent(rows[0], []) : undefined;
 	return (await withTopics(c, rows))[0];
 }
 
 /** `topics: false` skips the topic query (seat writes: mails and calendar files don't show topics). */
-/**
- * The id and status of the theme day at a slug, or undefined: all a registration form needs before the seat
- * transaction, which reads the theme day again under its lock (the full read with seat counts and topics is
- * for showing the page).
- */
-export async function findEventStatusBySlug(c: Conn, slug: string): Promise<{ id: number; status: EventStatus } | undefined> {
-	const row = await c.selectFrom('event').select(['id', 'status']).where('slug', '=', slug).executeTakeFirst();
-	return row ? { id: Number(row.id), status: row.status } : undefined;
-}
-
 export async function findEventById(c: Conn, id: number, opts: { topics?: boolean } = {}): Promise<ThemeDay | undefined> {
 	const { rows } = await sql`${EVENT_SELECT} WHERE e.id = ${id}`.execute(c);
 	if (opts.topics === false) return rows[0] ? toEvent(rows[0], []) : undefined;
@@ -201,6 +193,31 @@ export async function insertRegistrationUnlessExists(c: Conn, values: Insertable
 	const row = await c.insertInto('event_registration').values(values).onConflict((oc) => oc.doNothing()).returningAll().executeTakeFirst();
 	return row ? toRegistration(row) : undefined;
 }
+
+/**
+ * insertRegistrationUnlessExists(), but only while the theme day is still the version `seen` (same `sequence` —
+ * every change of its dates, status or text adds one — and `updated_at`): the new row, or undefined when the
+ * address is registered already OR the theme day changed since it was read. Lets a registration read the theme
+ * day before its seat lock and only confirm under the lock, in the insert, that nothing changed (one statement,
+ * on PostgreSQL one round trip, less while every other registration waits). Values are cast to their columns'
+ * types (INSERT … SELECT gives PostgreSQL no column to infer a parameter's type from).
+ */
+export async function insertRegistrationIfEventUnchanged(
+	c: Conn,
+	seen: Pick<ThemeDay, 'id' | 'sequence' | 'updatedAt'>,
+	values: Omit<Insertable<EventRegistrationTable>, 'event_id' | 'id'> & { name: string; email: string },
+): Promise<Registration | undefined> {
+	const row: Record<string, unknown> = { event_id: seen.id, ...values };
+	const columns = Object.keys(row).filter((k) => row[k] !== undefined);
+	const typed = (k: string) => (INTEGER_REGISTRATION_COLUMNS.has(k) ? sql`CAST(${row[k] as number | null} AS INTEGER)` : sql`CAST(${row[k] as string | null} AS TEXT)`);
+	const { rows } = await sql`INSERT INTO event_registration (${sql.join(columns.map((k) => sql.ref(k)))})
+		SELECT ${sql.join(columns.map(typed))}
+		WHERE EXISTS (SELECT 1 FROM event WHERE id = ${seen.id} AND sequence = ${seen.sequence} AND updated_at = ${seen.updatedAt})
+		ON CONFLICT DO NOTHING RETURNING *`.execute(c);
+	return rows[0] ? toRegistration(rows[0]) : undefined;
+}
+
+const INTEGER_REGISTRATION_COLUMNS = new Set(['event_id', 'user_id', 'queue_seq']);
 
 export async function findRegistrationByEmail(c: Conn, eventId: number, email: string): Promise<Registration | undefined> {
 	const { rows } = await sql`SELECT * FROM event_registration WHERE event_id = ${eventId} AND lower(email) = lower(${email})`.execute(c);
