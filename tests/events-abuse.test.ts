@@ -10,6 +10,7 @@ import { registerForEvent } from '@/modules/events/events.registrations';
 import { eventSchema, registrationSchema } from '@/modules/events/events.schema';
 import { checkRegistrationLimits, EVENT_LIMITS } from '@/modules/events/events.limits';
 import { mailSafeText } from '@/modules/events/events.text';
+import { newToken } from '@/modules/events/events.seats';
 import { eventIcs, feedIcs } from '@/modules/events/events.ics';
 import { confirmedMail } from '@/modules/events/events.mails';
 import { findEventById, listRegistrations } from '@/modules/events/events.repository';
@@ -103,6 +104,17 @@ describe('The anonymous registration form', () => {
 		const mail = confirmedMail((await findEventById(db, day.id))!, reg, 'tok', BASE);
 		expect(mail.text).not.toContain('evil.example');
 		expect(mail.text.split('\n')[0].length).toBeLessThanOrEqual(110);
+	});
+});
+
+describe('Link tokens', () => {
+	it('are 24 random bytes each, never repeated — also across the blocks they are drawn in', () => {
+		const tokens = Array.from({ length: 1000 }, () => newToken());
+		expect(new Set(tokens).size).toBe(tokens.length);
+		for (const token of tokens) expect(token).toMatch(/^[A-Za-z0-9_-]{32}$/);
+		// No two tokens share a half either (a block read twice, or at an offset, would).
+		const halves = tokens.flatMap((t) => [t.slice(0, 16), t.slice(16)]);
+		expect(new Set(halves).size).toBe(halves.length);
 	});
 });
 
