@@ -136,6 +136,15 @@ function linesOf(db: Db, version: number): Promise<AfterHoursLine[]> {
 const rank = (a: PersonAvailability | undefined) => (!a ? 1 : a.away ? 2 : a.openNow ? 0 : 1);
 
 /**
+ * Reachable-first reordering happens within blocks of this many ranked hits, never across a block's edge, and
+ * search() always ranks whole blocks: so the order of the first n hits is the same whatever the limit — the
+ * suggestions (8) and the results page (21, then 41 for page 2 …) agree, and paging neither repeats nor skips
+ * anyone. Reordering whole runs of equal matches instead made the order depend on how many hits were asked
+ * for, but only in office hours, when availability differs (found by a test run at 08:45).
+ */
+export const AVAILABILITY_BLOCK = 20;
+
+/**
  * Adds availability and matched/unmatched to the hits, orders equal matches reachable-first, and puts the
  * municipality's after-hours line first when its day-time contacts are closed (or the query asks for it).
  */
@@ -180,7 +189,8 @@ export async function addAvailability(
 		let j = i;
 		const key = (h: SearchHit) => (h.type === 'person' ? `${h.complete}|${h.elsewhere ?? false}|${(h.matched ?? []).join(',')}` : null);
 		const k = key(hits[i]);
-		while (j + 1 < hits.length && k !== null && key(hits[j + 1]) === k) j++;
+		const blockEnd = (Math.floor(i / AVAILABILITY_BLOCK) + 1) * AVAILABILITY_BLOCK;
+		while (j + 1 < hits.length && j + 1 < blockEnd && k !== null && key(hits[j + 1]) === k) j++;
 		const run = hits.slice(i, j + 1);
 		ordered.push(...run.map((h, n) => ({ h, n })).sort((a, b) => rank(a.h.availability) - rank(b.h.availability) || a.n - b.n).map((x) => x.h));
 		i = j + 1;

@@ -26,7 +26,7 @@ import { buildThesaurus } from './search.thesaurus';
 import { showDeputyFirst } from '@/modules/directory/editing.rules';
 import { formatDate } from '@/lib/dates';
 import { clockNow } from '@/lib/clock';
-import { addAvailability, readTimeWords } from './search.availability';
+import { AVAILABILITY_BLOCK, addAvailability, readTimeWords } from './search.availability';
 import { ROUTING_ROLE_SLUGS } from '@/modules/freshness/freshness.rules';
 import { countSearch, type SearchCount } from '@/modules/stats/stats.repository';
 import type { PersonCard } from './search.sources';
@@ -413,7 +413,10 @@ export async function search(db: Db, q: string, opts: SearchOptions = {}): Promi
 	const parsed = parseQuery(intent.query, state.thesaurus, { isName: (k) => state.index.isName(k), typing: opts.typing });
 	const hasFilters = Object.values(opts.filters ?? {}).some(Boolean);
 	if (parsed.parts.length === 0 && !hasFilters) return { query, parsed, hits: [], total: 0, confidence: query ? 'none' : 'ok' };
-	const { hits, total, deadParts } = state.index.search(parsed, { filters: opts.filters, type: opts.type, limit: opts.limit ?? 20, now: opts.now });
+	const limit = opts.limit ?? 20;
+	// Whole blocks (see AVAILABILITY_BLOCK), so the first n hits are the same whatever the limit.
+	const ranking = Math.ceil(limit / AVAILABILITY_BLOCK) * AVAILABILITY_BLOCK;
+	const { hits, total, deadParts } = state.index.search(parsed, { filters: opts.filters, type: opts.type, limit: ranking, now: opts.now });
 	showDeputiesFirst(state.index, hits, opts.now ?? intent.at.getTime());
 	const deputyOf = (id: number) => {
 		const h = state.index.hitForEntity('person', id);
@@ -421,7 +424,7 @@ export async function search(db: Db, q: string, opts: SearchOptions = {}): Promi
 	};
 	const ranked = await addAvailability(db, hits, parsed, intent, deputyOf, opts.type, state.auditId);
 	hits.splice(0, hits.length, ...ranked);
-	if (hits.length > (opts.limit ?? 20)) hits.length = opts.limit ?? 20;
+	if (hits.length > limit) hits.length = limit;
 	const confidence: SearchResult['confidence'] = hits.length === 0 ? 'none' : !hits[0].complete || deadParts.length > 0 ? 'low' : 'ok';
 	if ((opts.log ?? !opts.typing) && (query || hasFilters)) countSearch(db, usageOf(parsed, opts.filters, confidence === 'none'));
 	// Not awaited: the answer never waits for the count (logSearch never rejects).
