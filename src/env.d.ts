@@ -19,5 +19,9 @@ declare namespace App {
 		 * being signed in and their rights: every reader (auth.permissions.ts isReader) may be given the same copy.
 		 */
 		sameForReaders?: boolean;
+		/** The signed-in user is a reader (auth.permissions.ts isReader), set by src/middleware.ts on cacheable GETs. */
+		reader?: boolean;
+		/** Set by a page through viewerHoles() (src/lib/page-cache.ts): fills the readers' copy's per-viewer parts. */
+		viewerHoles?: import('./lib/page-cache').FillHoles;
 	}
 }

@@ -90,7 +90,9 @@ export const onRequest = defineMiddleware(async (context, next) => {
 		// newest audit id, the minute and the viewer, so it is never stale and never another user's page).
 		if (request.method === 'GET' && isCacheablePath(context.url.pathname)) {
 			const user = context.locals.user;
-			const viewer = cacheViewer(user, !!user && (await isReader(getDb(), user)));
+			const reader = !!user && (await isReader(getDb(), user));
+			context.locals.reader = reader;
+			const viewer = cacheViewer(user, reader);
 			const keys = pageCacheKeys({ auditId: await latestAuditId(getDb()), viewer, url: context.url, cookie: (name) => context.cookies.get(name)?.value });
 			// Stored with the headers every answer gets (the front door serves anonymous hits as they are).
 			response = await cachedPage(keys, request, async () => {
@@ -101,8 +103,8 @@ export const onRequest = defineMiddleware(async (context, next) => {
 				if (!forSearchEngines(context.url.pathname)) rendered.headers.set('X-Robots-Tag', 'noindex, nofollow');
 				// The page's own cookies (Astro sends them after us); the session's, set above, are this request's.
 				const setCookies = [...context.cookies.headers()].filter((line) => !before.has(line));
-				return { response: withHeaders(rendered), sameForReaders: context.locals.sameForReaders === true, setCookies };
-			});
+				return { response: withHeaders(rendered), sameForReaders: context.locals.sameForReaders === true, setCookies, holes: context.locals.viewerHoles };
+			}, viewer.user);
 		} else response = await next();
 	} catch (error) {
 		handled = error;

@@ -129,6 +129,47 @@ describe('topic and unit pages', () => {
 		expect(page!.groups.map((g) => g.heading)).toEqual(['Gribskov', 'Hillerød', 'Region Hovedstaden']);
 	});
 
+	it('pages a unit’s people: key persons first, everyone active once across the pages, nobody who left, a page past the last empty', async () => {
+		const org = await ensureOrganisation(db, actor, { name: 'Stor Forening', type: 'frivillig', municipalityCode: null });
+		const unit = (await ensureUnit(db, actor, org.id, 'Stort team')).id;
+		for (const [ref, extra] of [
+			['S-ANNA', {}],
+			['S-KEY2', { keyPerson: true }],
+			['S-LEFT', { status: 'left' as const }],
+			['S-BO', {}],
+			['S-KEY1', { keyPerson: true }],
+			['S-TWIN1', { firstName: 'Tvilling' }],
+			['S-TWIN2', { firstName: 'Tvilling' }],
+		] as const)
+			await savePerson(db, actor, person(ref, unit, extra));
+		const load = (page: number) => loadUnitPage(db, 'stor-forening', 'stort-team', { signedIn: false }, page, 3);
+		const [one, two, three] = [await load(1), await load(2), await load(3)];
+		expect(one!.total).toBe(6);
+		expect(one!.keyPeople).toBe(2);
+		expect(one!.pages).toBe(2);
+		expect(one!.people.map((p) => p.ref)).toEqual(['S-KEY1', 'S-KEY2', 'S-ANNA']);
+		// Same names: the id decides, so neither twin is shown twice or skipped at the page boundary.
+		expect(two!.people.map((p) => p.ref)).toEqual(['S-BO', 'S-TWIN1', 'S-TWIN2']);
+		expect(three!.people).toEqual([]);
+		expect(three!.pages).toBe(2);
+	});
+
+	it('reads a unit page with the same number of queries whatever the unit’s size (one query per list)', async () => {
+		let queries = 0;
+		const counted = db.withPlugin({ transformQuery: (args) => (queries++, args.node), transformResult: async (args) => args.result });
+		const org = await ensureOrganisation(db, actor, { name: 'Tælle Forening', type: 'frivillig', municipalityCode: null });
+		const unit = (await ensureUnit(db, actor, org.id, 'Tælleteam')).id;
+		const count = async () => {
+			queries = 0;
+			await loadUnitPage(counted, 'taelle-forening', 'taelleteam', { signedIn: false }, 1, 200);
+			return queries;
+		};
+		await savePerson(db, actor, person('T-1', unit, { roles: ['akut'], ageGroups: ['13-17'] }));
+		const small = await count();
+		for (let i = 2; i <= 30; i++) await savePerson(db, actor, person(`T-${i}`, unit, { roles: ['akut'], ageGroups: ['13-17'] }));
+		expect(await count()).toBe(small);
+	});
+
 	it('shows a unit’s aliases and the municipalities it serves', async () => {
 		const page = await loadUnitPage(db, 'psykiatrisk-center-nordsjaelland', 'opus', { signedIn: false });
 		expect(page!.unit.aliases).toEqual(['OPUS Nordsjælland']);

@@ -1,6 +1,7 @@
 /** The page cache's rules (src/lib/page-cache.ts); the built server's behaviour is in tests/e2e/page-cache.spec.ts. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cachedPage, cacheViewer, clearPageCache, isCacheablePath, pageCacheKey, pageCacheKeys, viewerKey } from '@/lib/page-cache';
+import { cachedPage, cacheViewer, clearPageCache, holeMarker, isCacheablePath, pageCacheKey, pageCacheKeys, viewerKey, type FillHoles } from '@/lib/page-cache';
+import { escapeHtml } from '@/lib/html';
 import { isReader } from '@/modules/auth/auth.permissions';
 import type { SessionUser } from '@/modules/auth/auth.types';
 import { createTestDb } from './helpers/test-db';
@@ -88,6 +89,36 @@ describe('page cache', () => {
 		expect(await (await cachedPage(otherB, req(), page('B ikke tilmeldt'))).text()).toBe('B ikke tilmeldt');
 		expect(await (await cachedPage(other, req(), page('igen'))).text()).toBe('A tilmeldt');
 		expect(renders).toBe(5);
+	});
+
+	it('fills a readers’ copy with holes with each reader’s own part, on every answer, and never stores it for anyone else', async () => {
+		const event = new URL('http://localhost/temadage/x');
+		const user = (id: number) => ({ id, email: `m${id}@x.example`, name: `<Medlem ${id}>`, role: 'member' as const, personId: null });
+		const keysOf = (id: number, auditId = 1) => pageCacheKeys({ auditId, viewer: cacheViewer(user(id), true), url: event, now: 0 });
+		let registered = new Set<number>();
+		let fills = 0;
+		const fill: FillHoles = async (u) => (fills++, { mig: `${escapeHtml(u.name)}: ${registered.has(u.id) ? 'tilmeldt' : 'ikke tilmeldt'}` });
+		const template = async () => (renders++, { response: new Response(`<h1>Temadag</h1><p>${holeMarker('mig')}</p><footer>${holeMarker('ukendt')}</footer>`), sameForReaders: true, holes: fill });
+		const text = async (id: number, auditId = 1) => (await cachedPage(keysOf(id, auditId), req(), template, user(id))).text();
+		// The rendering reader gets their own part, and so does the next reader from the stored copy.
+		expect(await text(1)).toBe('<h1>Temadag</h1><p>&lt;Medlem 1&gt;: ikke tilmeldt</p><footer></footer>');
+		expect(await text(2)).toBe('<h1>Temadag</h1><p>&lt;Medlem 2&gt;: ikke tilmeldt</p><footer></footer>');
+		expect(renders).toBe(1);
+		// A reader's part is kept for their own key: the same key does not fill again …
+		expect(await text(1)).toContain('Medlem 1&gt;: ikke tilmeldt');
+		expect(fills).toBe(2);
+		// … and a registration (audited: a new audit id) shows on the very next request.
+		registered = new Set([1]);
+		expect(await text(1, 2)).toContain('Medlem 1&gt;: tilmeldt');
+		expect(await text(2, 2)).toContain('Medlem 2&gt;: ikke tilmeldt');
+		// A page with holes anywhere but the readers' copy is a bug: refused, never stored.
+		const own = pageCacheKeys({ auditId: 1, viewer: cacheViewer(user(3), false), url: event, now: 0 });
+		await expect(cachedPage(own, req(), template, user(3))).rejects.toThrow();
+		// The ETag differs between readers (their parts differ), so one reader's 304 never stands for another's page.
+		const a = (await cachedPage(keysOf(1, 2), req(), template, user(1))).headers.get('etag');
+		const b = (await cachedPage(keysOf(2, 2), req(), template, user(2))).headers.get('etag');
+		expect(a).not.toBe(b);
+		expect((await cachedPage(keysOf(1, 2), req({ 'if-none-match': b! }), template, user(1))).status).toBe(200);
 	});
 
 	it('keys the pathway page on the chosen municipality and sends the choice cookie with the stored copy', async () => {

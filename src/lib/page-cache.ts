@@ -21,6 +21,17 @@
  *   its value, so one reader's municipality is never shown to another.
  * - the whole path and query.
  *
+ * Holes for the viewer's own part (the theme-day and supervision-group pages: the reader's own registration or
+ * seat, their name in the form). Such a page renders, for a reader, a marker where that part goes
+ * (`holeMarker`) and hands over a function that renders it (`viewerHoles`); the readers' copy is stored with
+ * the markers, and every answer from it — in the front door or the middleware, the first one too — is the
+ * copy with this request's user's part filled in by that function (a few queries and a small string, no Astro:
+ * issue 13 profile, 3,000 members in turn, was Astro's request and render machinery plus the page's own
+ * queries for every member's first look each minute). The filled parts are kept per own key (so a member
+ * reloading gets theirs without a query), which holds the audit id and minute: a registration, cancellation
+ * or membership change is audited, so the next request fills afresh. The markers carry a random per-process
+ * nonce, so nothing a user wrote (escaped anyway) can pose as one.
+ *
  * Only GET 200 answers are stored, only for the paths in CACHEABLE; an answer that sets a cookie only when the
  * cookie is the path's VARY_COOKIES choice (sent again with every answer from that entry: they all have the same
  * cookie value, by the key). At most MAX_BYTES in all
@@ -64,7 +75,27 @@ const MAX_ENTRY_BYTES = 2 * 1024 * 1024;
 /** Headers that belong to one answer, not to the page. */
 const PER_RESPONSE = new Set(['set-cookie', 'x-request-id', 'content-length', 'date', 'transfer-encoding', 'connection']);
 
+/** Renders the viewer's own parts of a stored readers' copy: marker name → HTML (see `holeMarker`). */
+export type FillHoles = (user: NonNullable<App.Locals['user']>) => Promise<Record<string, string>>;
+
+const HOLE_NONCE = randomUUID().slice(0, 8);
+const HOLE_RE = new RegExp(`<!--hole:${HOLE_NONCE}:([a-z-]+)-->`, 'g');
+
+/** Where a page's per-viewer part `name` goes in the readers' copy (render it with `set:html`). */
+export function holeMarker(name: string): string {
+	return `<!--hole:${HOLE_NONCE}:${name}-->`;
+}
+
+interface Holes {
+	/** The body between the markers (one more than `names`). */
+	segments: Buffer[];
+	names: string[];
+	fill: FillHoles;
+}
+
 interface Entry {
+	/** The viewer parts still to fill in, for a readers' copy rendered with holes. */
+	holes?: Holes;
 	status: number;
 	headers: Array<[string, string]>;
 	body: Uint8Array<ArrayBuffer>;
@@ -95,10 +126,14 @@ export function viewerKey(user: object | null | undefined): string {
 export interface CacheViewer {
 	own: string;
 	readers?: string;
+	/** The signed-in user, for filling in a stored page's viewer holes. */
+	user?: NonNullable<App.Locals['user']>;
 }
 
 export function cacheViewer(user: object | null | undefined, reader: boolean): CacheViewer {
-	return user && reader ? { own: viewerKey(user), readers: 'læser' } : { own: viewerKey(user) };
+	if (!user) return { own: viewerKey(user) };
+	const signedIn = user as NonNullable<App.Locals['user']>;
+	return reader ? { own: viewerKey(user), readers: 'læser', user: signedIn } : { own: viewerKey(user), user: signedIn };
 }
 
 export function pageCacheKey(parts: { auditId: number; viewer: string; url: URL; cookie?: (name: string) => string | undefined; now?: number }): string {
@@ -126,6 +161,8 @@ export interface Rendered {
 	sameForReaders?: boolean;
 	/** Set-Cookie lines the page set (Astro adds them after the middleware, so they are not in the headers yet). */
 	setCookies?: string[];
+	/** The page rendered `holeMarker`s for the viewer's own parts; this fills them (see `viewerHoles`). */
+	holes?: FillHoles;
 }
 
 function storable(rendered: Rendered, pathname: string): boolean {
@@ -147,16 +184,40 @@ function remember(key: string, entry: Entry): void {
 	}
 }
 
-function matches(entry: Entry, ifNoneMatch: string | null | undefined): boolean {
+function matches(entry: { etag: string }, ifNoneMatch: string | null | undefined): boolean {
 	return !!ifNoneMatch && ifNoneMatch.split(',').some((t) => t.trim() === entry.etag || t.trim() === `W/${entry.etag}`);
 }
 
-function toResponse(entry: Entry, ifNoneMatch: string | null, withCookies = true): Response {
+/** Filled-in viewer parts by own key (audit id, minute, user, URL: never stale, never another user's). */
+const filled = new Map<string, Record<string, string>>();
+const MAX_FILLED = 10_000;
+
+/** The body and ETag of `entry` for this viewer: its holes filled in with the user's own parts. */
+async function bodyFor(entry: Entry, viewer: { own: string; user?: CacheViewer['user'] }): Promise<{ body: Uint8Array; etag: string }> {
+	const holes = entry.holes;
+	if (!holes) return { body: entry.body, etag: entry.etag };
+	// A copy with holes is only ever stored under the readers' key, so only signed-in readers reach it.
+	if (!viewer.user) throw new Error('page-cache: en side med huller uden bruger');
+	let parts = filled.get(viewer.own);
+	if (!parts) {
+		parts = await holes.fill(viewer.user);
+		if (filled.size >= MAX_FILLED) filled.delete(filled.keys().next().value!);
+		filled.set(viewer.own, parts);
+	}
+	const chunks: Buffer[] = [holes.segments[0]];
+	for (let i = 0; i < holes.names.length; i++) chunks.push(Buffer.from(parts[holes.names[i]] ?? ''), holes.segments[i + 1]);
+	const body = Buffer.concat(chunks);
+	const mine = createHash('sha1').update(holes.names.map((n) => parts[n] ?? '').join('\0')).digest('base64url').slice(0, 10);
+	return { body, etag: `"${entry.etag.slice(1, -1)}-${mine}"` };
+}
+
+async function toResponse(entry: Entry, ifNoneMatch: string | null, viewer: { own: string; user?: CacheViewer['user'] }, withCookies = true): Promise<Response> {
+	const { body, etag } = await bodyFor(entry, viewer);
 	const headers = new Headers(entry.headers);
-	headers.set('ETag', entry.etag);
+	headers.set('ETag', etag);
 	if (withCookies) for (const line of entry.setCookies) headers.append('Set-Cookie', line);
-	if (matches(entry, ifNoneMatch)) return new Response(null, { status: 304, headers });
-	return new Response(entry.body, { status: entry.status, headers });
+	if (matches({ etag }, ifNoneMatch)) return new Response(null, { status: 304, headers });
+	return new Response(body as Uint8Array<ArrayBuffer>, { status: entry.status, headers });
 }
 
 /**
@@ -166,8 +227,9 @@ function toResponse(entry: Entry, ifNoneMatch: string | null, withCookies = true
  * ten visitors cost one render, not ten); a waiter whose page turned out to be another viewer's renders its own.
  * `render` may return a bare Response (nothing to say besides it).
  */
-export async function cachedPage(keys: CacheKeys | string, request: Request, render: () => Promise<Rendered | Response>): Promise<Response> {
+export async function cachedPage(keys: CacheKeys | string, request: Request, render: () => Promise<Rendered | Response>, user?: CacheViewer['user']): Promise<Response> {
 	const k: CacheKeys = typeof keys === 'string' ? { own: keys } : keys;
+	const viewer = { own: k.own, user };
 	const ifNoneMatch = request.headers.get('if-none-match');
 	for (const key of [k.readers, k.own]) {
 		const hit = key !== undefined ? entries.get(key) : undefined;
@@ -175,45 +237,80 @@ export async function cachedPage(keys: CacheKeys | string, request: Request, ren
 			// Most recently used last.
 			entries.delete(key!);
 			entries.set(key!, hit);
-			return toResponse(hit, ifNoneMatch);
+			return toResponse(hit, ifNoneMatch, viewer);
 		}
 	}
 	const first = k.readers && !readersOwn.has(k.readers) ? k.readers : k.own;
 	const pending = inFlight.get(first);
 	if (pending) {
 		const stored = await pending;
-		if (stored && (stored.key === k.readers || stored.key === k.own)) return toResponse(stored.entry, ifNoneMatch);
-		return (await fill(k, render, new URL(request.url).pathname)).response;
+		if (stored && (stored.key === k.readers || stored.key === k.own)) return toResponse(stored.entry, ifNoneMatch, viewer);
+		return (await fill(k, render, new URL(request.url).pathname, viewer)).response;
 	}
-	const filling = fill(k, render, new URL(request.url).pathname);
+	const filling = fill(k, render, new URL(request.url).pathname, viewer);
+	// A render that fails is this request's error; waiters then render their own (and nothing is left unhandled).
 	inFlight.set(
 		first,
-		filling.then((f) => f.stored),
+		filling.then(
+			(f) => f.stored,
+			() => undefined,
+		),
 	);
 	try {
 		const { response, stored } = await filling;
 		// The rendering request's own cookies reach it through Astro; the stored lines are for the next ones.
-		return stored ? toResponse(stored.entry, ifNoneMatch, false) : response;
+		return stored ? toResponse(stored.entry, ifNoneMatch, viewer, false) : response;
 	} finally {
 		inFlight.delete(first);
 	}
 }
 
-async function fill(k: CacheKeys, render: () => Promise<Rendered | Response>, pathname: string): Promise<{ response: Response; stored?: { key: string; entry: Entry } }> {
+async function fill(
+	k: CacheKeys,
+	render: () => Promise<Rendered | Response>,
+	pathname: string,
+	viewer: { own: string; user?: CacheViewer['user'] },
+): Promise<{ response: Response; stored?: { key: string; entry: Entry } }> {
 	const out = await render();
 	const rendered: Rendered = out instanceof Response ? { response: out } : out;
 	const { response } = rendered;
-	if (!storable(rendered, pathname)) return { response };
-	const body = new Uint8Array(await response.arrayBuffer());
-	const headers = [...response.headers].filter(([name]) => !PER_RESPONSE.has(name.toLowerCase()));
-	const entry: Entry = { status: response.status, headers, body, etag: `"${createHash('sha1').update(body).digest('base64url').slice(0, 22)}"`, setCookies: rendered.setCookies ?? [] };
 	const key = rendered.sameForReaders && k.readers ? k.readers : k.own;
+	// Holes are for the readers' copy only: anywhere else the page had no business rendering markers.
+	if (rendered.holes && key !== k.readers) throw new Error('page-cache: huller i en side der ikke er læsernes');
+	if (!storable(rendered, pathname)) {
+		if (!rendered.holes) return { response };
+		// Not kept (an error page, no-store …), but still this viewer's page: their parts filled in.
+		const once = withHoles(await response.arrayBuffer(), rendered.holes);
+		const { body } = await bodyFor({ ...once, status: response.status, headers: [], etag: '""', setCookies: [] }, viewer);
+		const headers = new Headers(response.headers);
+		headers.delete('content-length');
+		return { response: new Response(body as Uint8Array<ArrayBuffer>, { status: response.status, headers }) };
+	}
+	const raw = new Uint8Array(await response.arrayBuffer());
+	const { body, holes } = rendered.holes ? withHoles(raw.buffer, rendered.holes) : { body: raw, holes: undefined };
+	const headers = [...response.headers].filter(([name]) => !PER_RESPONSE.has(name.toLowerCase()));
+	const entry: Entry = { status: response.status, headers, body, holes, etag: `"${createHash('sha1').update(body).digest('base64url').slice(0, 22)}"`, setCookies: rendered.setCookies ?? [] };
 	if (k.readers && key !== k.readers) {
 		if (readersOwn.size >= 10_000) readersOwn.clear();
 		readersOwn.add(k.readers);
 	}
 	remember(key, entry);
 	return { response: new Response(body, { status: response.status, headers: response.headers }), stored: { key, entry } };
+}
+
+/** A body with markers, cut at them (the whole body stays the entry's body: its size and its ETag's source). */
+function withHoles(buffer: ArrayBuffer, fill: FillHoles): { body: Uint8Array<ArrayBuffer>; holes: Holes } {
+	const text = Buffer.from(buffer).toString('utf8');
+	const segments: Buffer[] = [];
+	const names: string[] = [];
+	let last = 0;
+	for (const m of text.matchAll(HOLE_RE)) {
+		segments.push(Buffer.from(text.slice(last, m.index)));
+		names.push(m[1]);
+		last = m.index + m[0].length;
+	}
+	segments.push(Buffer.from(text.slice(last)));
+	return { body: new Uint8Array(buffer), holes: { segments, names, fill } };
 }
 
 /** Paths whose anonymous reads are rate-limited in the middleware (auth.ratelimit.ts): always through Astro. */
@@ -264,17 +361,19 @@ export async function serveStoredPage(
 	const keys = pageCacheKeys({ auditId: await opts.latestAuditId(), viewer, url, cookie: (name) => cookieValue(req.headers.cookie, name) });
 	const entry = (keys.readers !== undefined ? entries.get(keys.readers) : undefined) ?? entries.get(keys.own);
 	if (!entry) return false;
-	const notModified = matches(entry, req.headers['if-none-match']);
+	// Before anything is written: a failure here leaves the request to Astro.
+	const { body, etag } = await bodyFor(entry, { own: keys.own, user: viewer.user });
+	const notModified = matches({ etag }, req.headers['if-none-match']);
 	res.statusCode = notModified ? 304 : entry.status;
 	for (const [name, value] of entry.headers) res.setHeader(name, value);
 	if (entry.setCookies.length) res.setHeader('Set-Cookie', entry.setCookies);
 	if (viewer.own !== '-' && !res.hasHeader('cache-control')) res.setHeader('Cache-Control', 'private, no-store');
-	res.setHeader('ETag', entry.etag);
+	res.setHeader('ETag', etag);
 	res.setHeader('X-Request-Id', randomUUID().slice(0, 8));
 	if (notModified) res.end();
 	else {
-		res.setHeader('Content-Length', entry.body.byteLength);
-		res.end(entry.body);
+		res.setHeader('Content-Length', body.byteLength);
+		res.end(body);
 	}
 	return true;
 }
@@ -282,6 +381,7 @@ export async function serveStoredPage(
 /** For tests: forget everything. */
 export function clearPageCache(): void {
 	entries.clear();
+	filled.clear();
 	readersOwn.clear();
 	inFlight.clear();
 	bytes = 0;
@@ -298,4 +398,15 @@ export function pageCacheStats(): { entries: number; bytes: number } {
  */
 export function sameForReaders(astro: { locals: App.Locals }): void {
 	astro.locals.sameForReaders = true;
+}
+
+/**
+ * A page says, for a reader (`astro.locals.reader`): my HTML is the readers' shared copy except where I rendered
+ * `holeMarker(name)`; `fill` renders those parts for any reader (their registration, their seat, their name),
+ * reading what it needs afresh. Everything outside the holes must be the same for every reader.
+ */
+export function viewerHoles(astro: { locals: App.Locals }, fill: FillHoles): void {
+	if (!astro.locals.reader) throw new Error('page-cache: huller kun for læsere');
+	astro.locals.sameForReaders = true;
+	astro.locals.viewerHoles = fill;
 }

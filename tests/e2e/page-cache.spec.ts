@@ -4,13 +4,17 @@
  * a signed-in user never gets another viewer's page, and ETags give 304 until something changes. The browse
  * pages' bodies shared between the viewers of one audience (src/lib/shared-render.ts) follow the same key.
  * Readers (signed in, no rights, no linked entry) share stored copies; everyone else keeps their own. The pathway
- * page is stored per chosen municipality. The municipality page is paged (`?side=N`).
+ * page is stored per chosen municipality. The municipality page is paged (`?side=N`). The theme-day and
+ * supervision-group pages give readers the readers' copy with each reader's own part filled in.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { systemActor } from '@/modules/audit/audit.repository';
 import { patchPerson } from '@/modules/directory/directory.writes';
 import { formatPhone } from '@/lib/phone';
 import { createUserWithSession } from '../helpers/auth';
+import { cancelRegistration, registerMember } from '@/modules/events/events.registrations';
+import { createEvent, setEventPublished } from '@/modules/events/events.writes';
+import { applyToGroup, approveApplication, createGroup, leaveGroup } from '@/modules/supervision/supervision.writes';
 import { baseURL, openServerDb, skipBrowser } from './helpers';
 
 describe.skipIf(skipBrowser)('The page cache', () => {
@@ -198,6 +202,93 @@ describe.skipIf(skipBrowser)('The page cache', () => {
 			expect(new Set(shows(await (await get(path, { cookie: 'vejviser_kommune=hilleroed' })).text()))).toEqual(new Set(['Hillerød']));
 			expect(shows(await (await get(path)).text())).toEqual([]);
 		}
+	});
+
+	/** A reader (a plain signed-in member) named `name`. */
+	const reader = async (name: string) => ({ ...(await createUserWithSession(db, { role: 'member', name })), name });
+
+	it('fills each reader’s own registration into the theme day’s shared copy, never another’s, changed on the very next request', async () => {
+		const actor = { label: 'e2e@netvaerk.example', userId: null };
+		const date = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
+		const event = await createEvent(db, {
+			title: `Temadag huller ${Date.now()}`, summary: '', description: '', date, startTime: '09:00', endTime: '15:00', placeName: 'Testhuset', placeAddress: '', onlineUrl: null,
+			organisationId: null, organiserEmail: 'tovholder@netvaerk.example', targetGroup: '', priceText: 'Gratis', capacity: 1, deadlineDate: null, deadlineTime: null,
+			promotionCutoffHours: 48, materials: '', hours: 5, topics: [],
+		}, actor);
+		await setEventPublished(db, event.id, true, actor);
+		const path = `/temadage/${event.slug}`;
+		const [a, b, c] = await Promise.all(['Anna Læser', 'Bo Læser', 'Carl Læser'].map(reader));
+		const text = async (who: typeof a) => (await get(path, { cookie: who.cookie.header })).text();
+		/** The page of `who` names no other reader. */
+		const onlyMine = (html: string, who: typeof a) => {
+			for (const other of [a, b, c].filter((x) => x !== who)) for (const named of [other.user.email, other.name]) expect(html, named).not.toContain(named);
+		};
+		// Twice each: the second answers come from the readers' copy, each with the reader's own form.
+		for (let i = 0; i < 2; i++)
+			for (const who of [a, b]) {
+				const html = await text(who);
+				expect(html).toContain(`Du tilmelder dig som <strong>${who.name}</strong> (${who.user.email})`);
+				expect(html).toContain('Tilmeld mig');
+				onlyMine(html, who);
+			}
+		expect(await (await get(path)).text()).not.toContain('Du tilmelder dig som');
+		// A registers (the one seat): A's registration, B and C the waitlist, on the very next request.
+		await registerMember(db, event.id, { ...a.user, name: a.name, personId: null }, { baseUrl: baseURL });
+		const mine = await text(a);
+		expect(mine).toContain('Din tilmelding: <strong>Tilmeldt</strong>');
+		onlyMine(mine, a);
+		for (const who of [b, c]) {
+			const html = await text(who);
+			expect(html).not.toContain('Din tilmelding');
+			expect(html).toContain('Skriv mig på ventelisten');
+			onlyMine(html, who);
+		}
+		await registerMember(db, event.id, { ...b.user, name: b.name, personId: null }, { baseUrl: baseURL });
+		expect(await text(b)).toContain('Din tilmelding: <strong>Venteliste (nr. 1)</strong>');
+		// A cancels: B moves up, A is offered the form again.
+		const registration = await db.selectFrom('event_registration').select('id').where('event_id', '=', event.id).where('email', '=', a.user.email).executeTakeFirstOrThrow();
+		await cancelRegistration(db, { registrationId: registration.id, actor, scope: { eventId: event.id } }, { baseUrl: baseURL });
+		expect(await text(a)).toContain('Du tilmelder dig som');
+		expect(await text(b)).toContain('Din tilmelding: <strong>Tilmeldt</strong>');
+	});
+
+	it('fills each reader’s own seat into the supervision group’s shared copy, never another’s, changed on the very next request', async () => {
+		const supervisor = await reader('Sif Supervisor');
+		const group = await createGroup(
+			db,
+			{
+				title: `Gruppe huller ${Date.now()}`, focus: 'Test af delte sider', topics: [], audience: 'Psykologer', admission: 'Skriv en ansøgning.', place: 'Testhuset',
+				minSize: 1, capacity: 1, countsTowardTraining: false, offerDays: 5,
+				supervisors: [{ userId: supervisor.user.id, name: 'Sif Supervisor', profession: 'Psykolog', qualifications: '', kind: 'psychologist', external: false }],
+			},
+			{ label: 'e2e', userId: null },
+		);
+		const path = `/supervision/${group.slug}`;
+		const [a, b] = await Promise.all(['Anna Ansøger', 'Bo Ansøger'].map(reader));
+		const text = async (who: typeof a) => (await get(path, { cookie: who.cookie.header })).text();
+		const admin = 'Administrer gruppen';
+		for (let i = 0; i < 2; i++) {
+			for (const who of [a, b]) {
+				const html = await text(who);
+				expect(html).toContain('Søg om en plads');
+				expect(html).not.toContain('Status:');
+				expect(html).not.toContain(admin);
+			}
+			// The supervisor is a reader too (a plain member): the same copy, with their own admin link.
+			expect(await text(supervisor)).toContain(admin);
+		}
+		const applied = await applyToGroup(db, group.id, { id: a.user.id, email: a.user.email, name: a.name, municipality: '' }, { profession: 'Psykolog', motivation: 'Test' });
+		expect(await text(a)).toMatch(/Status: <strong>(Ansøgt|På venteliste)<\/strong>/);
+		expect(await text(b)).not.toContain('Status:');
+		await approveApplication(db, group.id, applied.id, 'Velkommen', { label: 'e2e', userId: supervisor.user.id });
+		const approved = await text(a);
+		expect(approved).toContain('Status: <strong>Optaget</strong> — besked fra supervisor: Velkommen');
+		expect(approved).toContain('Forlad gruppen');
+		const other = await text(b);
+		expect(other).not.toContain('Velkommen');
+		expect(other).not.toContain('Forlad gruppen');
+		await leaveGroup(db, applied.id, { label: a.user.email, userId: a.user.id });
+		expect(await text(a)).toContain('Status: Udmeldt');
 	});
 
 	it('keeps the municipality page to one page at the demo network’s size; a page past the last is not found', async () => {

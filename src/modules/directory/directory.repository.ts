@@ -300,6 +300,9 @@ export interface PeopleFilter {
 	ids?: number[];
 	/** Any of these routing roles (knowledge pathways' contact blocks). */
 	roles?: string[];
+	/** One page of the list, in its order (the unit page at 100,000 people: ~900 in one unit). */
+	limit?: number;
+	offset?: number;
 }
 
 /** People matching a filter, key persons first, then by name. */
@@ -325,7 +328,10 @@ export async function listPeople(db: Executor, filter: PeopleFilter = {}): Promi
 		const topic = filter.topic;
 		q = q.where('person.id', 'in', (eb) => eb.selectFrom('person_topic').select('person_id').where('topic_slug', '=', topic));
 	}
-	const rows = await q.orderBy('person.key_person', 'desc').orderBy('person.first_name').orderBy('person.last_name').execute();
+	// The id last: a total order, so pages of the list (limit/offset) neither repeat nor skip anyone.
+	q = q.orderBy('person.key_person', 'desc').orderBy('person.first_name').orderBy('person.last_name').orderBy('person.id');
+	if (filter.limit !== undefined) q = q.limit(filter.limit).offset(filter.offset ?? 0);
+	const rows = await q.execute();
 	return attachTags(db, rows);
 }
 
@@ -392,6 +398,17 @@ export async function countActivePeopleByTopic(db: Executor): Promise<Map<string
 }
 
 /** Active people per unit id (all units), in one grouped query. */
+/** Active people of one unit, and how many of them are key persons (one query). */
+export async function countActivePeopleInUnit(db: Executor, unitId: number): Promise<{ total: number; keyPeople: number }> {
+	const row = await db
+		.selectFrom('person')
+		.select([(eb) => eb.fn.countAll<number>().as('total'), (eb) => eb.fn.sum<number>(eb.case().when('key_person', '=', 1).then(1).else(0).end()).as('keys')])
+		.where('unit_id', '=', unitId)
+		.where('status', '=', 'active')
+		.executeTakeFirstOrThrow();
+	return { total: Number(row.total), keyPeople: Number(row.keys ?? 0) };
+}
+
 export async function countActivePeopleByUnit(db: Executor): Promise<Map<number, number>> {
 	const rows = await db
 		.selectFrom('person')

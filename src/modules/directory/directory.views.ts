@@ -11,6 +11,7 @@ import {
 	countActivePeopleByTopic,
 	countPeople,
 	countActivePeopleByUnit,
+	countActivePeopleInUnit,
 	findMunicipality,
 	findOrganisationBySlug,
 	findPersonByRef,
@@ -250,17 +251,35 @@ export async function loadOrganisationPage(db: Db, slug: string, viewer: Viewer)
 	};
 }
 
+/** Person cards on one unit page, as on the municipality page (a unit holds ~900 people at 100,000). */
+export const UNIT_PAGE_SIZE = MUNICIPALITY_PAGE_SIZE;
+
 export interface UnitPage extends UnitGroup {
+	/** This page's people only (key persons first, then by name). */
+	people: Person[];
 	municipalities: Municipality[];
 	labels: Labels;
+	/** Some number on this page is held back from anonymous visitors. */
 	numbersHeldBack: boolean;
+	/** Active people in the whole unit, and how many of them are key persons. */
+	total: number;
+	keyPeople: number;
+	/** 1-based; `page > pages` means the page does not exist (no people are read for it). */
+	page: number;
+	pages: number;
 }
 
-export async function loadUnitPage(db: Db, organisationSlug: string, unitSlug: string, viewer: Viewer): Promise<UnitPage | undefined> {
+/**
+ * One page of a unit (`page`, `size` people a page): one query per list — the unit, its count, this page's
+ * people (with their tags in one query per kind, attachTags), its contacts, the municipalities, the labels —
+ * whatever the unit's size.
+ */
+export async function loadUnitPage(db: Db, organisationSlug: string, unitSlug: string, viewer: Viewer, page = 1, size = UNIT_PAGE_SIZE): Promise<UnitPage | undefined> {
 	const unit = await findUnit(db, organisationSlug, unitSlug);
 	if (!unit) return undefined;
-	const [people, contacts, municipalities, labels] = await Promise.all([
-		listPeople(db, { unitIds: [unit.id], status: 'active' }),
+	const [count, people, contacts, municipalities, labels] = await Promise.all([
+		countActivePeopleInUnit(db, unit.id),
+		page >= 1 ? listPeople(db, { unitIds: [unit.id], status: 'active', limit: size, offset: (page - 1) * size }) : Promise.resolve([]),
 		listUnitContacts(db, [unit.id]),
 		listMunicipalities(db),
 		referenceLabels(db),
@@ -272,6 +291,10 @@ export async function loadUnitPage(db: Db, organisationSlug: string, unitSlug: s
 		municipalities: municipalities.filter((m) => unit.municipalityCodes.includes(m.code)),
 		labels,
 		numbersHeldBack: people.some((p) => visibleContact(p, viewer).hiddenForAnonymous),
+		total: count.total,
+		keyPeople: count.keyPeople,
+		page,
+		pages: Math.max(1, Math.ceil(count.total / size)),
 	};
 }
 

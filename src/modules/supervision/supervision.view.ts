@@ -108,6 +108,29 @@ export interface GroupView {
 	myStatementCode: string | null;
 }
 
+export interface GroupViewer {
+	canManage: boolean;
+	mine: Membership | null;
+	/** Meeting id → the viewer's attendance, once they have a record (approved or left). */
+	myAttendance: Map<number, string> | null;
+	myHours: HoursResult | null;
+}
+
+/** What `user` has to do with `group` at `now`, read afresh (an offer that ran out shows as given up: asOf). */
+export async function groupViewer(db: Q, group: SupervisionGroup, user: SessionUser | null, now: Date = new Date()): Promise<GroupViewer> {
+	if (!user) return { canManage: false, mine: null, myAttendance: null, myHours: null };
+	const canManage = await canManageGroup(db, group, user);
+	const stored = await findMembershipOf(db, group.id, user.id);
+	const mine = stored ? asOf(stored, now) : null;
+	const hasRecord = !!mine && ['approved', 'left'].includes(mine.status);
+	return {
+		canManage,
+		mine,
+		myAttendance: hasRecord ? await attendanceOfMembership(db, mine.id) : null,
+		myHours: hasRecord ? computeHours(await sessionsOf(db, group, mine.id)) : null,
+	};
+}
+
 export async function canManageGroup(db: Q, group: SupervisionGroup, user: SessionUser | null): Promise<boolean> {
 	if (!user) return false;
 	return user.role === 'admin' || (await isSupervisorOf(db, group.id, user.id));
@@ -120,11 +143,8 @@ export async function canManageGroup(db: Q, group: SupervisionGroup, user: Sessi
 export async function viewGroup(db: Q, slug: string, user: SessionUser | null, now: Date = new Date()): Promise<GroupView | undefined> {
 	const group = await findGroup(db, { slug }, now);
 	if (!group) return undefined;
-	const canManage = await canManageGroup(db, group, user);
 	const meetings = await listMeetings(db, group.id);
-	const stored = user ? await findMembershipOf(db, group.id, user.id) : undefined;
-	const mine = stored ? asOf(stored, now) : null;
-	const hasRecord = mine && ['approved', 'left'].includes(mine.status);
+	const { canManage, mine, myAttendance, myHours } = await groupViewer(db, group, user, now);
 	let attendance: GroupView['attendance'] = null;
 	if (canManage) {
 		const byMeeting = await attendanceOfGroup(db, group.id);
@@ -137,8 +157,8 @@ export async function viewGroup(db: Q, slug: string, user: SessionUser | null, n
 		members: canManage ? (await listMemberships(db, group.id)).map((m) => asOf(m, now)) : null,
 		attendance,
 		mine,
-		myAttendance: hasRecord ? await attendanceOfMembership(db, mine.id) : null,
-		myHours: hasRecord ? computeHours(await sessionsOf(db, group, mine.id)) : null,
+		myAttendance,
+		myHours,
 		myStatementCode: mine ? ((await findStatementByMembership(db, mine.id))?.code ?? null) : null,
 	};
 }
