@@ -18,13 +18,12 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writ
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import AxeBuilder from '@axe-core/playwright';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb, openSqlite } from '@db/client';
 import { createUserWithSession } from '../helpers/auth';
 import { freePort, waitForHealth } from './global-setup';
-import { e2e, launchBrowser, skipBrowser, SQLITE_COPY, sqliteOnly } from './helpers';
+import { axeCheck, e2e, launchBrowser, skipBrowser, SQLITE_COPY, sqliteOnly } from './helpers';
 
 const PER_PATTERN = Number(process.env.CRAWL_PER_PATTERN ?? 1);
 const MAX_PAGES_PER_ROLE = 250;
@@ -199,7 +198,7 @@ async function crawl(role: string, token: string | null): Promise<string[]> {
 		const shape = await page.evaluate(() => ({ title: document.title.trim(), h1: document.querySelectorAll('h1').length, links: [...document.querySelectorAll('a[href]')].map((a) => (a as HTMLAnchorElement).href) }));
 		if (!shape.title) problems.push(`${where}: no <title>`);
 		if (shape.h1 !== 1) problems.push(`${where}: ${shape.h1} <h1> elements`);
-		const axe = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+		const axe = await axeCheck(page);
 		for (const v of axe.violations) problems.push(`${where}: axe ${v.id} — ${v.help} (${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')})`);
 		if (consoleErrors.length) problems.push(`${where}: console errors: ${consoleErrors.join(' | ')}`);
 		if (foreign.length) problems.push(`${where}: requests to other origins: ${[...new Set(foreign)].join(', ')}`);
