@@ -22,6 +22,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import pg from 'pg';
+import { BACKSTOP_PAGES, startBackgroundCheckpoints, type Checkpointer } from './checkpoints';
 import type { Database } from './schema';
 
 export type Db = Kysely<Database>;
@@ -40,6 +41,11 @@ export class DatabaseBusyError extends Error {
 export interface DbOptions {
 	/** How long a write waits for another writer's lock before DatabaseBusyError (default 5 s; CLIs wait longer). */
 	maxWaitMs?: number;
+	/**
+	 * SQLite: WAL checkpoints in a worker thread instead of inside a commit on the event loop (db/checkpoints.ts).
+	 * For the server's one long-lived handle; CLIs and tests keep SQLite's own.
+	 */
+	checkpointInBackground?: boolean;
 }
 
 interface Handles {
@@ -48,6 +54,7 @@ interface Handles {
 	/** Kysely transactions only, one at a time, each `BEGIN IMMEDIATE`. */
 	transactions: SQLite.Database;
 	maxWaitMs: number;
+	checkpointer?: Checkpointer;
 }
 
 const handles = new WeakMap<Db, Handles>();
@@ -90,6 +97,10 @@ export function createDb(path: string, options: DbOptions = {}): Db {
 	// An in-memory database exists once per connection: tests of pure SQL may use one, without the split.
 	const transactions = path === ':memory:' ? autocommit : open(path);
 	const h: Handles = { autocommit, transactions, maxWaitMs: maxWaitMs(options) };
+	if (options.checkpointInBackground && path !== ':memory:') {
+		for (const connection of new Set([autocommit, transactions])) connection.pragma(`wal_autocheckpoint = ${BACKSTOP_PAGES}`);
+		h.checkpointer = startBackgroundCheckpoints(path, createRequire(import.meta.url).resolve(SQLITE_PACKAGE));
+	}
 	const db = new Kysely<Database>({ dialect: new AsyncWaitSqliteDialect(h) });
 	handles.set(db, h);
 	return db;
@@ -482,6 +493,7 @@ class AsyncWaitSqliteDriver implements Driver {
 	async releaseConnection(): Promise<void> {}
 
 	async destroy(): Promise<void> {
+		await this.h.checkpointer?.stop();
 		this.h.autocommit.close();
 		if (this.h.transactions !== this.h.autocommit) this.h.transactions.close();
 	}

@@ -7,7 +7,7 @@ let ready: Promise<unknown> | undefined;
 
 /** The app's one database handle (lazy, so builds never open the file). */
 export function getDb(): Db {
-	instance ??= createDb(databaseTarget({ DATABASE_URL, DATABASE_PATH }));
+	instance ??= createDb(databaseTarget({ DATABASE_URL, DATABASE_PATH }), { checkpointInBackground: true });
 	return instance;
 }
 
