@@ -4,6 +4,8 @@
  * BEGIN IMMEDIATE on SQLite, the theme day's advisory lock on PostgreSQL — with seat count, insert, link
  * token, audit entry and a queued mail), and over HTTP against the built server (form POSTs from people who
  * are not signed in). Checks after each run that the capacity was never exceeded.
+ * Over HTTP it also prints the same server's `/api/health` rate right after, and the ratio: a figure that holds
+ * when the machine's speed drifts between runs.
  * Env: BENCH_EVENTS_PORT (default 4471), BENCH_SKIP_HTTP=1, BENCH_EVENTS_HTTP_ONLY=1, BENCH_SKIP_BUILD=1 (reuse .e2e/themedays),
  * BENCH_EVENTS_OUT (serve another build, e.g. an older one for a before/after comparison), BENCH_EVENTS_ENGINES
  * (`sqlite,postgres` by default), BENCH_DATABASE_URL (the PostgreSQL server, bench/pg.ts), BENCH_EVENTS_NODE_ARGS (extra
@@ -165,6 +167,9 @@ async function overHttp(engine: Engine) {
 		const cpuText = cpu !== null && cpuBefore !== null && redirects > 0 ? `, serverens CPU ${((cpu - cpuBefore) / redirects).toFixed(2)} ms pr. tilmelding` : '';
 		console.log(`${LABEL[engine]}, over HTTP (8 forbindelser, 10 s, bygget server): ${Math.round(result.requests.average)} tilmeldinger/s i snit, p99 ${result.latency.p99} ms, ${redirects} × 303, ${result.non2xx - redirects} andre fejlsvar${cpuText}`);
 		console.log(`  efter HTTP-kørslen: ${await seatCheck(db, event.id, 1000)}`);
+		// The same server's ceiling right after, so runs on a machine whose speed drifts can be compared (issue 13).
+		const health = await autocannon({ url: `${base}/api/health`, connections: 8, duration: 5 });
+		console.log(`  /api/health bagefter: ${Math.round(health.requests.average)} svar/s → tilmeldinger ÷ health = ${(result.requests.average / health.requests.average).toFixed(2)}`);
 	} finally {
 		// Waits for the exit (a profiled server writes its profile then), at most 10 s.
 		const exited = new Promise((r) => server.once('exit', r));
