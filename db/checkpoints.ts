@@ -3,9 +3,9 @@
  *
  * By default SQLite checkpoints inside the COMMIT of whichever write passes 1,000 WAL pages: that write copies the
  * pages back into the database file and syncs it, synchronously, on the event loop — and while readers keep using
- * the log it cannot finish, so the next commits try again. Under a stream of theme-day registrations (issue 13)
- * that was a quarter of the server's time: the same build served 290–460 registrations/s with SQLite's own
- * checkpoints and 400–575/s without them, run for run.
+ * the log it may not finish, so later commits try again. Under a stream of theme-day registrations (issue 13)
+ * BEGIN/COMMIT were ~11 % of the server's profile, and the same build served 290–460 registrations/s with SQLite's
+ * own checkpoints against 400–575/s with none, run for run.
  *
  * So the server's connections only checkpoint as a backstop (BACKSTOP_PAGES, if this thread stopped), and a worker
  * thread with its own connection runs a PASSIVE checkpoint every few hundred milliseconds: it never waits for or
