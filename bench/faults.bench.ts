@@ -138,7 +138,7 @@ export async function run(): Promise<void> {
 		console.log(`Efter låsene: integrity_check ${integrity(dbPath)}`);
 
 		// ---- Killed during an import --------------------------------------------------------------------------
-		const fixture = resolve('../shared/fixtures/directory.csv');
+		const fixture = resolve('tests/fixtures/directory.csv');
 		if (existsSync(fixture)) {
 			const importDb = join(dir, 'import.db');
 			execSync(`${tsx} db/cli.ts migrate`, { stdio: 'ignore', env: { ...process.env, DATABASE_PATH: importDb } });

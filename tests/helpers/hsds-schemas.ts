@@ -1,5 +1,5 @@
 /**
- * A JSON-Schema validator for Open Referral HSDS 3.0 with every schema from ../shared/standards/hsds-3 loaded
+ * A JSON-Schema validator for Open Referral HSDS 3.0 with every schema from tests/fixtures/hsds-3 loaded
  * (they point at each other by file name), plus the API's Page object from its openapi.json.
  */
 import Ajv, { type ValidateFunction } from 'ajv';
@@ -7,7 +7,7 @@ import addFormats from 'ajv-formats';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
-export const HSDS_DIR = resolve(process.cwd(), '..', 'shared', 'standards', 'hsds-3');
+export const HSDS_DIR = resolve(process.cwd(), 'tests', 'fixtures', 'hsds-3');
 
 export function hsdsValidator(): { validate(schema: string, value: unknown): string[] } {
 	// The HSDS files carry descriptive keywords (core, constraints, datapackage_type …) that are not JSON Schema.
