@@ -19,7 +19,7 @@
  */
 import { allowedEdits, editDistance, indexTerms, tokenize } from './search.normalise';
 import { RecordStore } from './search.records';
-import type { ConceptKind, ParsedQuery, QueryPart, SearchDocument, SearchFilters, SearchHit, Thesaurus, WordForms } from './search.types';
+import type { ConceptKind, DocRecord, ParsedQuery, RecordCodec, QueryPart, SearchDocument, SearchFilters, SearchHit, Thesaurus, WordForms } from './search.types';
 
 const TAG_PREFIX: Record<ConceptKind, string> = { municipality: '§m:', topic: '§t:', age_group: '§a:', role: '§r:', sector: '§s:', organisation: '§o:', unit: '§u:' };
 /**
@@ -52,9 +52,6 @@ export interface IndexSearchOptions {
 	limit?: number;
 	now?: number;
 }
-
-/** What a document shows as a result, in its record (search.records.ts); the ref is kept apart. */
-type DocRecord = [title: string, subtitle: string, url: string, status: string | undefined, verifiedAt: string | null | undefined, tags: SearchDocument['tags'], weakTags: SearchDocument['weakTags'], data: unknown];
 
 /** Index terms of one text, as term numbers, and the alias words it adds (cached per text while building). */
 interface Analysis {
@@ -92,9 +89,12 @@ export class SearchIndex {
 	private entityOf = new Float64Array(0);
 	private successorOf = new Float64Array(0);
 	private refOf: string[] = [];
-	/** What a hit shows, encoded (search.records.ts); '' for a dead slot. */
+	/** What a hit shows, encoded (search.records.ts, or the document's own codec); '' for a dead slot. */
 	private records: string[] = [];
 	private store = new RecordStore();
+	/** The codec of each slot's record: 0 the generic one, otherwise codecs[n - 1]. */
+	private codecOf = new Uint8Array(0);
+	private codecs: RecordCodec[] = [];
 	private types: string[] = [];
 	private typeCodes = new Map<string, number>();
 	private typeCount = new Map<string, number>();
@@ -337,6 +337,7 @@ export class SearchIndex {
 	private ensureDocCapacity(n: number): void {
 		if (n <= this.alive.length) return;
 		this.alive = grown(this.alive, n);
+		this.codecOf = grown(this.codecOf, n);
 		this.isPerson = grown(this.isPerson, n);
 		this.isLeft = grown(this.isLeft, n);
 		this.hasSuccessor = grown(this.hasSuccessor, n);
@@ -355,7 +356,10 @@ export class SearchIndex {
 	 * 100,000 people a miss in the ref map cost ~1 µs a person (issue 13 profile).
 	 */
 	add(doc: SearchDocument, unique = false): void {
-		if (!unique) this.remove(doc.type, doc.ref);
+		if (!unique) {
+			if (doc.entityId !== undefined) this.removeEntity(doc.type, doc.entityId);
+			else this.removeRef(doc.type, doc.ref);
+		}
 		const idx = this.count;
 		this.ensureDocCapacity(idx + 1);
 		this.docTermCount = 0;
@@ -401,17 +405,28 @@ export class SearchIndex {
 		this.entityOf[idx] = doc.entityId ?? NaN;
 		this.successorOf[idx] = doc.successorEntityId ?? NaN;
 		this.refOf[idx] = doc.ref;
-		const record: DocRecord = [doc.title, doc.subtitle, doc.url, doc.status, doc.verifiedAt, doc.tags, doc.weakTags, doc.data];
-		this.records[idx] = this.store.encode(record);
+		if (doc.codec) {
+			let n = this.codecs.indexOf(doc.codec);
+			if (n < 0) n = this.codecs.push(doc.codec) - 1;
+			this.codecOf[idx] = n + 1;
+			this.records[idx] = doc.codec.encode(doc, this.store);
+		} else {
+			const record: DocRecord = [doc.title, doc.subtitle, doc.url, doc.status, doc.verifiedAt, doc.tags, doc.weakTags, doc.data];
+			this.codecOf[idx] = 0;
+			this.records[idx] = this.store.encode(record);
+		}
 		this.count = idx + 1;
 		this.typeCount.set(doc.type, (this.typeCount.get(doc.type) ?? 0) + 1);
-		let refs = this.byRef.get(doc.type);
-		if (!refs) this.byRef.set(doc.type, (refs = new Map()));
-		refs.set(doc.ref, idx);
+		// Found again by its entity id when it has one (a number key: a map of 100,000 refs cost ~4 % of a rebuild),
+		// else by its ref. Both are unique within the type.
 		if (doc.entityId !== undefined) {
 			let entities = this.byEntity.get(doc.type);
 			if (!entities) this.byEntity.set(doc.type, (entities = new Map()));
 			entities.set(doc.entityId, idx);
+		} else {
+			let refs = this.byRef.get(doc.type);
+			if (!refs) this.byRef.set(doc.type, (refs = new Map()));
+			refs.set(doc.ref, idx);
 		}
 		this.aliveCount++;
 	}
@@ -447,31 +462,37 @@ export class SearchIndex {
 		return result;
 	}
 
-	/** Removes a document; its postings stay until the next rebuild but are skipped. */
-	remove(type: string, ref: string): void {
-		const refs = this.byRef.get(type);
-		const i = refs?.get(ref);
-		if (i === undefined) return;
-		const entity = this.entityOf[i];
-		const entities = this.byEntity.get(type);
-		if (!Number.isNaN(entity) && entities?.get(entity) === i) entities.delete(entity);
-		this.typeCount.set(type, (this.typeCount.get(type) ?? 1) - 1);
-		this.alive[i] = 0;
-		this.records[i] = '';
-		this.refOf[i] = '';
-		refs!.delete(ref);
-		this.aliveCount--;
-	}
-
 	/** Removes the document of an entity (a deleted unit or organisation). */
 	removeEntity(type: string, entityId: number): void {
-		const i = this.byEntity.get(type)?.get(entityId);
-		if (i !== undefined && this.alive[i] === 1) this.remove(type, this.refOf[i]);
+		const entities = this.byEntity.get(type);
+		const i = entities?.get(entityId);
+		if (i === undefined) return;
+		entities!.delete(entityId);
+		this.removeSlot(type, i);
 	}
 
 	/** Removes every document of a type (an add-on source reloaded whole). */
 	removeType(type: string): void {
-		for (const ref of [...(this.byRef.get(type)?.keys() ?? [])]) this.remove(type, ref);
+		for (const id of [...(this.byEntity.get(type)?.keys() ?? [])]) this.removeEntity(type, id);
+		for (const ref of [...(this.byRef.get(type)?.keys() ?? [])]) this.removeRef(type, ref);
+	}
+
+	/** Removes a document without an entity id by its ref. */
+	private removeRef(type: string, ref: string): void {
+		const refs = this.byRef.get(type);
+		const i = refs?.get(ref);
+		if (i === undefined) return;
+		refs!.delete(ref);
+		this.removeSlot(type, i);
+	}
+
+	/** Marks a slot dead; its postings stay until the next rebuild but are skipped. */
+	private removeSlot(type: string, i: number): void {
+		this.typeCount.set(type, (this.typeCount.get(type) ?? 1) - 1);
+		this.alive[i] = 0;
+		this.records[i] = '';
+		this.refOf[i] = '';
+		this.aliveCount--;
 	}
 
 	private addVocab(key: string): void {
@@ -802,7 +823,8 @@ export class SearchIndex {
 	}
 
 	private record(idx: number): DocRecord {
-		return this.store.decode(this.records[idx]) as DocRecord;
+		const codec = this.codecOf[idx];
+		return codec === 0 ? (this.store.decode(this.records[idx]) as DocRecord) : this.codecs[codec - 1].decode(this.records[idx], this.store);
 	}
 
 	private toHit(idx: number, key: number, complete: boolean, from: number | undefined, now: number): SearchHit {
@@ -845,7 +867,7 @@ export class SearchIndex {
 		for (const list of this.delta.values()) deltaPostings += list.length / 2;
 		let recordChars = 0;
 		for (let i = 0; i < this.count; i++) recordChars += this.records[i].length;
-		const typed = [this.alive, this.isPerson, this.isLeft, this.hasSuccessor, this.typeOf, this.boostOf, this.verifiedOf, this.staleFromOf, this.servesChildren, this.entityOf, this.successorOf, this.offsets, this.postDoc, this.postCode, this.bTerm, this.bDoc, this.bCode];
+		const typed = [this.alive, this.codecOf, this.isPerson, this.isLeft, this.hasSuccessor, this.typeOf, this.boostOf, this.verifiedOf, this.staleFromOf, this.servesChildren, this.entityOf, this.successorOf, this.offsets, this.postDoc, this.postCode, this.bTerm, this.bDoc, this.bCode];
 		return {
 			docs: this.aliveCount,
 			slots: this.count,

@@ -12,6 +12,7 @@
  * · `[…]` an array · `{<shape>;…}` a plain object's values in its shape's key order · `o<id>;` anything else
  * (a Date, a class instance), kept by reference so it comes back as the same value.
  */
+import type { StringTable } from './search.types';
 
 /** Longer strings are descriptions and notes: rarely shared, so not worth a table entry. */
 const INTERN_MAX = 80;
@@ -25,10 +26,11 @@ function internable(s: string): boolean {
 	return true;
 }
 
-export class RecordStore {
+export class RecordStore implements StringTable {
 	private strings: string[] = [];
-	/** An interned string → its token in a record (`i<id>;`). */
-	private stringTokens = new Map<string, string>();
+	private stringIds = new Map<string, number>();
+	/** An interned string's token in a record (`i<id>;`), by its number. */
+	private stringTokens: string[] = [];
 	private shapes: string[][] = [];
 	private shapeCodes: string[] = [];
 	/** Shapes by their first key (a few per key): found by comparing keys, without building a string per object. */
@@ -40,6 +42,22 @@ export class RecordStore {
 	/** Number of interned strings (for the bench's breakdown). */
 	get internedCount(): number {
 		return this.strings.length;
+	}
+
+	/** The number of a string in this store's table (also for a source's own record format, RecordCodec). */
+	intern(s: string): number {
+		let id = this.stringIds.get(s);
+		if (id === undefined) {
+			id = this.strings.length;
+			this.strings.push(s);
+			this.stringIds.set(s, id);
+			this.stringTokens.push(`i${id.toString(36)};`);
+		}
+		return id;
+	}
+
+	string(id: number): string {
+		return this.strings[id];
 	}
 
 	encode(value: unknown): string {
@@ -63,15 +81,8 @@ export class RecordStore {
 		else if (v === false) out.push('f');
 		else if (typeof v === 'number') out.push('d', String(v), ';');
 		else if (typeof v === 'string') {
-			if (internable(v)) {
-				let token = this.stringTokens.get(v);
-				if (token === undefined) {
-					token = `i${this.strings.length.toString(36)};`;
-					this.strings.push(v);
-					this.stringTokens.set(v, token);
-				}
-				out.push(token);
-			} else out.push('s', v.length.toString(36), ':', v);
+			if (internable(v)) out.push(this.stringTokens[this.intern(v)]);
+			else out.push('s', v.length.toString(36), ':', v);
 		} else if (Array.isArray(v)) {
 			out.push('[');
 			for (const item of v) this.write(item, out);

@@ -9,7 +9,7 @@ import { tokenize } from './search.normalise';
 import { parseQuery } from './search.parser';
 import { loadOrganisations, loadPeopleContext, loadPeoplePage, loadUnits, loadThesaurusRows, type OrganisationRecord, type PersonRecord, type UnitRecord } from './search.repository';
 import { registerSearchSource } from './search.registry';
-import type { ConceptKind, SearchDocument, Thesaurus } from './search.types';
+import type { ConceptKind, RecordCodec, SearchDocument, Thesaurus } from './search.types';
 import { isPriority, staleFromMs } from '@/modules/freshness/freshness.rules';
 
 /** People read per statement on a rebuild (a few milliseconds each; indexed with yields every 64). */
@@ -113,9 +113,86 @@ function personTags(p: PersonRecord): Partial<Record<ConceptKind, string[]>> {
 		: { topic: p.topics, role: p.roles, age_group: p.ageGroups, sector, organisation, unit };
 }
 
+const lastDigits = (phone: string) => phone.replace(/\D/g, '').slice(-8);
+
+/** Municipalities a person serves through their unit or organisation, other than their own: tags that count half. */
+function weakMunicipalitiesOf(p: PersonRecord): string[] {
+	const served = p.servedMunicipalities;
+	const own = p.organisationMunicipalityCode;
+	if (served.length === 0 && !own) return served;
+	return [...new Set([...served, ...(own ? [own] : [])])].filter((c) => c !== p.municipalityCode);
+}
+
+const personSubtitle = (title: string, unitName: string, organisationName: string) => [title, unitName, organisationName].filter(Boolean).join(', ');
+const personUrl = (ref: string) => `/personer/${encodeURIComponent(ref)}`;
+
+/** Lists in a person record: slugs and codes, which never hold a control character. */
+const LIST = '\u001f';
+const joined = (list: string[]) => list.join(LIST);
+const split = (list: string) => (list ? list.split(LIST) : []);
+
+/**
+ * A person's record in the index: one JSON array, its repeated texts (title, unit, organisation, tag lists,
+ * visibilities, opening hours) as numbers into the index's string table; title, subtitle, URL and tags are put
+ * back together from the card on decode. Three times faster to write than the generic record, and a third of its
+ * size (issue 13: the generic one was a fifth of a rebuild at 100,000 people).
+ */
+export const personRecordCodec: RecordCodec = {
+	encode(doc, strings) {
+		const c = doc.data as PersonCard;
+		const tags = doc.tags!;
+		const i = (s: string) => strings.intern(s);
+		const maybe = (s: string | null) => (s === null ? -1 : strings.intern(s));
+		return JSON.stringify([
+			c.ref, c.name, i(c.title), i(c.unitName), i(c.organisationName), i(c.organisationType), maybe(c.municipalityName), c.keyPerson ? 1 : 0,
+			i(joined(c.roles)), i(joined(c.topics)), i(joined(c.ageGroups)), c.phone, c.mobile, c.email, i(c.phoneVisibility), i(c.mobileVisibility), i(c.emailVisibility),
+			c.verifiedAt, i(c.status), c.deputyId, c.awayFrom, c.awayUntil, i(c.hours), maybe(c.hoursSchedule),
+			tags.municipality ? i(joined(tags.municipality)) : -1, i(joined(tags.sector!)), i(joined(tags.organisation!)), i(joined(tags.unit!)),
+			doc.weakTags ? i(joined(doc.weakTags.municipality!)) : -1,
+		]);
+	},
+	decode(record, strings) {
+		const r = JSON.parse(record) as Array<string | number | null>;
+		const s = (k: number) => strings.string(r[k] as number);
+		const maybe = (k: number) => (r[k] === -1 ? null : s(k));
+		const card: PersonCard = {
+			ref: r[0] as string,
+			name: r[1] as string,
+			title: s(2),
+			unitName: s(3),
+			organisationName: s(4),
+			organisationType: s(5),
+			municipalityName: maybe(6),
+			keyPerson: r[7] === 1,
+			roles: split(s(8)),
+			topics: split(s(9)),
+			ageGroups: split(s(10)),
+			phone: r[11] as string | null,
+			mobile: r[12] as string | null,
+			email: r[13] as string | null,
+			phoneVisibility: s(14) as Visibility,
+			mobileVisibility: s(15) as Visibility,
+			emailVisibility: s(16) as Visibility,
+			verifiedAt: r[17] as string | null,
+			status: s(18),
+			deputyId: r[19] as number | null,
+			awayFrom: r[20] as string | null,
+			awayUntil: r[21] as string | null,
+			hours: s(22),
+			hoursSchedule: maybe(23),
+		};
+		// In personTags' key order.
+		const common = { topic: card.topics, role: card.roles, age_group: card.ageGroups, sector: split(s(25)), organisation: split(s(26)), unit: split(s(27)) };
+		const tags = r[24] === -1 ? common : { municipality: split(s(24)), ...common };
+		const weakTags = r[28] === -1 ? undefined : { municipality: split(s(28)) };
+		return [card.name, personSubtitle(card.title, card.unitName, card.organisationName), personUrl(card.ref), card.status, card.verifiedAt, tags, weakTags, card];
+	},
+};
+
 export function personDocument(p: PersonRecord): SearchDocument {
 	const name = `${p.firstName} ${p.lastName}`.trim();
-	const digits = [p.phone, p.mobile].filter(Boolean).map((n) => n!.replace(/\D/g, '').slice(-8));
+	// The last eight digits of each number (what people type), without filter/map arrays per person.
+	const digits = p.phone ? (p.mobile ? `${lastDigits(p.phone)} ${lastDigits(p.mobile)}` : lastDigits(p.phone)) : p.mobile ? lastDigits(p.mobile) : '';
 	const card: PersonCard = {
 		ref: p.ref,
 		name,
@@ -142,13 +219,13 @@ export function personDocument(p: PersonRecord): SearchDocument {
 		hours: p.hours,
 		hoursSchedule: p.hoursSchedule,
 	};
-	const weakMunicipalities = [...p.servedMunicipalities, ...(p.organisationMunicipalityCode ? [p.organisationMunicipalityCode] : [])].filter((c) => c !== p.municipalityCode);
+	const weakMunicipalities = weakMunicipalitiesOf(p);
 	return {
 		type: 'person',
 		ref: p.ref,
 		title: name,
-		subtitle: [p.title, p.unitName, p.organisationName].filter(Boolean).join(', '),
-		url: `/personer/${encodeURIComponent(p.ref)}`,
+		subtitle: personSubtitle(p.title, p.unitName, p.organisationName),
+		url: personUrl(p.ref),
 		status: p.status,
 		verifiedAt: p.verifiedAt,
 		staleFromMs: staleFromCached(p),
@@ -156,19 +233,20 @@ export function personDocument(p: PersonRecord): SearchDocument {
 			{ text: p.firstName, weight: 1, name: true },
 			{ text: p.lastName, weight: 1, name: true },
 			{ text: p.title, weight: 0.8 },
-			{ text: [p.unitName, ...p.unitAliases].join(' '), weight: 0.7 },
+			{ text: p.unitAliases.length ? [p.unitName, ...p.unitAliases].join(' ') : p.unitName, weight: 0.7 },
 			{ text: p.organisationName, weight: 0.6 },
 			{ text: p.municipalityName ?? '', weight: 0.5 },
 			{ text: p.note, weight: 0.3 },
-			{ text: digits.join(' '), weight: 0.9 },
+			{ text: digits, weight: 0.9 },
 			{ text: p.ref, weight: 1 },
 		],
 		tags: personTags(p),
-		weakTags: weakMunicipalities.length ? { municipality: [...new Set(weakMunicipalities)] } : undefined,
+		weakTags: weakMunicipalities.length ? { municipality: weakMunicipalities } : undefined,
 		boost: p.keyPerson ? 0.5 : 0,
 		entityId: p.id,
 		successorEntityId: p.successorId,
 		data: card,
+		codec: personRecordCodec,
 	};
 }
 
