@@ -23,6 +23,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import pg from 'pg';
 import { BACKSTOP_PAGES, startBackgroundCheckpoints, type Checkpointer } from './checkpoints';
+import { keysetPagesInWorker } from './keyset-worker';
 import type { Database } from './schema';
 
 export type Db = Kysely<Database>;
@@ -54,6 +55,8 @@ interface Handles {
 	/** Kysely transactions only, one at a time, each `BEGIN IMMEDIATE`. */
 	transactions: SQLite.Database;
 	maxWaitMs: number;
+	/** The database file (':memory:' for none another connection could open). */
+	path: string;
 	checkpointer?: Checkpointer;
 }
 
@@ -96,7 +99,7 @@ export function createDb(path: string, options: DbOptions = {}): Db {
 	const autocommit = open(path);
 	// An in-memory database exists once per connection: tests of pure SQL may use one, without the split.
 	const transactions = path === ':memory:' ? autocommit : open(path);
-	const h: Handles = { autocommit, transactions, maxWaitMs: maxWaitMs(options) };
+	const h: Handles = { autocommit, transactions, maxWaitMs: maxWaitMs(options), path };
 	if (options.checkpointInBackground && path !== ':memory:') {
 		for (const connection of new Set([autocommit, transactions])) connection.pragma(`wal_autocheckpoint = ${BACKSTOP_PAGES}`);
 		h.checkpointer = startBackgroundCheckpoints(path, createRequire(import.meta.url).resolve(SQLITE_PACKAGE));
@@ -186,6 +189,47 @@ export async function selectArrays(db: Db, query: RawBuilder<unknown>): Promise<
 			stmt.raw(false);
 		}
 	}, h.maxWaitMs);
+}
+
+/** Stands in for the key while a page's statement is compiled, to find the key's parameter. */
+const KEY_PLACEHOLDER = -7_340_217_913;
+
+/**
+ * A large read in keyset pages, for bulk work outside transactions (the search index reads every person):
+ * `page(after, limit)` selects up to `limit` rows with a key above `after`, in key order; the key is column `keyAt`.
+ * The first page is read here; when it is full, SQLite reads the rest on a worker thread (keyset-worker.ts: a fifth
+ * of a 100,000-person index build came off the event loop) and PostgreSQL asks for each next page while the
+ * caller works on this one.
+ */
+export async function* keysetPages(db: Db, page: (after: number, limit: number) => RawBuilder<unknown>, options: { limit: number; keyAt?: number; after?: number }): AsyncGenerator<unknown[][]> {
+	const { limit, keyAt = 0 } = options;
+	// A statement that ignored the key would return its first page forever.
+	const { sql: text, parameters } = page(KEY_PLACEHOLDER, limit).compile(db);
+	const afterAt = parameters.indexOf(KEY_PLACEHOLDER);
+	if (afterAt < 0 || parameters.lastIndexOf(KEY_PLACEHOLDER) !== afterAt) throw new Error('keysetPages: the page statement must use the key once, as a parameter');
+	const first = await selectArrays(db, page(options.after ?? 0, limit));
+	if (first.length === 0) return;
+	yield first;
+	if (first.length < limit) return;
+	const last = first[first.length - 1][keyAt] as number;
+	const h = handles.get(db);
+	if (h && h.path !== ':memory:') {
+		const binding = createRequire(import.meta.url).resolve(SQLITE_PACKAGE);
+		yield* keysetPagesInWorker({ binding, path: h.path, sql: text, params: [...parameters], afterAt, keyAt, after: last });
+		return;
+	}
+	let next = selectArrays(db, page(last, limit));
+	try {
+		for (;;) {
+			const rows = await next;
+			if (rows.length === 0) return;
+			next = selectArrays(db, page(rows[rows.length - 1][keyAt] as number, limit));
+			yield rows;
+		}
+	} finally {
+		// Stopped early or failed: no read left behind to reject unobserved.
+		next.catch(() => undefined);
+	}
 }
 
 /** The values of a subquery's one text column as one comma-separated text (null for none): for slugs, which hold no comma. */

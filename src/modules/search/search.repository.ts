@@ -5,7 +5,7 @@
  * it is by number or code, or sorted here: SQLite compares text bytewise, PostgreSQL by the database's collation.
  */
 import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
-import { commaList, selectArrays, type Db } from '@db/client';
+import { commaList, keysetPages, selectArrays, type Db } from '@db/client';
 import type { Selectable } from 'kysely';
 import type { AgeGroupTable, Database, MunicipalityTable, OrganisationRow, OrganisationType, PersonRow, PersonStatus, RoleTable, SearchLogTable, TopicTable, UnitRow, Visibility } from '@db/schema';
 import { jsonArray } from '@/lib/text';
@@ -163,11 +163,11 @@ export async function loadServed(db: Db): Promise<Map<number, string[]>> {
 }
 
 /**
- * One page of people in id order, after `afterId` (keyset paging): a rebuild reads the table in short
+ * Every person, page by page in id order (keyset paging, keysetPages): a rebuild reads the table in short
  * statements so it can yield to requests between pages, and never holds a statement open across a yield.
  */
-export async function loadPeoplePage(db: Db, afterId: number, limit: number, context: PeopleContext): Promise<PersonRecord[]> {
-	return toRecords(await selectArrays(db, personSql(db, sql`WHERE p.id > ${afterId} ORDER BY p.id LIMIT ${limit}`)), context);
+export async function* loadPeoplePages(db: Db, pageSize: number, context: PeopleContext): AsyncGenerator<PersonRecord[]> {
+	for await (const rows of keysetPages(db, (after, limit) => personSql(db, sql`WHERE p.id > ${after} ORDER BY p.id LIMIT ${limit}`), { limit: pageSize })) yield toRecords(rows, context);
 }
 
 /** Slugs from a comma list, sorted bytewise (the same order on both engines). */

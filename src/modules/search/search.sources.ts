@@ -7,7 +7,7 @@ import type { Visibility } from '@db/schema';
 import { conceptsInText } from './search.index';
 import { tokenize } from './search.normalise';
 import { parseQuery } from './search.parser';
-import { loadOrganisations, loadPeopleContext, loadPeoplePage, loadUnits, loadThesaurusRows, type OrganisationRecord, type PersonRecord, type UnitRecord } from './search.repository';
+import { loadOrganisations, loadPeopleContext, loadPeoplePages, loadUnits, loadThesaurusRows, type OrganisationRecord, type PersonRecord, type UnitRecord } from './search.repository';
 import { registerSearchSource } from './search.registry';
 import type { ConceptKind, RecordCodec, SearchDocument, Thesaurus } from './search.types';
 import { isPriority, staleFromMs } from '@/modules/freshness/freshness.rules';
@@ -303,23 +303,13 @@ export function registerBuiltInSources(): void {
 			const context = await loadPeopleContext(db);
 			const docs: SearchDocument[] = [];
 			const put = emit ?? ((doc: SearchDocument) => docs.push(doc));
-			// The next page is asked for before this one is indexed: on PostgreSQL the server reads it meanwhile.
-			let next = loadPeoplePage(db, 0, PEOPLE_PAGE, context);
-			try {
-				for (;;) {
-					const page = await next;
-					if (page.length === 0) break;
-					next = loadPeoplePage(db, page[page.length - 1].id, PEOPLE_PAGE, context);
-					await pace?.();
-					for (let i = 0; i < page.length; i++) {
-						put(personDocument(page[i]));
-						if ((i & 63) === 63) await pace?.();
-					}
-					await pace?.();
+			for await (const page of loadPeoplePages(db, PEOPLE_PAGE, context)) {
+				await pace?.();
+				for (let i = 0; i < page.length; i++) {
+					put(personDocument(page[i]));
+					if ((i & 63) === 63) await pace?.();
 				}
-			} finally {
-				// A failed build leaves no read behind to reject unobserved.
-				next.catch(() => undefined);
+				await pace?.();
 			}
 			return docs;
 		},
