@@ -2,7 +2,7 @@
  * The one in-memory search index: an inverted index over normalised words and concept tags, a deletion
  * neighbourhood for typos, term-at-a-time scoring into typed arrays. No I/O; search.service.ts feeds it.
  *
- * What it stores per person, and why (issue 13; at 100,000 synthetic people ~620–720 bytes a person in all, heap
+ * What it stores per person, and why (issue 13; at 100,000 synthetic people ~680 bytes a person in all, heap
  * and typed arrays, against ~4 kB as a graph of JS objects; `npm run bench -- search` prints it with the parts):
  * - postings, ~22 a person (first and last name, title, unit, organisation and municipality words, phone digits,
  *   ref; municipality, topic, role, age-group, sector, organisation and unit tags): a document number (4 bytes)
@@ -10,10 +10,11 @@
  *   the garbage collector sees three arrays instead of millions of numbers: ~135 bytes;
  * - the fields the candidate loop ranks by (alive, type, left, successor, key-person boost, confirmed, stale-from,
  *   share of children's age groups, entity ids) in typed arrays: ~60 bytes;
- * - what a hit shows (title, subtitle, URL, tags, a person's card with contact fields and hours) as one compact
- *   string (search.records.ts), decoded only for the ~20 hits shown — kept here rather than read from the
- *   database per search so a result never waits for a query and matches the index it was ranked by: ~210 bytes;
- * - the ref and entity id in maps (replace a document in place, follow successors and deputies): ~100 bytes;
+ * - what a hit shows (a person's card with contact fields and hours; title, subtitle, URL and tags follow from it)
+ *   as one compact string (personRecordCodec in search.sources.ts; other types search.records.ts), decoded only
+ *   for the ~20 hits shown — kept here rather than read from the database per search so a result never waits for
+ *   a query and matches the index it was ranked by: ~150 bytes;
+ * - the entity id in a map (replace a document in place, follow successors and deputies): ~60 bytes;
  * - the term dictionary: each phone number and ref is a term of its own (exact search by number): ~150 bytes.
  * Typo and prefix structures (vocabulary, deletion neighbourhood) grow with distinct words, not with people.
  */

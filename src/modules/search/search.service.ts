@@ -9,10 +9,12 @@
  * a few milliseconds, yielding to waiting requests in between (setImmediate). Meanwhile searches are answered
  * from the previous index (after a short wait, so a small directory still shows an edit in the very next
  * search); the finished index is swapped in. Only the very first build is awaited — it is sliced too.
- * Why not a worker thread: the postings are typed arrays now and would transfer for free, but the term
+ * What runs on another thread: on SQLite, reading the people (db/keyset-worker.ts, a fifth of a rebuild at
+ * 100,000). Why not the whole build: the postings are typed arrays and would transfer for free, but the term
  * dictionary and the result records would still be rebuilt on the main thread, add-on sources registered in the
  * app's module graph would not exist in the worker, and a worker entry must survive Vite's bundling, Vitest and
- * tsx alike. A rebuild's last step (sorting the postings by term) is sliced too (SearchIndex.seal).
+ * tsx alike (the reader is CommonJS given as text). A rebuild's last step (sorting the postings by term) is
+ * sliced too (SearchIndex.seal).
  */
 import type { Db } from '@db/client';
 import { SearchIndex } from './search.index';
