@@ -142,32 +142,35 @@ function maxWaitMs(options: DbOptions): number {
 	return options.maxWaitMs ?? Number(process.env.DB_MAX_WAIT_MS ?? 5000);
 }
 
+/** PostgreSQL types read as JS numbers: int8, numeric, float8 (also by keyset-worker.ts's own connection). */
+const NUMBER_TYPES = [20, 1700, 701];
+
 function createPostgresDb(url: string, waitMs: number): Db {
-	const parsers: Record<number, (value: string) => unknown> = {
-		20: (v) => Number(v), // int8
-		1700: (v) => Number(v), // numeric
-		701: (v) => Number(v), // float8
-	};
+	const asNumber = new Set(NUMBER_TYPES);
+	// Statements outside a transaction wait for locks no longer than transactions do (SET LOCAL below), then
+	// the 503 — by default PostgreSQL would let a lone write (a rate-limit hit) wait for a foreign lock forever.
+	// No JIT: our statements are short; a planner estimate above jit_above_cost (fresh statistics after a bulk
+	// import) made each page of an index build spend ~340 ms compiling for 6 ms of work (issue 13).
+	const options = `-c lock_timeout=${Math.max(1, Math.round(waitMs))} -c jit=off`;
 	const pool = new pg.Pool({
 		connectionString: url,
-		// Statements outside a transaction wait for locks no longer than transactions do (SET LOCAL below), then
-		// the 503 — by default PostgreSQL would let a lone write (a rate-limit hit) wait for a foreign lock forever.
-		// No JIT: our statements are short; a planner estimate above jit_above_cost (fresh statistics after a bulk
-		// import) made each page of an index build spend ~340 ms compiling for 6 ms of work (issue 13).
-		options: `-c lock_timeout=${Math.max(1, Math.round(waitMs))} -c jit=off`,
+		options,
 		max: Number(process.env.DB_POOL_MAX ?? 10),
 		types: {
-			getTypeParser: ((oid: number, format?: 'text' | 'binary') => parsers[oid] ?? pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+			getTypeParser: ((oid: number, format?: 'text' | 'binary') => (asNumber.has(oid) ? Number : pg.types.getTypeParser(oid, format as 'text'))) as typeof pg.types.getTypeParser,
 		},
 	});
 	// An idle client losing its server must not crash the process; the next query gets a fresh client.
 	pool.on('error', () => {});
 	const db = new Kysely<Database>({ dialect: new CommitOrderedPostgresDialect({ pool }, waitMs) });
 	pools.set(db, pool);
+	servers.set(db, { url, options });
 	return db;
 }
 
 const pools = new WeakMap<Db, pg.Pool>();
+/** Where a PostgreSQL handle connects, for a connection of keyset-worker.ts's own. */
+const servers = new WeakMap<Db, { url: string; options: string }>();
 
 /**
  * Rows as arrays, in the query's column order: a bulk read (the search index reads 100,000 people) without an
@@ -197,9 +200,9 @@ const KEY_PLACEHOLDER = -7_340_217_913;
 /**
  * A large read in keyset pages, for bulk work outside transactions (the search index reads every person):
  * `page(after, limit)` selects up to `limit` rows with a key above `after`, in key order; the key is column `keyAt`.
- * The first page is read here; when it is full, SQLite reads the rest on a worker thread (keyset-worker.ts: a fifth
- * of a 100,000-person index build came off the event loop) and PostgreSQL asks for each next page while the
- * caller works on this one.
+ * The first page is read here; when it is full, the rest on a worker thread with a connection of its own
+ * (keyset-worker.ts: reading and parsing the rows of a 100,000-person index build came off the event loop, a fifth
+ * of it on SQLite and more on PostgreSQL). An in-memory SQLite database has no other connection: read here.
  */
 export async function* keysetPages(db: Db, page: (after: number, limit: number) => RawBuilder<unknown>, options: { limit: number; keyAt?: number; after?: number }): AsyncGenerator<unknown[][]> {
 	const { limit, keyAt = 0 } = options;
@@ -212,24 +215,13 @@ export async function* keysetPages(db: Db, page: (after: number, limit: number) 
 	yield first;
 	if (first.length < limit) return;
 	const last = first[first.length - 1][keyAt] as number;
+	const read = { sql: text, params: [...parameters], afterAt, keyAt, after: last };
+	const resolve = (name: string) => createRequire(import.meta.url).resolve(name);
 	const h = handles.get(db);
-	if (h && h.path !== ':memory:') {
-		const binding = createRequire(import.meta.url).resolve(SQLITE_PACKAGE);
-		yield* keysetPagesInWorker({ binding, path: h.path, sql: text, params: [...parameters], afterAt, keyAt, after: last });
-		return;
-	}
-	let next = selectArrays(db, page(last, limit));
-	try {
-		for (;;) {
-			const rows = await next;
-			if (rows.length === 0) return;
-			next = selectArrays(db, page(rows[rows.length - 1][keyAt] as number, limit));
-			yield rows;
-		}
-	} finally {
-		// Stopped early or failed: no read left behind to reject unobserved.
-		next.catch(() => undefined);
-	}
+	const server = servers.get(db);
+	if (server) yield* keysetPagesInWorker({ ...read, postgres: { driver: resolve('pg'), url: server.url, options: server.options, numberTypes: NUMBER_TYPES } });
+	else if (h && h.path !== ':memory:') yield* keysetPagesInWorker({ ...read, sqlite: { binding: resolve(SQLITE_PACKAGE), path: h.path } });
+	else for (let rows = await selectArrays(db, page(last, limit)); rows.length > 0; rows = await selectArrays(db, page(rows[rows.length - 1][keyAt] as number, limit))) yield rows;
 }
 
 /** The values of a subquery's one text column as one comma-separated text (null for none): for slugs, which hold no comma. */
