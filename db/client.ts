@@ -202,7 +202,8 @@ const KEY_PLACEHOLDER = -7_340_217_913;
  * `page(after, limit)` selects up to `limit` rows with a key above `after`, in key order; the key is column `keyAt`.
  * The first page is read here; when it is full, the rest on a worker thread with a connection of its own
  * (keyset-worker.ts: reading and parsing the rows of a 100,000-person index build came off the event loop, a fifth
- * of it on SQLite and more on PostgreSQL). An in-memory SQLite database has no other connection: read here.
+ * of it on SQLite and more on PostgreSQL). An in-memory SQLite database has no other connection, and a worker that
+ * fails hands over to the main thread after the last page it delivered: read here.
  */
 export async function* keysetPages(db: Db, page: (after: number, limit: number) => RawBuilder<unknown>, options: { limit: number; keyAt?: number; after?: number }): AsyncGenerator<unknown[][]> {
 	const { limit, keyAt = 0 } = options;
@@ -215,13 +216,30 @@ export async function* keysetPages(db: Db, page: (after: number, limit: number) 
 	yield first;
 	if (first.length < limit) return;
 	const last = first[first.length - 1][keyAt] as number;
-	const read = { sql: text, params: [...parameters], afterAt, keyAt, after: last };
+	let after = last;
+	const read = { sql: text, params: [...parameters], afterAt, keyAt, after };
 	const resolve = (name: string) => createRequire(import.meta.url).resolve(name);
 	const h = handles.get(db);
 	const server = servers.get(db);
-	if (server) yield* keysetPagesInWorker({ ...read, postgres: { driver: resolve('pg'), url: server.url, options: server.options, numberTypes: NUMBER_TYPES } });
-	else if (h && h.path !== ':memory:') yield* keysetPagesInWorker({ ...read, sqlite: { binding: resolve(SQLITE_PACKAGE), path: h.path } });
-	else for (let rows = await selectArrays(db, page(last, limit)); rows.length > 0; rows = await selectArrays(db, page(rows[rows.length - 1][keyAt] as number, limit))) yield rows;
+	const connection = server
+		? { postgres: { driver: resolve('pg'), url: server.url, options: server.options, numberTypes: NUMBER_TYPES } }
+		: h && h.path !== ':memory:'
+			? { sqlite: { binding: resolve(SQLITE_PACKAGE), path: h.path } }
+			: undefined;
+	if (connection) {
+		try {
+			for await (const rows of keysetPagesInWorker({ ...read, ...connection })) {
+				after = rows[rows.length - 1][keyAt] as number;
+				yield rows;
+			}
+			return;
+		} catch (error) {
+			// No thread, no connection of its own (a server at max_connections), or its statement failed: the rest is
+			// read here, where a real fault in the statement fails again and is thrown.
+			console.error('keysetPages: the worker thread could not read; reading on the main thread', error);
+		}
+	}
+	for (let rows = await selectArrays(db, page(after, limit)); rows.length > 0; rows = await selectArrays(db, page(rows[rows.length - 1][keyAt] as number, limit))) yield rows;
 }
 
 /** The values of a subquery's one text column as one comma-separated text (null for none): for slugs, which hold no comma. */

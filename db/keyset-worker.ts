@@ -103,7 +103,7 @@ export async function* keysetPagesInWorker(read: KeysetRead): AsyncGenerator<unk
 		// Ends with an error if the worker fails (the statement, the file), and ends if it exits at all.
 		for await (const [message] of on(worker, 'message', { close: ['exit'] })) {
 			const { rows: text, error } = message as { rows?: string; error?: string };
-			if (error !== undefined) throw new Error(`keyset read: ${error}`);
+			if (error !== undefined) throw new Error(`keyset read on a worker thread: ${error}`);
 			const rows = JSON.parse(text!) as unknown[][];
 			if (rows.length === 0) return;
 			worker.postMessage('more');
