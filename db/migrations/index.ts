@@ -14,6 +14,7 @@ import * as m0011openingHours from './0011_opening_hours';
 import * as m0013admin from './0013_admin';
 import * as m0014operations from './0014_operations';
 import * as m0015jobLastOk from './0015_job_last_ok';
+import * as m0016personUnitStatus from './0016_person_unit_status';
 
 /**
  * Append-only. A shipped migration is frozen: change the schema with a new file.
@@ -35,4 +36,5 @@ export const migrations: Record<string, Migration> = {
 	'0013_admin': m0013admin,
 	'0014_operations': m0014operations,
 	'0015_job_last_ok': m0015jobLastOk,
+	'0016_person_unit_status': m0016personUnitStatus,
 };
