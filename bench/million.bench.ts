@@ -67,10 +67,11 @@ async function child(): Promise<void> {
 	console.log(
 		[
 			'  Det der skulle ændres for et helt land:',
-			'  - indekset: postings og rangeringsfelter ligger allerede i typed arrays; kortdata (~200 bytes pr. person i en kompakt',
+			'  - indekset: postings og rangeringsfelter ligger allerede i typed arrays; kortdata (~140 bytes pr. person i en kompakt',
 			'    streng) og ord-ordbogen (hvert telefonnummer og ref er et ord) skulle hentes fra databasen for de ~20 viste hits;',
-			'  - bygningen: i skiver på event-loopet går den ikke længere; i en worker-tråd eller et separat job (snapshot på disk,',
-			'    indlæst ved start), aldrig i anmodningsvejen; inkrementelt derefter;',
+			'  - bygningen: læsningen ligger allerede i en worker-tråd, men selve indekseringen i skiver på event-loopet går ikke',
+			'    længere; den skulle også ud (en worker eller et separat job med snapshot på disk, indlæst ved start), aldrig i',
+			'    anmodningsvejen; inkrementelt derefter;',
 			'  - søgningen: afgrænsning før rangering (kommune/region først) så en forespørgsel ikke scorer hundredtusinder af poster;',
 			'  - importen: bulk-indsættelse pr. organisation i én transaktion og revisionslog pr. import i stedet for pr. række;',
 			'  - flere processer/maskiner: sidecachen og indekset er pr. proces; PostgreSQL i stedet for én SQLite-fil.',
