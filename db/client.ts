@@ -215,8 +215,7 @@ export async function* keysetPages(db: Db, page: (after: number, limit: number) 
 	if (first.length === 0) return;
 	yield first;
 	if (first.length < limit) return;
-	const last = first[first.length - 1][keyAt] as number;
-	let after = last;
+	let after = first[first.length - 1][keyAt] as number;
 	const read = { sql: text, params: [...parameters], afterAt, keyAt, after };
 	const resolve = (name: string) => createRequire(import.meta.url).resolve(name);
 	const h = handles.get(db);

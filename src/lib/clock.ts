@@ -89,7 +89,7 @@ function offsetOfHour(hour: number): number | undefined {
 export function localMoment(at: Date | number): LocalMoment {
 	const ms = typeof at === 'number' ? at : at.getTime();
 	const offset = offsetOfHour(Math.floor(ms / HOUR_MS));
-	if (offset === undefined || !Number.isFinite(ms)) return localMomentByIntl(ms);
+	if (offset === undefined) return localMomentByIntl(ms);
 	const local = new Date(ms + offset);
 	const day = local.getUTCDay();
 	return {

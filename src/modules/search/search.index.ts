@@ -463,7 +463,7 @@ export class SearchIndex {
 		return result;
 	}
 
-	/** Removes the document of an entity (a deleted unit or organisation). */
+	/** Removes the document of an entity (replaced, or a deleted unit or organisation). */
 	removeEntity(type: string, entityId: number): void {
 		const entities = this.byEntity.get(type);
 		const i = entities?.get(entityId);

@@ -113,16 +113,6 @@ function personTags(p: PersonRecord): Partial<Record<ConceptKind, string[]>> {
 		: { topic: p.topics, role: p.roles, age_group: p.ageGroups, sector, organisation, unit };
 }
 
-const lastDigits = (phone: string) => phone.replace(/\D/g, '').slice(-8);
-
-/** Municipalities a person serves through their unit or organisation, other than their own: tags that count half. */
-function weakMunicipalitiesOf(p: PersonRecord): string[] {
-	const served = p.servedMunicipalities;
-	const own = p.organisationMunicipalityCode;
-	if (served.length === 0 && !own) return served;
-	return [...new Set([...served, ...(own ? [own] : [])])].filter((c) => c !== p.municipalityCode);
-}
-
 const personSubtitle = (title: string, unitName: string, organisationName: string) => [title, unitName, organisationName].filter(Boolean).join(', ');
 const personUrl = (ref: string) => `/personer/${encodeURIComponent(ref)}`;
 
@@ -191,8 +181,7 @@ export const personRecordCodec: RecordCodec = {
 
 export function personDocument(p: PersonRecord): SearchDocument {
 	const name = `${p.firstName} ${p.lastName}`.trim();
-	// The last eight digits of each number (what people type), without filter/map arrays per person.
-	const digits = p.phone ? (p.mobile ? `${lastDigits(p.phone)} ${lastDigits(p.mobile)}` : lastDigits(p.phone)) : p.mobile ? lastDigits(p.mobile) : '';
+	const digits = [p.phone, p.mobile].filter(Boolean).map((n) => n!.replace(/\D/g, '').slice(-8));
 	const card: PersonCard = {
 		ref: p.ref,
 		name,
@@ -219,7 +208,7 @@ export function personDocument(p: PersonRecord): SearchDocument {
 		hours: p.hours,
 		hoursSchedule: p.hoursSchedule,
 	};
-	const weakMunicipalities = weakMunicipalitiesOf(p);
+	const weakMunicipalities = [...p.servedMunicipalities, ...(p.organisationMunicipalityCode ? [p.organisationMunicipalityCode] : [])].filter((c) => c !== p.municipalityCode);
 	return {
 		type: 'person',
 		ref: p.ref,
@@ -233,15 +222,15 @@ export function personDocument(p: PersonRecord): SearchDocument {
 			{ text: p.firstName, weight: 1, name: true },
 			{ text: p.lastName, weight: 1, name: true },
 			{ text: p.title, weight: 0.8 },
-			{ text: p.unitAliases.length ? [p.unitName, ...p.unitAliases].join(' ') : p.unitName, weight: 0.7 },
+			{ text: [p.unitName, ...p.unitAliases].join(' '), weight: 0.7 },
 			{ text: p.organisationName, weight: 0.6 },
 			{ text: p.municipalityName ?? '', weight: 0.5 },
 			{ text: p.note, weight: 0.3 },
-			{ text: digits, weight: 0.9 },
+			{ text: digits.join(' '), weight: 0.9 },
 			{ text: p.ref, weight: 1 },
 		],
 		tags: personTags(p),
-		weakTags: weakMunicipalities.length ? { municipality: weakMunicipalities } : undefined,
+		weakTags: weakMunicipalities.length ? { municipality: [...new Set(weakMunicipalities)] } : undefined,
 		boost: p.keyPerson ? 0.5 : 0,
 		entityId: p.id,
 		successorEntityId: p.successorId,
